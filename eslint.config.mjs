@@ -1,0 +1,50 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist', '**/cdk.out', '**/node_modules', '**/.local-cloud', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Contracts are the shared language: zod only, nothing else.
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod'] },
+            // A bounded service sees shared libraries only, never another service.
+            { sourceTag: 'scope:produtos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:produtos'] },
+            { sourceTag: 'scope:pedidos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pedidos'] },
+            { sourceTag: 'scope:faturas', onlyDependOnLibsWithTags: ['scope:shared', 'scope:faturas'] },
+            { sourceTag: 'scope:painel', onlyDependOnLibsWithTags: ['scope:shared', 'scope:painel'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain and application code stay free of AWS: the SDK lives in adapters only.
+    files: ['apps/*/src/domain/**/*.ts', 'apps/*/src/application/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'AWS belongs in src/adapters.' },
+            { group: ['@order-platform/aws-adapters'], message: 'Use cases depend on ports, not adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'libs/testing/**/*.ts', 'apps/e2e/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

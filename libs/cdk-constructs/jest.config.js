@@ -1,0 +1,1 @@
+module.exports = { displayName: 'cdk-constructs', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** The services that publish events; `source` of every envelope. */
+export const EventSource = z.enum(['produtos', 'pedidos', 'faturas', 'painel']);
+export type EventSource = z.infer<typeof EventSource>;
+
+/**
+ * Builds the schema of one event type and major version: the common envelope
+ * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
+ */
+export function eventSchema<T extends string, V extends number, D extends z.ZodType>(type: T, version: V, data: D) {
+  return z.object({
+    id: z.string().min(1),
+    type: z.literal(type),
+    version: z.literal(version),
+    source: EventSource,
+    occurredAt: z.iso.datetime(),
+    correlationId: z.string().min(1),
+    causationId: z.string().min(1).nullable(),
+    data,
+  });
+}
+
+/** Any envelope, data not yet validated: what a consumer reads before it picks the schema. */
+export const AnyEventEnvelope = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  version: z.number().int().positive(),
+  source: EventSource,
+  occurredAt: z.iso.datetime(),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).nullable(),
+  data: z.unknown(),
+});
+export type AnyEventEnvelope = z.infer<typeof AnyEventEnvelope>;
+
+export const Money = z.number().int().nonnegative().describe('integer cents');
+export const Currency = z.literal('BRL');
+
+export const OrderLine = z.object({
+  productId: z.string().min(1),
+  quantity: z.number().int().positive(),
+});
+export const PricedOrderLine = OrderLine.extend({ unitPrice: Money });

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { eventSchema, OrderLine } from '../envelope';
+
+export const OrderPlacedV1 = eventSchema(
+  'OrderPlaced',
+  1,
+  z.object({
+    orderId: z.string().min(1),
+    customerId: z.string().min(1),
+    customerEmail: z.email().optional(),
+    channel: z.enum(['api', 'partner']),
+    partnerId: z.string().optional(),
+    items: z.array(OrderLine).min(1).max(50),
+  }),
+);
+export type OrderPlacedV1 = z.infer<typeof OrderPlacedV1>;

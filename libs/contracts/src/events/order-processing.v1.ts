@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { eventSchema, Money, PricedOrderLine } from '../envelope';
+
+export const OrderProcessingV1 = eventSchema(
+  'OrderProcessing',
+  1,
+  z.object({
+    orderId: z.string().min(1),
+    customerId: z.string().min(1),
+    items: z.array(PricedOrderLine).min(1),
+    total: Money,
+  }),
+);
+export type OrderProcessingV1 = z.infer<typeof OrderProcessingV1>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { eventSchema } from '../envelope';
+
+export const OrderRejectedV1 = eventSchema(
+  'OrderRejected',
+  1,
+  z.object({
+    orderId: z.string().min(1),
+    customerId: z.string().min(1),
+    reason: z.string().min(1),
+  }),
+);
+export type OrderRejectedV1 = z.infer<typeof OrderRejectedV1>;

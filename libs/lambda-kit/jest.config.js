@@ -1,0 +1,1 @@
+module.exports = { displayName: 'lambda-kit', preset: '../../jest.preset.js', rootDir: __dirname };

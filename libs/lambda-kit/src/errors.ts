@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error that maps to an HTTP status and an `application/problem+json` body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(message: string, errors: FieldError[] = []) {
+    super(400, 'Bad Request', message, errors);
+    this.name = 'BadRequestError';
+  }
+}
+export class UnauthorizedError extends HttpError {
+  constructor(message = 'Authentication required') {
+    super(401, 'Unauthorized', message);
+    this.name = 'UnauthorizedError';
+  }
+}
+export class ForbiddenError extends HttpError {
+  constructor(message = 'Not allowed') {
+    super(403, 'Forbidden', message);
+    this.name = 'ForbiddenError';
+  }
+}
+export class NotFoundError extends HttpError {
+  constructor(message = 'Not found') {
+    super(404, 'Not Found', message);
+    this.name = 'NotFoundError';
+  }
+}
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+    this.name = 'ConflictError';
+  }
+}
+export class UnprocessableError extends HttpError {
+  constructor(message: string, errors: FieldError[] = []) {
+    super(422, 'Unprocessable Content', message, errors);
+    this.name = 'UnprocessableError';
+  }
+}
+export class TooManyRequestsError extends HttpError {
+  constructor(message = 'Too many requests', retryAfterSeconds = 1) {
+    super(429, 'Too Many Requests', message, [], { 'Retry-After': String(retryAfterSeconds) });
+    this.name = 'TooManyRequestsError';
+  }
+}
+
+/** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
+export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)'),
+    message: issue.message,
+  }));
+}
+
+export interface ProblemResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
+export function toProblem(error: unknown, instance?: string): ProblemResponse {
+  const http = error instanceof HttpError ? error : new HttpError(500, 'Internal Server Error', 'Unexpected error');
+  const body: Record<string, unknown> = {
+    type: 'about:blank',
+    title: http.title,
+    status: http.status,
+    detail: http.message,
+  };
+  if (instance) body['instance'] = instance;
+  if (http.errors.length) body['errors'] = http.errors;
+  return {
+    statusCode: http.status,
+    headers: { 'Content-Type': 'application/problem+json', ...http.headers },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,130 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { BadRequestError, fieldErrors, toProblem, UnauthorizedError, HttpError } from './errors';
+import { logger, metrics, withCorrelation } from './powertools';
+
+/** Who called, from the Cognito authorizer's claims. */
+export interface Principal {
+  sub: string;
+  email?: string;
+  groups: string[];
+}
+
+export interface HttpRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  headers: Record<string, string>;
+  principal?: Principal;
+  correlationId: string;
+  path: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Require a signed-in caller (401 otherwise); a list of groups further requires one of them (403). */
+  auth?: 'any' | string[];
+}
+
+type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Reads the Cognito groups claim, which API Gateway passes as a string ("a,b" or "[a b]") or an array. */
+export function groupsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string' || !claim) return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+function principalOf(event: APIGatewayProxyEvent): Principal | undefined {
+  const claims = event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined;
+  if (!claims || typeof claims['sub'] !== 'string') return undefined;
+  return {
+    sub: claims['sub'],
+    email: typeof claims['email'] === 'string' ? claims['email'] : undefined,
+    groups: groupsOf(claims['cognito:groups']),
+  };
+}
+
+function parsePart<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const errors = fieldErrors(result.error, where);
+    throw new BadRequestError(`Invalid ${where}: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+  return result.data as Out<S>;
+}
+
+/**
+ * Wraps an API Gateway (REST, Lambda proxy) handler: validates body, query and path parameters with zod,
+ * checks the caller, tags logs with the correlation id, and maps errors to `application/problem+json`.
+ */
+export function httpHandler<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: { body?: B; query?: Q; params?: P; auth?: 'any' | string[] },
+  fn: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,
+): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+  return async (event, context) => {
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']),
+    );
+    const correlationId = headers['x-correlation-id'] || event.requestContext?.requestId || randomUUID();
+    logger.addContext(context);
+    withCorrelation(correlationId);
+    const base = { 'x-correlation-id': correlationId };
+    try {
+      const principal = principalOf(event);
+      if (spec.auth && !principal) throw new UnauthorizedError();
+      if (Array.isArray(spec.auth) && !spec.auth.some((g) => principal!.groups.includes(g))) {
+        throw new HttpError(403, 'Forbidden', `Requires one of the groups: ${spec.auth.join(', ')}`);
+      }
+      let rawBody: unknown = undefined;
+      if (spec.body) {
+        const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+        try {
+          rawBody = text ? JSON.parse(text) : undefined;
+        } catch {
+          throw new BadRequestError('The body is not valid JSON', [{ field: 'body', message: 'Invalid JSON' }]);
+        }
+      }
+      const request: HttpRequest<Out<B>, Out<Q>, Out<P>> = {
+        body: parsePart(spec.body, rawBody, 'body'),
+        query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
+        params: parsePart(spec.params, event.pathParameters ?? {}, 'path'),
+        headers,
+        principal,
+        correlationId,
+        path: event.path,
+      };
+      const result = await fn(request);
+      return {
+        statusCode: result.status,
+        headers: { ...base, ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...result.headers },
+        body: result.body !== undefined ? JSON.stringify(result.body) : '',
+      };
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status >= 500) logger.error('Request failed', { error });
+      else logger.info('Request refused', { status: error.status, detail: error.message });
+      const problem = toProblem(error, event.path);
+      return { ...problem, headers: { ...base, ...problem.headers } };
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

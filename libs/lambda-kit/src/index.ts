@@ -1,0 +1,7 @@
+export * from './powertools';
+export * from './config';
+export * from './errors';
+export * from './http';
+export * from './sqs';
+export * from './outbox-stream';
+export * from './events';

@@ -1,0 +1,183 @@
+import type { APIGatewayProxyEvent, Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, parseConfig } from './config';
+import { ConflictError } from './errors';
+import { groupsOf, httpHandler } from './http';
+import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
+import { eventHandler } from './sqs';
+import { newEvent } from './events';
+import type { DomainEvent } from '@order-platform/contracts';
+
+const context = { functionName: 'test', awsRequestId: 'req-1' } as unknown as Context;
+const sample = JSON.parse(
+  readFileSync(join(__dirname, '../../contracts/samples/order-placed.v1.json'), 'utf8'),
+) as DomainEvent;
+
+function apiEvent(over: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    body: null,
+    headers: {},
+    httpMethod: 'POST',
+    path: '/things',
+    pathParameters: null,
+    queryStringParameters: null,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'r-1', authorizer: { claims: { sub: 'u1', 'cognito:groups': 'customers' } } },
+    ...over,
+  } as APIGatewayProxyEvent;
+}
+
+describe('httpHandler', () => {
+  const handler = httpHandler(
+    { body: z.object({ name: z.string().min(1), qty: z.number().int().positive() }), auth: 'any' },
+    async ({ body, principal }) => {
+      if (body.name === 'dup') throw new ConflictError('Already there');
+      return { status: 201, body: { ...body, owner: principal!.sub } };
+    },
+  );
+
+  it('passes a valid body and the caller to the function', async () => {
+    // Act
+    const res = await handler(apiEvent({ body: JSON.stringify({ name: 'a', qty: 2 }) }), context);
+    // Assess
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body)).toEqual({ name: 'a', qty: 2, owner: 'u1' });
+    expect(res.headers!['x-correlation-id']).toBe('r-1');
+  });
+
+  it('answers 400 problem+json naming each bad field', async () => {
+    // Act
+    const res = await handler(apiEvent({ body: JSON.stringify({ name: '', qty: 1.5 }) }), context);
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!['Content-Type']).toBe('application/problem+json');
+    const fields = JSON.parse(res.body).errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(['body.name', 'body.qty']);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await handler(apiEvent({ body: '{nope' }), context);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).errors[0].field).toBe('body');
+  });
+
+  it('answers 401 without claims and 403 outside the required group', async () => {
+    // Prepare
+    const adminOnly = httpHandler({ auth: ['admins'] }, async () => ({ status: 204 }));
+    // Act
+    const anonymous = await handler(apiEvent({ requestContext: {} as never }), context);
+    const customer = await adminOnly(apiEvent(), context);
+    // Assess
+    expect(anonymous.statusCode).toBe(401);
+    expect(customer.statusCode).toBe(403);
+  });
+
+  it('maps domain HTTP errors and hides unexpected ones behind a 500', async () => {
+    // Prepare
+    const boom = httpHandler({}, async () => {
+      throw new Error('secret detail');
+    });
+    // Act
+    const conflict = await handler(apiEvent({ body: JSON.stringify({ name: 'dup', qty: 1 }) }), context);
+    const crash = await boom(apiEvent(), context);
+    // Assess
+    expect(conflict.statusCode).toBe(409);
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).not.toContain('secret detail');
+  });
+
+  it('reads the groups claim in each shape API Gateway uses', () => {
+    expect(groupsOf('[admins customers]')).toEqual(['admins', 'customers']);
+    expect(groupsOf('admins,customers')).toEqual(['admins', 'customers']);
+    expect(groupsOf(['admins'])).toEqual(['admins']);
+    expect(groupsOf(undefined)).toEqual([]);
+  });
+});
+
+describe('eventHandler', () => {
+  it('reports only the failed and the invalid records as batch failures', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const handler = eventHandler(async (event) => {
+      if (event.data && (event.data as { orderId: string }).orderId === 'boom') throw new Error('downstream');
+      seen.push(event.id);
+    });
+    const ok = { ...sample, id: 'e-ok' };
+    const failing = { ...sample, id: 'e-fail', data: { ...sample.data, orderId: 'boom' } };
+    const snsWrapped = { Type: 'Notification', Message: JSON.stringify({ ...sample, id: 'e-wrapped' }) };
+    const sqsEvent = {
+      Records: [
+        { messageId: 'm1', body: JSON.stringify(ok) },
+        { messageId: 'm2', body: JSON.stringify(failing) },
+        { messageId: 'm3', body: JSON.stringify({ type: 'Nope', version: 1 }) },
+        { messageId: 'm4', body: JSON.stringify(snsWrapped) },
+      ].map((r) => ({ ...r, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} })),
+    } as unknown as SQSEvent;
+    // Act
+    const res = await handler(sqsEvent, context);
+    // Assess
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m2', 'm3']);
+    expect(seen.sort()).toEqual(['e-ok', 'e-wrapped']);
+  });
+});
+
+describe('outboxPublisherHandler', () => {
+  it('publishes inserted outbox records only, and reports a failed publish', async () => {
+    // Prepare
+    const published: string[] = [];
+    const handler = outboxPublisherHandler({
+      publish: async (e) => {
+        if (e.id === 'e-fail') throw new Error('sns down');
+        published.push(e.id);
+      },
+    });
+    const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
+    const record = (seq: string, eventName: string, item: Record<string, unknown>) => ({
+      eventID: seq,
+      eventName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: { SequenceNumber: seq, NewImage: image(item) },
+    });
+    const streamEvent = {
+      Records: [
+        record('1', 'INSERT', { pk: 'OUTBOX#a', kind: OUTBOX_KIND, event: { ...sample, id: 'e-1' } }),
+        record('2', 'INSERT', { pk: 'ORDER#1', kind: 'order' }),
+        record('3', 'MODIFY', { pk: 'OUTBOX#b', kind: OUTBOX_KIND, event: { ...sample, id: 'e-modified' } }),
+        record('4', 'INSERT', { pk: 'OUTBOX#c', kind: OUTBOX_KIND, event: { ...sample, id: 'e-fail' } }),
+      ],
+    } as unknown as DynamoDBStreamEvent;
+    // Act
+    const res = await handler(streamEvent, context);
+    // Assess
+    expect(published).toEqual(['e-1']);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '4' }]);
+  });
+});
+
+describe('parseConfig', () => {
+  it('names every missing variable', () => {
+    // Prepare
+    const schema = z.object({ TABLE_NAME: z.string().min(1), TOPIC_ARN: z.string().min(1) });
+    // Act + Assess
+    expect(() => parseConfig(schema, { TABLE_NAME: 't' })).toThrow(new ConfigError(['TOPIC_ARN']));
+    expect(parseConfig(schema, { TABLE_NAME: 't', TOPIC_ARN: 'arn' })).toEqual({ TABLE_NAME: 't', TOPIC_ARN: 'arn' });
+  });
+});
+
+describe('newEvent', () => {
+  it('builds a valid envelope of the latest version that carries the correlation id', () => {
+    // Act
+    const event = newEvent(
+      'OrderRejected',
+      'pedidos',
+      { orderId: 'o1', customerId: 'c1', reason: 'Out of stock' },
+      { correlationId: 'corr-1', causationId: 'e-0' },
+    );
+    // Assess
+    expect(event).toMatchObject({ type: 'OrderRejected', version: 1, correlationId: 'corr-1', causationId: 'e-0' });
+    expect(() => newEvent('OrderRejected', 'pedidos', { orderId: '', customerId: 'c', reason: 'r' }, { correlationId: 'c' })).toThrow();
+  });
+});

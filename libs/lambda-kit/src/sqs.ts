@@ -1,0 +1,60 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { AnyEventEnvelope, parseEvent, type DomainEvent } from '@order-platform/contracts';
+import { logger, withCorrelation } from './powertools';
+
+/**
+ * Unwraps an SQS body that carries one event: raw SNS delivery puts the event itself in the body;
+ * without raw delivery the body is an SNS notification whose `Message` holds the event.
+ */
+export function eventFromSqsBody(body: string): unknown {
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  if (parsed['Type'] === 'Notification' && typeof parsed['Message'] === 'string') return JSON.parse(parsed['Message']);
+  return parsed;
+}
+
+/**
+ * An SQS handler that processes each record on its own and reports partial batch failures, so only the
+ * failed messages return to the queue (and, after maxReceiveCount, to its DLQ).
+ */
+export function sqsHandler(
+  recordHandler: (record: SQSRecord) => Promise<void>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    logger.addContext(context);
+    const processor = new BatchProcessor(EventType.SQS);
+    return processPartialResponse(
+      event,
+      async (record: SQSRecord) => {
+        try {
+          await recordHandler(record);
+        } catch (error) {
+          logger.error('Record failed', { messageId: record.messageId, error });
+          throw error;
+        } finally {
+          logger.resetKeys();
+        }
+      },
+      processor,
+      { context },
+    );
+  };
+}
+
+/**
+ * An SQS handler for domain events delivered from SNS: validates each envelope against its contract,
+ * tags logs with its correlation id and passes the typed event on. An unknown or invalid event fails its
+ * record, so it ends in the DLQ instead of being dropped.
+ */
+export function eventHandler(
+  handle: (event: DomainEvent, record: SQSRecord) => Promise<void>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  return sqsHandler(async (record) => {
+    const raw = eventFromSqsBody(record.body);
+    const head = AnyEventEnvelope.safeParse(raw);
+    if (head.success) withCorrelation(head.data.correlationId);
+    const event = parseEvent(raw);
+    logger.info('Event received', { type: event.type, eventId: event.id });
+    await handle(event, record);
+  });
+}
