@@ -10,3 +10,4 @@ export * from './events/stock-reservation-failed.v1';
 export * from './events/product-created.v1';
 export * from './events/invoice-issued.v1';
 export * from "./compatibility";
+export * from './new-event';

@@ -4,4 +4,3 @@ export * from './errors';
 export * from './http';
 export * from './sqs';
 export * from './outbox-stream';
-export * from './events';

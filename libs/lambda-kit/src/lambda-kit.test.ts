@@ -8,7 +8,7 @@ import { ConflictError } from './errors';
 import { groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
-import { newEvent } from './events';
+import { newEvent } from '@order-platform/contracts';
 import type { DomainEvent } from '@order-platform/contracts';
 
 const context = { functionName: 'test', awsRequestId: 'req-1' } as unknown as Context;

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { EventData, EventOf, EventSource, EventType } from '@order-platform/contracts';
-import { eventSchemas } from '@order-platform/contracts';
+
+import type { EventSource } from './envelope';
+import type { EventData, EventOf, EventType } from './registry';
+import { eventSchemas } from './registry';
 
 /**
  * Builds a new event envelope of the latest major version of `type`. The correlation id follows the order;
@@ -15,7 +16,7 @@ export function newEvent<T extends EventType>(
 ): EventOf<T> {
   const version = latestVersion(type);
   const event = {
-    id: randomUUID(),
+    id: globalThis.crypto.randomUUID(),
     type,
     version,
     source,

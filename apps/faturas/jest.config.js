@@ -1,0 +1,1 @@
+module.exports = { displayName: 'faturas', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'painel', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'pedidos', preset: '../../jest.preset.js', rootDir: __dirname };

@@ -1,0 +1,88 @@
+import { newEvent } from '@order-platform/contracts';
+import { receiveOrder, type Order } from '../domain/order';
+import type { PlaceOrderRequest } from '../domain/order-request';
+import type { OrderRepository } from './ports';
+
+export class IdempotencyConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used with another request`);
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+export interface PlaceOrderInput {
+  customerId: string;
+  customerEmail?: string;
+  request: PlaceOrderRequest;
+  idempotencyKey?: string;
+  correlationId: string;
+}
+
+export interface PlaceOrderDeps {
+  orders: OrderRepository;
+  newId: () => string;
+  now: () => Date;
+}
+
+/**
+ * Takes an order in, fast:
+ * 1. fingerprints the request (for `Idempotency-Key` replays);
+ * 2. builds the order as RECEIVED and its OrderPlaced event;
+ * 3. stores both in one transaction (the stream publishes the event);
+ * 4. on a replayed key returns the order it made the first time, or refuses another body with a conflict.
+ */
+export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<{ order: Order; replayed: boolean }> {
+  const fingerprint = await sha256(JSON.stringify(canonical(input.request)));
+  const orderId = deps.newId();
+  const order = receiveOrder(
+    {
+      orderId,
+      customerId: input.customerId,
+      customerEmail: input.customerEmail,
+      channel: 'api',
+      items: input.request.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      payment: input.request.payment,
+      correlationId: input.correlationId,
+    },
+    deps.now(),
+  );
+  const event = newEvent(
+    'OrderPlaced',
+    'pedidos',
+    {
+      orderId,
+      customerId: order.customerId,
+      customerEmail: order.customerEmail,
+      channel: 'api',
+      items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+    },
+    { correlationId: input.correlationId },
+    deps.now(),
+  );
+  const idempotency = input.idempotencyKey
+    ? { key: `${input.customerId}#${input.idempotencyKey}`, fingerprint }
+    : undefined;
+  const result = await deps.orders.create(order, event, idempotency);
+  if (result.created) return { order, replayed: false };
+  if (result.fingerprint !== fingerprint) throw new IdempotencyConflictError(input.idempotencyKey!);
+  const existing = await deps.orders.get(result.orderId);
+  if (!existing) throw new Error(`Order ${result.orderId} named by an idempotency record is missing`);
+  return { order: existing, replayed: true };
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Buffer.from(digest).toString('hex');
+}

@@ -1,0 +1,109 @@
+/** Order lifecycle: RECEIVED → PROCESSING → COMPLETED, or REJECTED (no stock), or CANCELLED. */
+export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type OrderTrigger =
+  | 'StockReserved'
+  | 'StockReservationFailed'
+  | 'PaymentApproved'
+  | 'PaymentDeclined'
+  | 'CustomerCancelled';
+
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+  /** Integer cents, set when produtos reserves the stock (authoritative price). */
+  unitPrice?: number;
+}
+
+export interface StatusChange {
+  status: OrderStatus;
+  at: string;
+  reason?: string;
+}
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  customerEmail?: string;
+  channel: 'api' | 'partner';
+  partnerId?: string;
+  items: OrderLine[];
+  payment: { method: 'card'; token: string };
+  status: OrderStatus;
+  total?: number;
+  currency: 'BRL';
+  statusHistory: StatusChange[];
+  correlationId: string;
+  createdAt: string;
+  /** Optimistic-lock counter: every transition is written on the condition that it is unchanged. */
+  revision: number;
+  invoice?: { invoiceId: string; number: number };
+}
+
+export class InvalidTransitionError extends Error {
+  constructor(
+    readonly from: OrderStatus,
+    readonly trigger: OrderTrigger,
+  ) {
+    super(`An order in ${from} cannot take ${trigger}`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+/** The transition table: from a status, which trigger leads where. Anything absent is refused. */
+export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderTrigger, OrderStatus>>>> = {
+  RECEIVED: { StockReserved: 'PROCESSING', StockReservationFailed: 'REJECTED', CustomerCancelled: 'CANCELLED' },
+  PROCESSING: { PaymentApproved: 'COMPLETED', PaymentDeclined: 'CANCELLED', CustomerCancelled: 'CANCELLED' },
+  COMPLETED: {},
+  REJECTED: {},
+  CANCELLED: {},
+};
+
+export const isFinal = (status: OrderStatus): boolean => Object.keys(TRANSITIONS[status]).length === 0;
+
+export function canTake(order: Pick<Order, 'status'>, trigger: OrderTrigger): boolean {
+  return TRANSITIONS[order.status][trigger] !== undefined;
+}
+
+/** Applies a trigger and returns the new order; an impossible transition throws and changes nothing. */
+export function transition(order: Order, trigger: OrderTrigger, at: Date, reason?: string): Order {
+  const next = TRANSITIONS[order.status][trigger];
+  if (!next) throw new InvalidTransitionError(order.status, trigger);
+  return {
+    ...order,
+    status: next,
+    revision: order.revision + 1,
+    statusHistory: [...order.statusHistory, { status: next, at: at.toISOString(), ...(reason ? { reason } : {}) }],
+  };
+}
+
+/** Sum of priced lines in cents; every line must carry its unit price. */
+export function orderTotal(items: OrderLine[]): number {
+  return items.reduce((sum, line) => {
+    if (line.unitPrice === undefined) throw new Error(`Line ${line.productId} has no price yet`);
+    return sum + line.unitPrice * line.quantity;
+  }, 0);
+}
+
+export interface NewOrder {
+  orderId: string;
+  customerId: string;
+  customerEmail?: string;
+  channel: 'api' | 'partner';
+  partnerId?: string;
+  items: OrderLine[];
+  payment: { method: 'card'; token: string };
+  correlationId: string;
+}
+
+export function receiveOrder(input: NewOrder, at: Date): Order {
+  return {
+    ...input,
+    status: 'RECEIVED',
+    currency: 'BRL',
+    statusHistory: [{ status: 'RECEIVED', at: at.toISOString() }],
+    createdAt: at.toISOString(),
+    revision: 0,
+  };
+}

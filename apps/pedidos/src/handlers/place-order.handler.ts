@@ -1,0 +1,40 @@
+import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
+import { IdempotencyConflictError, placeOrder } from '../application/place-order.use-case';
+import { PlaceOrderRequest } from '../domain/order-request';
+import { clock, orders } from '../composition';
+import { orderView } from './order-view';
+
+/** `POST /orders`: validates, stores the order as RECEIVED with its OrderPlaced event, answers 202 at once. */
+export async function placeOrderRoute(request: {
+  body: PlaceOrderRequest;
+  headers: Record<string, string>;
+  principal?: { sub: string; email?: string };
+  correlationId: string;
+}) {
+  const idempotencyKey = request.headers['idempotency-key'] || undefined;
+  if (idempotencyKey && !/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
+    throw new ConflictError('Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores');
+  }
+  try {
+    const { order, replayed } = await placeOrder(
+      { orders, ...clock },
+      {
+        customerId: request.principal!.sub,
+        customerEmail: request.principal!.email,
+        request: request.body,
+        idempotencyKey,
+        correlationId: request.correlationId,
+      },
+    );
+    return {
+      status: 202,
+      headers: { Location: `/orders/${order.orderId}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+      body: orderView(order),
+    };
+  } catch (error) {
+    if (error instanceof IdempotencyConflictError) throw new ConflictError(error.message);
+    throw error;
+  }
+}
+
+export const handler = httpHandler({ body: PlaceOrderRequest, auth: 'any' }, placeOrderRoute);

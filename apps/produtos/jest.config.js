@@ -1,0 +1,1 @@
+module.exports = { displayName: 'produtos', preset: '../../jest.preset.js', rootDir: __dirname };

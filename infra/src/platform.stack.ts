@@ -1,0 +1,85 @@
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ssmName } from '@order-platform/cdk-constructs';
+
+export interface PlatformStackProps extends StackProps {
+  stage: string;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * What every service shares: the Cognito user pool (groups `customers` and `admins`) with its app client,
+ * announced through SSM parameters under `/order-platform/<stage>/platform/`.
+ */
+export class PlatformStack extends Stack {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason: 'MFA is offered (TOTP, optional): customers of a shop are not forced into it; admins are expected to enrol.',
+      },
+      {
+        id: 'AwsSolutions-COG3',
+        reason: 'Threat protection (advanced security) needs the Plus feature plan, a per-installation cost decision.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason: 'The Plus feature plan is a per-installation cost decision; the Essentials plan covers sign-in, groups and MFA.',
+      },
+    );
+    new cognito.CfnUserPoolGroup(this, 'CustomersGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: 'customers',
+      description: 'Customers who place orders through the REST API',
+    });
+    new cognito.CfnUserPoolGroup(this, 'AdminsGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: 'admins',
+      description: 'Administrators: catalog, every order, the live dashboard',
+    });
+    this.client = this.userPool.addClient('WebClient', {
+      authFlows: { userPassword: true, userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const parameters: Record<string, string> = {
+      'user-pool-id': this.userPool.userPoolId,
+      'user-pool-arn': this.userPool.userPoolArn,
+      'user-pool-client-id': this.client.userPoolClientId,
+    };
+    for (const [resource, value] of Object.entries(parameters)) {
+      new ssm.StringParameter(this, `Param-${resource}`, {
+        parameterName: ssmName(props.stage, 'platform', resource),
+        stringValue: value,
+      });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DomainEvent } from '@order-platform/contracts';
+
+export type Item = Record<string, unknown>;
+/** One write of a transaction, in the document client's shape (plain JS values). */
+export type WriteOp = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** How long outbox records stay in the table after publication (TTL): a week, for replay and audit. */
+export const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
+
+export class TransactionConflictError extends Error {
+  constructor(
+    message: string,
+    /** Per write, why it was refused (`ConditionalCheckFailed`, `None`, ...), in the order given. */
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = 'TransactionConflictError';
+  }
+}
+
+/** The outbox record of an event: written in the same transaction as the state change it describes. */
+export function outboxPut(tableName: string, event: DomainEvent, now = Date.now()): WriteOp {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: `OUTBOX#${event.id}`,
+        sk: 'OUTBOX',
+        kind: 'outbox',
+        eventType: event.type,
+        event,
+        expiresAt: Math.floor(now / 1000) + OUTBOX_TTL_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Base for a service's single-table repository: reads, queries and the one write path, a transaction
+ * that applies state changes and appends their events to the outbox together (no dual write).
+ */
+export class DynamoDbRepository {
+  constructor(
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  protected async getItem<T extends Item>(pk: string, sk: string, consistent = true): Promise<T | undefined> {
+    const res = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: consistent }),
+    );
+    return res.Item as T | undefined;
+  }
+
+  protected async query<T extends Item>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
+    const res = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input }));
+    return { items: (res.Items ?? []) as T[], lastKey: res.LastEvaluatedKey };
+  }
+
+  /**
+   * Applies `writes` and records `events` in the outbox in one TransactWriteItems call (at most 100 items).
+   * A failed condition raises TransactionConflictError with the reason of each write.
+   */
+  async transactWithOutbox(writes: WriteOp[], events: DomainEvent[] = []): Promise<void> {
+    const items = [...writes, ...events.map((e) => outboxPut(this.tableName, e))];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (e.name === 'TransactionCanceledException') {
+        throw new TransactionConflictError(
+          'Transaction refused',
+          (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None'),
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+export type { TransactWriteItem };

@@ -1,0 +1,3 @@
+export * from './sns-event-publisher';
+export * from './dynamodb-repository';
+export * from './clients';

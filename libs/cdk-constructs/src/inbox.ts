@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { ServiceFunction } from './service-function';
+import { ssmName } from './ssm-names';
+import { acknowledgeDeadLetterQueue } from './nag';
+
+export interface InboxSource {
+  /** The publishing service; its topic ARN is read from `/order-platform/<stage>/<service>/topic-arn`. */
+  service: string;
+  /** Event types to receive (SNS filter policy on the `type` message attribute); omit for every event. */
+  eventTypes?: string[];
+}
+
+export interface InboxProps {
+  stage: string;
+  sources: InboxSource[];
+  /** The consumer; omitted when something else (an API Gateway integration) feeds the queue directly. */
+  consumer?: ServiceFunction;
+  batchSize?: number;
+  maxConcurrency?: number;
+  maxReceiveCount?: number;
+  /** At least six times the consumer's timeout, as AWS advises for SQS event sources. */
+  visibilityTimeout?: Duration;
+}
+
+/**
+ * A service's inbox: an SQS queue subscribed (raw delivery, filter policy) to other services' topics, a
+ * DLQ that takes a message after `maxReceiveCount` failed receives and an undeliverable SNS message, an
+ * alarm as soon as the DLQ holds anything, and the consumer's event source mapping with partial batch
+ * responses and a concurrency cap.
+ */
+export class Inbox extends Construct {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly dlqAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: InboxProps) {
+    super(scope, id);
+    this.dlq = new sqs.Queue(this, 'Dlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeDeadLetterQueue(this.dlq, 'dead-letter queue of this inbox and of its SNS subscriptions');
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(60),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    this.dlqAlarm = new cloudwatch.Alarm(this, 'DlqAlarm', {
+      alarmDescription: `Messages in the DLQ of ${this.node.path}`,
+      metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    for (const source of props.sources) {
+      const topicArn = ssm.StringParameter.valueForStringParameter(
+        this,
+        ssmName(props.stage, source.service, 'topic-arn'),
+      );
+      const topic = sns.Topic.fromTopicArn(this, `${pascal(source.service)}Topic`, topicArn);
+      topic.addSubscription(
+        new subscriptions.SqsSubscription(this.queue, {
+          rawMessageDelivery: true,
+          deadLetterQueue: this.dlq,
+          filterPolicy: source.eventTypes
+            ? { type: sns.SubscriptionFilter.stringFilter({ allowlist: source.eventTypes }) }
+            : undefined,
+        }),
+      );
+    }
+
+    if (props.consumer) {
+      props.consumer.function.addEventSource(
+        new lambdaEvents.SqsEventSource(this.queue, {
+          batchSize: props.batchSize ?? 10,
+          maxBatchingWindow: Duration.seconds(0),
+          maxConcurrency: props.maxConcurrency ?? 5,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+  }
+}
+
+function pascal(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

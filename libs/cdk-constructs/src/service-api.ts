@@ -1,0 +1,100 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { ServiceFunction } from './service-function';
+import { ssmName } from './ssm-names';
+
+export interface ServiceApiProps {
+  stage: string;
+  service: string;
+  /** Steady-state and burst request limits of the stage (per account and region). */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+export type RouteAuth = 'customer' | 'public';
+
+/**
+ * The REST API of one service: Lambda proxy routes, a Cognito user pool authorizer on the platform's pool
+ * (read from SSM), request validation, X-Ray tracing, JSON access logs, stage throttling and CORS. Its URL
+ * is published at `/order-platform/<stage>/<service>/api-url`.
+ */
+export class ServiceApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  readonly validator: apigw.RequestValidator;
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigw.RestApi(this, 'Api', {
+      description: `${props.service} REST API (${props.stage})`,
+      cloudWatchRole: false,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      deployOptions: {
+        stageName: 'api',
+        tracingEnabled: true,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: props.throttle?.rateLimit ?? 200,
+        throttlingBurstLimit: props.throttle?.burstLimit ?? 400,
+        loggingLevel: apigw.MethodLoggingLevel.OFF,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: apigw.Cors.ALL_ORIGINS,
+        allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'x-api-key', 'x-correlation-id'],
+        allowMethods: apigw.Cors.ALL_METHODS,
+      },
+    });
+    const userPool = cognito.UserPool.fromUserPoolArn(
+      this,
+      'UserPool',
+      ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, 'platform', 'user-pool-arn')),
+    );
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [userPool] });
+    this.validator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    new ssm.StringParameter(this, 'ApiUrlParameter', {
+      parameterName: ssmName(props.stage, props.service, 'api-url'),
+      stringValue: this.api.url,
+    });
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF is attached at the edge per installation (it costs per web ACL); throttling and usage plans guard each stage.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason: 'Execution logging needs an account-wide CloudWatch role; JSON access logs and X-Ray traces cover each request.',
+      },
+      {
+        id: 'Serverless-APIGWStructuredLogging',
+        reason: 'Access logs use the JSON format with standard fields (jsonWithStandardFields).',
+      },
+    );
+  }
+
+  /** Adds `method path` with Lambda proxy integration; customer routes use the Cognito authorizer. */
+  route(method: string, path: string, fn: ServiceFunction, auth: RouteAuth): apigw.Method {
+    const resource = this.api.root.resourceForPath(path);
+    const created = resource.addMethod(method, new apigw.LambdaIntegration(fn.function), {
+      authorizer: auth === 'customer' ? this.authorizer : undefined,
+      authorizationType: auth === 'customer' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.NONE,
+      requestValidator: this.validator,
+    });
+    if (auth === 'public') {
+      Validations.of(created).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason: `${method} ${path} is public by design (catalog browsing).` },
+        { id: 'AwsSolutions-COG4', reason: `${method} ${path} is public by design (catalog browsing).` },
+      );
+    }
+    return created;
+  }
+}

@@ -1,0 +1,38 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export interface ServiceTableProps {
+  /** Extra global secondary indexes (`gsi1pk`/`gsi1sk` style string keys). */
+  indexes?: { name: string; partitionKey: string; sortKey?: string }[];
+  removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The single table of a bounded service: `pk`/`sk` string keys, on-demand, a NEW_AND_OLD_IMAGES stream for
+ * the outbox publisher, point-in-time recovery, encryption at rest and TTL on `expiresAt`.
+ */
+export class ServiceTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: ServiceTableProps = {}) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    for (const index of props.indexes ?? []) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: index.sortKey ? { name: index.sortKey, type: dynamodb.AttributeType.STRING } : undefined,
+      });
+    }
+  }
+}
