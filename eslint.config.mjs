@@ -2,7 +2,17 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/cdk.out', '**/node_modules', '**/.local-cloud', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/cdk.out',
+      '**/node_modules',
+      '**/.local-cloud',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -23,6 +33,8 @@ export default tseslint.config(
             { sourceTag: 'scope:faturas', onlyDependOnLibsWithTags: ['scope:shared', 'scope:faturas'] },
             { sourceTag: 'scope:painel', onlyDependOnLibsWithTags: ['scope:shared', 'scope:painel'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The CDK app composes every service's stack.
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],
@@ -36,8 +48,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'AWS belongs in src/adapters.' },
+            {
+              group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*'],
+              message: 'AWS belongs in src/adapters.',
+            },
             { group: ['@order-platform/aws-adapters'], message: 'Use cases depend on ports, not adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CDK app is the composition root of the stacks: it alone imports the services' stack modules.
+    files: ['infra/src/app.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@order-platform/*-stack'], message: 'A service never imports another service.' },
           ],
         },
       ],

@@ -1,6 +1,9 @@
 import { App, RemovalPolicy, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { FaturasStack } from '@order-platform/faturas-stack';
+import { PainelStack } from '@order-platform/painel-stack';
 import { PedidosStack } from '@order-platform/pedidos-stack';
+import { ProdutosStack } from '@order-platform/produtos-stack';
 import { PlatformStack } from './platform.stack';
 
 export const STAGES = ['dev', 'prod', 'local'] as const;
@@ -20,7 +23,10 @@ export function buildApp(stage: Stage, app = new App()): App {
   };
   const removalPolicy = stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   new PlatformStack(app, stackName(stage, 'Platform'), { env, stage, removalPolicy });
+  new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage });
   new PedidosStack(app, stackName(stage, 'Pedidos'), { env, stage });
+  new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage });
+  new PainelStack(app, stackName(stage, 'Painel'), { env, stage });
   Tags.of(app).add('project', 'order-platform');
   Tags.of(app).add('stage', stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -40,15 +40,18 @@ export class PlatformStack extends Stack {
     Validations.of(this.userPool).acknowledge(
       {
         id: 'AwsSolutions-COG2',
-        reason: 'MFA is offered (TOTP, optional): customers of a shop are not forced into it; admins are expected to enrol.',
+        reason:
+          'MFA is offered (TOTP, optional): customers of a shop are not forced into it; admins are expected to enrol.',
       },
       {
         id: 'AwsSolutions-COG3',
-        reason: 'Threat protection (advanced security) needs the Plus feature plan, a per-installation cost decision.',
+        reason:
+          'Threat protection (advanced security) needs the Plus feature plan, a per-installation cost decision.',
       },
       {
         id: 'AwsSolutions-COG8',
-        reason: 'The Plus feature plan is a per-installation cost decision; the Essentials plan covers sign-in, groups and MFA.',
+        reason:
+          'The Plus feature plan is a per-installation cost decision; the Essentials plan covers sign-in, groups and MFA.',
       },
     );
     new cognito.CfnUserPoolGroup(this, 'CustomersGroup', {

@@ -10,7 +10,9 @@ import type { DomainEvent } from '@order-platform/contracts';
 
 export type Item = Record<string, unknown>;
 /** One write of a transaction, in the document client's shape (plain JS values). */
-export type WriteOp = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type WriteOp = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
 
 /** How long outbox records stay in the table after publication (TTL): a week, for replay and audit. */
 export const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;

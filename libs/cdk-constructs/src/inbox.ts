@@ -8,7 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 import { ssmName } from './ssm-names';
-import { acknowledgeDeadLetterQueue } from './nag';
+import { acknowledge, acknowledgeDeadLetterQueue } from './nag';
 
 export interface InboxSource {
   /** The publishing service; its topic ARN is read from `/order-platform/<stage>/<service>/topic-arn`. */
@@ -57,7 +57,10 @@ export class Inbox extends Construct {
     });
     this.dlqAlarm = new cloudwatch.Alarm(this, 'DlqAlarm', {
       alarmDescription: `Messages in the DLQ of ${this.node.path}`,
-      metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      metric: this.dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -89,6 +92,11 @@ export class Inbox extends Construct {
           maxConcurrency: props.maxConcurrency ?? 5,
           reportBatchItemFailures: true,
         }),
+      );
+      acknowledge(
+        props.consumer.function,
+        'Serverless-LambdaEventSourceMappingDestination',
+        "SQS mappings take no on-failure destination: a failing message returns to the queue and its redrive policy moves it to this inbox's DLQ.",
       );
     }
   }

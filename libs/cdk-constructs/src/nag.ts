@@ -15,5 +15,9 @@ export function arnToken(resource: IConstruct): string {
 /** For a queue that is itself a dead-letter queue or an on-failure destination: it needs no DLQ of its own. */
 export function acknowledgeDeadLetterQueue(queue: IConstruct, role: string): void {
   acknowledge(queue, 'AwsSolutions-SQS3', `This queue is the ${role}; a DLQ of a DLQ adds nothing.`);
-  acknowledge(queue, 'Serverless-SQSRedrivePolicy', `This queue is the ${role}; a DLQ of a DLQ adds nothing.`);
+  acknowledge(
+    queue,
+    'Serverless-SQSRedrivePolicy',
+    `This queue is the ${role}; a DLQ of a DLQ adds nothing.`,
+  );
 }

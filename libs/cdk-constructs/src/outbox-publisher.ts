@@ -34,7 +34,10 @@ export class OutboxPublisher extends Construct {
     acknowledgeDeadLetterQueue(this.dlq, 'on-failure destination of the outbox stream mapping');
     new cloudwatch.Alarm(this, 'DlqAlarm', {
       alarmDescription: `Outbox records that could not be published (${this.node.path})`,
-      metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      metric: this.dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -23,7 +23,8 @@ export type RouteAuth = 'customer' | 'public';
  */
 export class ServiceApi extends Construct {
   readonly api: apigw.RestApi;
-  readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  private authorizer?: apigw.CognitoUserPoolsAuthorizer;
+  private readonly stage: string;
   readonly validator: apigw.RequestValidator;
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
@@ -51,12 +52,7 @@ export class ServiceApi extends Construct {
         allowMethods: apigw.Cors.ALL_METHODS,
       },
     });
-    const userPool = cognito.UserPool.fromUserPoolArn(
-      this,
-      'UserPool',
-      ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, 'platform', 'user-pool-arn')),
-    );
-    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [userPool] });
+    this.stage = props.stage;
     this.validator = this.api.addRequestValidator('Validator', {
       validateRequestBody: true,
       validateRequestParameters: true,
@@ -68,11 +64,13 @@ export class ServiceApi extends Construct {
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'WAF is attached at the edge per installation (it costs per web ACL); throttling and usage plans guard each stage.',
+        reason:
+          'WAF is attached at the edge per installation (it costs per web ACL); throttling and usage plans guard each stage.',
       },
       {
         id: 'AwsSolutions-APIG6',
-        reason: 'Execution logging needs an account-wide CloudWatch role; JSON access logs and X-Ray traces cover each request.',
+        reason:
+          'Execution logging needs an account-wide CloudWatch role; JSON access logs and X-Ray traces cover each request.',
       },
       {
         id: 'Serverless-APIGWStructuredLogging',
@@ -81,11 +79,26 @@ export class ServiceApi extends Construct {
     );
   }
 
+  /** The Cognito authorizer on the platform's user pool, made with the first customer route. */
+  cognitoAuthorizer(): apigw.CognitoUserPoolsAuthorizer {
+    if (!this.authorizer) {
+      const userPool = cognito.UserPool.fromUserPoolArn(
+        this,
+        'UserPool',
+        ssm.StringParameter.valueForStringParameter(this, ssmName(this.stage, 'platform', 'user-pool-arn')),
+      );
+      this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+        cognitoUserPools: [userPool],
+      });
+    }
+    return this.authorizer;
+  }
+
   /** Adds `method path` with Lambda proxy integration; customer routes use the Cognito authorizer. */
   route(method: string, path: string, fn: ServiceFunction, auth: RouteAuth): apigw.Method {
     const resource = this.api.root.resourceForPath(path);
     const created = resource.addMethod(method, new apigw.LambdaIntegration(fn.function), {
-      authorizer: auth === 'customer' ? this.authorizer : undefined,
+      authorizer: auth === 'customer' ? this.cognitoAuthorizer() : undefined,
       authorizationType: auth === 'customer' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.NONE,
       requestValidator: this.validator,
     });

@@ -40,9 +40,15 @@ export class ServiceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
-    const bundleDir = join(props.distDir ?? join(WORKSPACE_ROOT, 'dist', 'apps'), props.service, props.handler);
+    const bundleDir = join(
+      props.distDir ?? join(WORKSPACE_ROOT, 'dist', 'apps'),
+      props.service,
+      props.handler,
+    );
     if (!existsSync(join(bundleDir, 'index.js'))) {
-      throw new Error(`No bundle for ${props.service}/${props.handler} in ${bundleDir}: run "npx nx build ${props.service}" first`);
+      throw new Error(
+        `No bundle for ${props.service}/${props.handler} in ${bundleDir}: run "npx nx build ${props.service}" first`,
+      );
     }
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {

@@ -44,7 +44,11 @@ if (problems.length) {
   process.exit(1);
 }
 if (stale.length) {
-  console.error(`Compatible changes not yet committed for ${stale.join(', ')}: run npx nx run contracts:schemas`);
+  console.error(
+    `Compatible changes not yet committed for ${stale.join(', ')}: run npx nx run contracts:schemas`,
+  );
   process.exit(1);
 }
-console.log(`${Object.keys(eventSchemas).length} event schemas ${mode === 'write' ? 'written' : 'up to date'}`);
+console.log(
+  `${Object.keys(eventSchemas).length} event schemas ${mode === 'write' ? 'written' : 'up to date'}`,
+);

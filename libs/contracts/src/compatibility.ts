@@ -19,7 +19,8 @@ export function incompatibilities(before: Json, after: Json, path = '$'): string
   const afterEnum = asArray(after['enum']);
   if (beforeEnum.length) {
     for (const v of beforeEnum)
-      if (!afterEnum.some((a) => JSON.stringify(a) === JSON.stringify(v))) out.push(`${path}: enum value ${JSON.stringify(v)} removed`);
+      if (!afterEnum.some((a) => JSON.stringify(a) === JSON.stringify(v)))
+        out.push(`${path}: enum value ${JSON.stringify(v)} removed`);
   }
   for (const bound of ['minimum', 'minLength', 'minItems', 'exclusiveMinimum'] as const) {
     const b = before[bound] as number | undefined;
@@ -35,7 +36,10 @@ export function incompatibilities(before: Json, after: Json, path = '$'): string
   const afterProps = asObject(after['properties']);
   for (const name of Object.keys(beforeProps)) {
     if (!(name in afterProps)) out.push(`${path}.${name}: property removed`);
-    else out.push(...incompatibilities(asObject(beforeProps[name]), asObject(afterProps[name]), `${path}.${name}`));
+    else
+      out.push(
+        ...incompatibilities(asObject(beforeProps[name]), asObject(afterProps[name]), `${path}.${name}`),
+      );
   }
   const wasRequired = new Set(asArray(before['required']) as string[]);
   for (const name of asArray(after['required']) as string[]) {

@@ -4,7 +4,10 @@ import { incompatibilities } from './compatibility';
 import { eventSchemas, parseEvent, UnknownEventError } from './registry';
 
 const samplesDir = join(__dirname, '..', 'samples');
-const samples = readdirSync(samplesDir).map((f) => ({ file: f, event: JSON.parse(readFileSync(join(samplesDir, f), 'utf8')) }));
+const samples = readdirSync(samplesDir).map((f) => ({
+  file: f,
+  event: JSON.parse(readFileSync(join(samplesDir, f), 'utf8')),
+}));
 
 describe('event samples (producer-owned)', () => {
   it('has one sample for every registered event', () => {
@@ -40,7 +43,11 @@ describe('parseEvent', () => {
 describe('incompatibilities', () => {
   const before = {
     type: 'object',
-    properties: { a: { type: 'string' }, b: { type: 'number', minimum: 0 }, c: { type: 'string', enum: ['x', 'y'] } },
+    properties: {
+      a: { type: 'string' },
+      b: { type: 'number', minimum: 0 },
+      c: { type: 'string', enum: ['x', 'y'] },
+    },
     required: ['a'],
   };
 
@@ -55,7 +62,11 @@ describe('incompatibilities', () => {
     // Prepare
     const after = {
       type: 'object',
-      properties: { b: { type: 'string', minimum: 1 }, c: { type: 'string', enum: ['x'] }, d: { type: 'string' } },
+      properties: {
+        b: { type: 'string', minimum: 1 },
+        c: { type: 'string', enum: ['x'] },
+        d: { type: 'string' },
+      },
       required: ['d'],
     };
     // Act

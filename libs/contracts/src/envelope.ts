@@ -8,7 +8,11 @@ export type EventSource = z.infer<typeof EventSource>;
  * Builds the schema of one event type and major version: the common envelope
  * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
  */
-export function eventSchema<T extends string, V extends number, D extends z.ZodType>(type: T, version: V, data: D) {
+export function eventSchema<T extends string, V extends number, D extends z.ZodType>(
+  type: T,
+  version: V,
+  data: D,
+) {
   return z.object({
     id: z.string().min(1),
     type: z.literal(type),

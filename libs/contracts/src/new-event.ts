@@ -1,4 +1,3 @@
-
 import type { EventSource } from './envelope';
 import type { EventData, EventOf, EventType } from './registry';
 import { eventSchemas } from './registry';

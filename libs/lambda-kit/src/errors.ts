@@ -78,7 +78,8 @@ export interface ProblemResponse {
 
 /** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
 export function toProblem(error: unknown, instance?: string): ProblemResponse {
-  const http = error instanceof HttpError ? error : new HttpError(500, 'Internal Server Error', 'Unexpected error');
+  const http =
+    error instanceof HttpError ? error : new HttpError(500, 'Internal Server Error', 'Unexpected error');
   const body: Record<string, unknown> = {
     type: 'about:blank',
     title: http.title,

@@ -95,17 +95,21 @@ export function httpHandler<
       }
       let rawBody: unknown = undefined;
       if (spec.body) {
-        const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+        const text = event.isBase64Encoded
+          ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+          : event.body;
         try {
           rawBody = text ? JSON.parse(text) : undefined;
         } catch {
-          throw new BadRequestError('The body is not valid JSON', [{ field: 'body', message: 'Invalid JSON' }]);
+          throw new BadRequestError('The body is not valid JSON', [
+            { field: 'body', message: 'Invalid JSON' },
+          ]);
         }
       }
       const request: HttpRequest<Out<B>, Out<Q>, Out<P>> = {
-        body: parsePart(spec.body, rawBody, 'body'),
-        query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
-        params: parsePart(spec.params, event.pathParameters ?? {}, 'path'),
+        body: parsePart(spec.body as B, rawBody, 'body'),
+        query: parsePart(spec.query as Q, event.queryStringParameters ?? {}, 'query'),
+        params: parsePart(spec.params as P, event.pathParameters ?? {}, 'path'),
         headers,
         principal,
         correlationId,
@@ -114,7 +118,11 @@ export function httpHandler<
       const result = await fn(request);
       return {
         statusCode: result.status,
-        headers: { ...base, ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...result.headers },
+        headers: {
+          ...base,
+          ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...result.headers,
+        },
         body: result.body !== undefined ? JSON.stringify(result.body) : '',
       };
     } catch (error) {

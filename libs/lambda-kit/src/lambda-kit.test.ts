@@ -25,7 +25,10 @@ function apiEvent(over: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEven
     pathParameters: null,
     queryStringParameters: null,
     isBase64Encoded: false,
-    requestContext: { requestId: 'r-1', authorizer: { claims: { sub: 'u1', 'cognito:groups': 'customers' } } },
+    requestContext: {
+      requestId: 'r-1',
+      authorizer: { claims: { sub: 'u1', 'cognito:groups': 'customers' } },
+    },
     ...over,
   } as APIGatewayProxyEvent;
 }
@@ -163,7 +166,10 @@ describe('parseConfig', () => {
     const schema = z.object({ TABLE_NAME: z.string().min(1), TOPIC_ARN: z.string().min(1) });
     // Act + Assess
     expect(() => parseConfig(schema, { TABLE_NAME: 't' })).toThrow(new ConfigError(['TOPIC_ARN']));
-    expect(parseConfig(schema, { TABLE_NAME: 't', TOPIC_ARN: 'arn' })).toEqual({ TABLE_NAME: 't', TOPIC_ARN: 'arn' });
+    expect(parseConfig(schema, { TABLE_NAME: 't', TOPIC_ARN: 'arn' })).toEqual({
+      TABLE_NAME: 't',
+      TOPIC_ARN: 'arn',
+    });
   });
 });
 
@@ -177,7 +183,19 @@ describe('newEvent', () => {
       { correlationId: 'corr-1', causationId: 'e-0' },
     );
     // Assess
-    expect(event).toMatchObject({ type: 'OrderRejected', version: 1, correlationId: 'corr-1', causationId: 'e-0' });
-    expect(() => newEvent('OrderRejected', 'pedidos', { orderId: '', customerId: 'c', reason: 'r' }, { correlationId: 'c' })).toThrow();
+    expect(event).toMatchObject({
+      type: 'OrderRejected',
+      version: 1,
+      correlationId: 'corr-1',
+      causationId: 'e-0',
+    });
+    expect(() =>
+      newEvent(
+        'OrderRejected',
+        'pedidos',
+        { orderId: '', customerId: 'c', reason: 'r' },
+        { correlationId: 'c' },
+      ),
+    ).toThrow();
   });
 });

@@ -9,7 +9,8 @@ import { logger, withCorrelation } from './powertools';
  */
 export function eventFromSqsBody(body: string): unknown {
   const parsed = JSON.parse(body) as Record<string, unknown>;
-  if (parsed['Type'] === 'Notification' && typeof parsed['Message'] === 'string') return JSON.parse(parsed['Message']);
+  if (parsed['Type'] === 'Notification' && typeof parsed['Message'] === 'string')
+    return JSON.parse(parsed['Message']);
   return parsed;
 }
 

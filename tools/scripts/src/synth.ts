@@ -13,14 +13,18 @@ const service = process.argv[3];
 const outdir = join(root, 'dist', 'cdk.out', stage);
 
 export function synth(stageName: string, out: string): void {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'infra', 'src', 'main.ts')], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify({ stage: stageName }) },
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'infra', 'src', 'main.ts')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify({ stage: stageName }) },
+    },
+  );
 }
 
-if (require.main === module) {
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
   const started = Date.now();
   try {
     synth(stage, outdir);
@@ -29,7 +33,9 @@ if (require.main === module) {
     process.exit(1);
   }
   const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
-  const wanted = service ? templates.filter((t) => t.toLowerCase().includes(`-${service.toLowerCase()}.`)) : templates;
+  const wanted = service
+    ? templates.filter((t) => t.toLowerCase().includes(`-${service.toLowerCase()}.`))
+    : templates;
   if (service && (!wanted.length || !existsSync(join(outdir, wanted[0]!)))) {
     console.error(`No template for ${service} in ${outdir}`);
     process.exit(1);

@@ -49,7 +49,11 @@ export class DynamoDbOrderRepository extends DynamoDbRepository implements Order
       await this.transactWithOutbox(writes, [event]);
       return { created: true };
     } catch (error) {
-      if (idempotency && error instanceof TransactionConflictError && error.reasons[1] === 'ConditionalCheckFailed') {
+      if (
+        idempotency &&
+        error instanceof TransactionConflictError &&
+        error.reasons[1] === 'ConditionalCheckFailed'
+      ) {
         const record = await this.getItem<{ orderId: string; fingerprint: string }>(
           `IDEMPOTENCY#${idempotency.key}`,
           'IDEMPOTENCY',
@@ -61,7 +65,10 @@ export class DynamoDbOrderRepository extends DynamoDbRepository implements Order
   }
 
   async get(orderId: string): Promise<Order | undefined> {
-    const item = await this.getItem<Order & Record<string, unknown>>(orderKey(orderId).pk, orderKey(orderId).sk);
+    const item = await this.getItem<Order & Record<string, unknown>>(
+      orderKey(orderId).pk,
+      orderKey(orderId).sk,
+    );
     if (!item) return undefined;
     const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _g1, gsi1sk: _g2, ...order } = item;
     return order as Order;

@@ -17,8 +17,13 @@ export interface Viewer {
  * Reads one order for a viewer: admins see every order, a customer only their own. Someone else's order
  * is reported as not found, so its existence is not revealed.
  */
-export async function getOrder(deps: { orders: OrderRepository }, orderId: string, viewer: Viewer): Promise<Order> {
+export async function getOrder(
+  deps: { orders: OrderRepository },
+  orderId: string,
+  viewer: Viewer,
+): Promise<Order> {
   const order = await deps.orders.get(orderId);
-  if (!order || (!viewer.isAdmin && order.customerId !== viewer.customerId)) throw new OrderNotFoundError(orderId);
+  if (!order || (!viewer.isAdmin && order.customerId !== viewer.customerId))
+    throw new OrderNotFoundError(orderId);
   return order;
 }

@@ -11,8 +11,10 @@ class InMemoryOrders implements OrderRepository {
   keys = new Map<string, { orderId: string; fingerprint: string }>();
 
   async create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult> {
-    if (idempotency && this.keys.has(idempotency.key)) return { created: false, ...this.keys.get(idempotency.key)! };
-    if (idempotency) this.keys.set(idempotency.key, { orderId: order.orderId, fingerprint: idempotency.fingerprint });
+    if (idempotency && this.keys.has(idempotency.key))
+      return { created: false, ...this.keys.get(idempotency.key)! };
+    if (idempotency)
+      this.keys.set(idempotency.key, { orderId: order.orderId, fingerprint: idempotency.fingerprint });
     this.orders.set(order.orderId, order);
     this.outbox.push(event);
     return { created: true };
@@ -22,11 +24,18 @@ class InMemoryOrders implements OrderRepository {
   }
 }
 
-const request = { items: [{ productId: 'p1', quantity: 2 }], payment: { method: 'card' as const, token: 'tok_approved' as const } };
+const request = {
+  items: [{ productId: 'p1', quantity: 2 }],
+  payment: { method: 'card' as const, token: 'tok_approved' as const },
+};
 
 function deps() {
   let n = 0;
-  return { orders: new InMemoryOrders(), newId: () => `o${++n}`, now: () => new Date('2026-11-22T12:00:00Z') };
+  return {
+    orders: new InMemoryOrders(),
+    newId: () => `o${++n}`,
+    now: () => new Date('2026-11-22T12:00:00Z'),
+  };
 }
 
 describe('placeOrder', () => {
@@ -49,9 +58,19 @@ describe('placeOrder', () => {
   it('returns the first order for the same key and body, and makes no second one', async () => {
     // Prepare
     const d = deps();
-    const first = await placeOrder(d, { customerId: 'c1', request, idempotencyKey: 'k1', correlationId: 'a' });
+    const first = await placeOrder(d, {
+      customerId: 'c1',
+      request,
+      idempotencyKey: 'k1',
+      correlationId: 'a',
+    });
     // Act
-    const again = await placeOrder(d, { customerId: 'c1', request, idempotencyKey: 'k1', correlationId: 'b' });
+    const again = await placeOrder(d, {
+      customerId: 'c1',
+      request,
+      idempotencyKey: 'k1',
+      correlationId: 'b',
+    });
     // Assess
     expect(again).toEqual({ order: first.order, replayed: true });
     expect(d.orders.orders.size).toBe(1);
@@ -64,9 +83,9 @@ describe('placeOrder', () => {
     await placeOrder(d, { customerId: 'c1', request, idempotencyKey: 'k1', correlationId: 'a' });
     const other = { ...request, items: [{ productId: 'p1', quantity: 3 }] };
     // Act + Assess
-    await expect(placeOrder(d, { customerId: 'c1', request: other, idempotencyKey: 'k1', correlationId: 'b' })).rejects.toThrow(
-      IdempotencyConflictError,
-    );
+    await expect(
+      placeOrder(d, { customerId: 'c1', request: other, idempotencyKey: 'k1', correlationId: 'b' }),
+    ).rejects.toThrow(IdempotencyConflictError);
     expect(d.orders.orders.size).toBe(1);
   });
 
@@ -75,7 +94,12 @@ describe('placeOrder', () => {
     const d = deps();
     await placeOrder(d, { customerId: 'c1', request, idempotencyKey: 'k1', correlationId: 'a' });
     // Act
-    const { replayed } = await placeOrder(d, { customerId: 'c2', request, idempotencyKey: 'k1', correlationId: 'b' });
+    const { replayed } = await placeOrder(d, {
+      customerId: 'c2',
+      request,
+      idempotencyKey: 'k1',
+      correlationId: 'b',
+    });
     // Assess
     expect(replayed).toBe(false);
     expect(d.orders.orders.size).toBe(2);
@@ -89,7 +113,9 @@ describe('getOrder', () => {
     const { order } = await placeOrder(d, { customerId: 'c1', request, correlationId: 'a' });
     // Act + Assess
     await expect(getOrder(d, order.orderId, { customerId: 'c1', isAdmin: false })).resolves.toEqual(order);
-    await expect(getOrder(d, order.orderId, { customerId: 'c2', isAdmin: false })).rejects.toThrow(OrderNotFoundError);
+    await expect(getOrder(d, order.orderId, { customerId: 'c2', isAdmin: false })).rejects.toThrow(
+      OrderNotFoundError,
+    );
     await expect(getOrder(d, order.orderId, { customerId: 'admin', isAdmin: true })).resolves.toEqual(order);
   });
 });

@@ -31,7 +31,10 @@ export interface PlaceOrderDeps {
  * 3. stores both in one transaction (the stream publishes the event);
  * 4. on a replayed key returns the order it made the first time, or refuses another body with a conflict.
  */
-export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<{ order: Order; replayed: boolean }> {
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  input: PlaceOrderInput,
+): Promise<{ order: Order; replayed: boolean }> {
   const fingerprint = await sha256(JSON.stringify(canonical(input.request)));
   const orderId = deps.newId();
   const order = receiveOrder(

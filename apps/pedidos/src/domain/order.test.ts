@@ -1,4 +1,12 @@
-import { canTake, InvalidTransitionError, isFinal, orderTotal, receiveOrder, transition, TRANSITIONS } from './order';
+import {
+  canTake,
+  InvalidTransitionError,
+  isFinal,
+  orderTotal,
+  receiveOrder,
+  transition,
+  TRANSITIONS,
+} from './order';
 import { PlaceOrderRequest } from './order-request';
 
 const at = new Date('2026-11-22T12:00:00Z');
@@ -47,17 +55,29 @@ describe('order state machine', () => {
   });
 
   it('has exactly the final statuses COMPLETED, REJECTED and CANCELLED', () => {
-    expect(Object.keys(TRANSITIONS).filter((s) => isFinal(s as never))).toEqual(['COMPLETED', 'REJECTED', 'CANCELLED']);
+    expect(Object.keys(TRANSITIONS).filter((s) => isFinal(s as never))).toEqual([
+      'COMPLETED',
+      'REJECTED',
+      'CANCELLED',
+    ]);
   });
 
   it('totals priced lines in cents and refuses an unpriced line', () => {
-    expect(orderTotal([{ productId: 'a', quantity: 3, unitPrice: 1999 }, { productId: 'b', quantity: 1, unitPrice: 1 }])).toBe(5998);
+    expect(
+      orderTotal([
+        { productId: 'a', quantity: 3, unitPrice: 1999 },
+        { productId: 'b', quantity: 1, unitPrice: 1 },
+      ]),
+    ).toBe(5998);
     expect(() => orderTotal([{ productId: 'a', quantity: 1 }])).toThrow(/no price/);
   });
 });
 
 describe('PlaceOrderRequest', () => {
-  const valid = { items: [{ productId: 'p1', quantity: 1 }], payment: { method: 'card', token: 'tok_approved' } };
+  const valid = {
+    items: [{ productId: 'p1', quantity: 1 }],
+    payment: { method: 'card', token: 'tok_approved' },
+  };
 
   it('accepts a valid body', () => {
     expect(PlaceOrderRequest.safeParse(valid).success).toBe(true);
@@ -67,8 +87,22 @@ describe('PlaceOrderRequest', () => {
     ['no items', { ...valid, items: [] }, 'items'],
     ['a zero quantity', { ...valid, items: [{ productId: 'p1', quantity: 0 }] }, 'items.0.quantity'],
     ['a fractional quantity', { ...valid, items: [{ productId: 'p1', quantity: 1.5 }] }, 'items.0.quantity'],
-    ['51 lines', { ...valid, items: Array.from({ length: 51 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })) }, 'items'],
-    ['a duplicate product', { ...valid, items: [{ productId: 'p1', quantity: 1 }, { productId: 'p1', quantity: 2 }] }, 'items.1.productId'],
+    [
+      '51 lines',
+      { ...valid, items: Array.from({ length: 51 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })) },
+      'items',
+    ],
+    [
+      'a duplicate product',
+      {
+        ...valid,
+        items: [
+          { productId: 'p1', quantity: 1 },
+          { productId: 'p1', quantity: 2 },
+        ],
+      },
+      'items.1.productId',
+    ],
     ['an unknown token', { ...valid, payment: { method: 'card', token: 'tok_other' } }, 'payment.token'],
   ])('refuses %s, naming the field', (_name, body, field) => {
     // Act

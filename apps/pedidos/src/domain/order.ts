@@ -3,11 +3,7 @@ export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED'
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export type OrderTrigger =
-  | 'StockReserved'
-  | 'StockReservationFailed'
-  | 'PaymentApproved'
-  | 'PaymentDeclined'
-  | 'CustomerCancelled';
+  'StockReserved' | 'StockReservationFailed' | 'PaymentApproved' | 'PaymentDeclined' | 'CustomerCancelled';
 
 export interface OrderLine {
   productId: string;
@@ -53,7 +49,11 @@ export class InvalidTransitionError extends Error {
 
 /** The transition table: from a status, which trigger leads where. Anything absent is refused. */
 export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderTrigger, OrderStatus>>>> = {
-  RECEIVED: { StockReserved: 'PROCESSING', StockReservationFailed: 'REJECTED', CustomerCancelled: 'CANCELLED' },
+  RECEIVED: {
+    StockReserved: 'PROCESSING',
+    StockReservationFailed: 'REJECTED',
+    CustomerCancelled: 'CANCELLED',
+  },
   PROCESSING: { PaymentApproved: 'COMPLETED', PaymentDeclined: 'CANCELLED', CustomerCancelled: 'CANCELLED' },
   COMPLETED: {},
   REJECTED: {},
@@ -74,7 +74,10 @@ export function transition(order: Order, trigger: OrderTrigger, at: Date, reason
     ...order,
     status: next,
     revision: order.revision + 1,
-    statusHistory: [...order.statusHistory, { status: next, at: at.toISOString(), ...(reason ? { reason } : {}) }],
+    statusHistory: [
+      ...order.statusHistory,
+      { status: next, at: at.toISOString(), ...(reason ? { reason } : {}) },
+    ],
   };
 }
 

@@ -13,7 +13,9 @@ export async function placeOrderRoute(request: {
 }) {
   const idempotencyKey = request.headers['idempotency-key'] || undefined;
   if (idempotencyKey && !/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
-    throw new ConflictError('Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores');
+    throw new ConflictError(
+      'Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores',
+    );
   }
   try {
     const { order, replayed } = await placeOrder(
@@ -28,7 +30,10 @@ export async function placeOrderRoute(request: {
     );
     return {
       status: 202,
-      headers: { Location: `/orders/${order.orderId}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+      headers: {
+        Location: `/orders/${order.orderId}`,
+        ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+      },
       body: orderView(order),
     };
   } catch (error) {

@@ -1,0 +1,25 @@
+import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { getInvoice, InvoiceNotFoundError } from '../application/get-invoice.use-case';
+import { invoices, links } from '../composition';
+
+/** `GET /invoices/{orderId}`: the invoice of an order (owner or admin), with short-lived document links. */
+export const handler = httpHandler(
+  { params: z.object({ orderId: z.string().min(1).max(64) }), auth: 'any' },
+  async ({ params, principal }) => {
+    try {
+      const invoice = await getInvoice({ invoices, links }, params.orderId, {
+        customerId: principal!.sub,
+        isAdmin: principal!.groups.includes('admins'),
+      });
+      const { invoiceId, number, series, orderId, total, currency, issuedAt, pdfUrl, xmlUrl } = invoice;
+      return {
+        status: 200,
+        body: { invoiceId, number, series, orderId, total, currency, issuedAt, pdfUrl, xmlUrl },
+      };
+    } catch (error) {
+      if (error instanceof InvoiceNotFoundError) throw new NotFoundError(error.message);
+      throw error;
+    }
+  },
+);

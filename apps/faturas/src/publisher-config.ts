@@ -1,0 +1,5 @@
+import { parseConfig } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+
+/** Settings of the outbox publisher. */
+export const publisherConfig = parseConfig(z.object({ EVENT_TOPIC_ARN: z.string().min(1) }));

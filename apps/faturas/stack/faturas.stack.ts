@@ -1,0 +1,72 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  acknowledge,
+  EventTopic,
+  OutboxPublisher,
+  ServiceApi,
+  ServiceFunction,
+  ServiceTable,
+} from '@order-platform/cdk-constructs';
+
+export interface FaturasStackProps extends StackProps {
+  stage: string;
+}
+
+/** faturas: invoices, their number series, and their PDF / NF-e XML documents in S3. */
+export class FaturasStack extends Stack {
+  constructor(scope: Construct, id: string, props: FaturasStackProps) {
+    super(scope, id, props);
+    const service = 'faturas';
+    const { table } = new ServiceTable(this, 'Invoices');
+    const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      accessLogs,
+      'AwsSolutions-S1',
+      'This bucket receives the access logs of the documents bucket; logging it again would loop.',
+    );
+    const documents = new s3.Bucket(this, 'Documents', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const getInvoice = new ServiceFunction(this, 'GetInvoice', {
+      service,
+      handler: 'get-invoice',
+      environment: { TABLE_NAME: table.tableName, DOCUMENTS_BUCKET: documents.bucketName },
+    });
+    getInvoice.grant(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+    getInvoice.grant(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [documents.arnForObjects('invoices/*')],
+      }),
+    );
+    acknowledge(
+      getInvoice.role,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(documents.node.defaultChild as never)}.Arn>/invoices/*]`,
+      'Presigned download links need GetObject on the invoice documents, whose keys are known only at run time.',
+    );
+
+    const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
+    new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    api.route('GET', '/invoices/{orderId}', getInvoice, 'customer');
+  }
+}

@@ -1,0 +1,53 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbRepository } from '@order-platform/aws-adapters';
+import type { Product } from '../domain/product';
+import type { ProductPage, ProductRepository } from '../application/ports';
+
+/** Catalog items `PRODUCT#<id>`, listed in id order through the `gsi1` index (`gsi1pk = CATALOG`). */
+export class DynamoDbProductRepository extends DynamoDbRepository implements ProductRepository {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    super(client, tableName);
+  }
+
+  async get(productId: string): Promise<Product | undefined> {
+    const item = await this.getItem<Record<string, unknown>>(`PRODUCT#${productId}`, 'PRODUCT', false);
+    return item ? toProduct(item) : undefined;
+  }
+
+  async list(limit: number, nextToken?: string): Promise<ProductPage> {
+    const { items, lastKey } = await this.query<Record<string, unknown>>({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :catalog',
+      ExpressionAttributeValues: { ':catalog': 'CATALOG' },
+      Limit: limit,
+      ExclusiveStartKey: nextToken ? decodeToken(nextToken) : undefined,
+    });
+    return { items: items.map(toProduct), nextToken: lastKey ? encodeToken(lastKey) : undefined };
+  }
+}
+
+export class InvalidPageTokenError extends Error {
+  constructor() {
+    super('nextToken is not a token this API issued');
+    this.name = 'InvalidPageTokenError';
+  }
+}
+
+function encodeToken(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeToken(token: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (typeof key?.pk !== 'string' || typeof key?.gsi1pk !== 'string') throw new Error('shape');
+    return key;
+  } catch {
+    throw new InvalidPageTokenError();
+  }
+}
+
+function toProduct(item: Record<string, unknown>): Product {
+  const { productId, sku, name, description, price, currency, stock, updatedAt } = item as unknown as Product;
+  return { productId, sku, name, description, price, currency, stock, updatedAt };
+}

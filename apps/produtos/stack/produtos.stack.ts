@@ -1,0 +1,48 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  EventTopic,
+  OutboxPublisher,
+  ServiceApi,
+  ServiceFunction,
+  ServiceTable,
+} from '@order-platform/cdk-constructs';
+
+export interface ProdutosStackProps extends StackProps {
+  stage: string;
+}
+
+/** produtos: catalog, prices and stock. Owns its table, its topic, its REST routes and its outbox. */
+export class ProdutosStack extends Stack {
+  constructor(scope: Construct, id: string, props: ProdutosStackProps) {
+    super(scope, id, props);
+    const service = 'produtos';
+    const { table } = new ServiceTable(this, 'Catalog', {
+      indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    });
+    const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
+    const environment = { TABLE_NAME: table.tableName };
+
+    const listProducts = new ServiceFunction(this, 'ListProducts', {
+      service,
+      handler: 'list-products',
+      environment,
+    });
+    const getProduct = new ServiceFunction(this, 'GetProduct', {
+      service,
+      handler: 'get-product',
+      environment,
+    });
+    listProducts.grant(
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/gsi1`] }),
+    );
+    getProduct.grant(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+    const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
+    new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    api.route('GET', '/products', listProducts, 'public');
+    api.route('GET', '/products/{id}', getProduct, 'public');
+  }
+}

@@ -1,0 +1,142 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp, stackName } from './app';
+
+// One synth of the dev stage for all assertions (bundles come from `nx build`, a dependency of this target).
+const app = buildApp('dev', new App());
+const template = (part: string) => Template.fromStack(app.node.findChild(stackName('dev', part)) as never);
+const platform = template('Platform');
+const pedidos = template('Pedidos');
+const produtos = template('Produtos');
+const faturas = template('Faturas');
+const painel = template('Painel');
+
+describe('platform stack', () => {
+  it('has a user pool with the customers and admins groups and a public client without secret', () => {
+    platform.resourceCountIs('AWS::Cognito::UserPool', 1);
+    platform.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'customers' });
+    platform.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
+    platform.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']),
+    });
+  });
+
+  it('announces the pool through SSM parameters, not exports', () => {
+    for (const name of ['user-pool-id', 'user-pool-arn', 'user-pool-client-id']) {
+      platform.hasResourceProperties('AWS::SSM::Parameter', { Name: `/order-platform/dev/platform/${name}` });
+    }
+    expect(Object.keys(platform.toJSON().Outputs ?? {}).filter((k) => !k.startsWith('CDK'))).toEqual([]);
+  });
+});
+
+describe('service stacks', () => {
+  it('publish their topic ARNs in SSM and encrypt the topics with TLS-only policies', () => {
+    for (const [t, service] of [
+      [pedidos, 'pedidos'],
+      [produtos, 'produtos'],
+      [faturas, 'faturas'],
+    ] as const) {
+      t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      t.hasResourceProperties('AWS::SSM::Parameter', { Name: `/order-platform/dev/${service}/topic-arn` });
+      t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('run Node.js 22 on arm64 with active tracing', () => {
+    const fns = pedidos.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns).length).toBeGreaterThanOrEqual(3);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('give the place-order function its table name and only item writes and reads on its table', () => {
+    pedidos.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'pedidos: place-order',
+      Environment: {
+        Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), POWERTOOLS_SERVICE_NAME: 'pedidos' }),
+      },
+    });
+    pedidos.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('PlaceOrder'),
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: ['dynamodb:PutItem', 'dynamodb:GetItem'] })]),
+      },
+    });
+  });
+
+  it('publish events from the table stream, filtered to outbox inserts, with a DLQ for failures', () => {
+    pedidos.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('outbox') }] },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    pedidos.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('protect order routes with the Cognito authorizer and leave the catalog public', () => {
+    pedidos.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'COGNITO_USER_POOLS',
+    });
+    produtos.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'NONE',
+    });
+  });
+
+  it('keep invoice documents in a private, TLS-only bucket', () => {
+    faturas.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+});
+
+describe('painel inbox', () => {
+  it('subscribes one queue to every service topic with raw delivery and a DLQ', () => {
+    const subs = Object.values(painel.findResources('AWS::SNS::Subscription'));
+    expect(subs).toHaveLength(3);
+    for (const sub of subs) {
+      expect(sub.Properties).toMatchObject({
+        Protocol: 'sqs',
+        RawMessageDelivery: true,
+        RedrivePolicy: expect.any(Object),
+      });
+    }
+  });
+
+  it('moves a message to the DLQ after 5 receives and alarms as soon as the DLQ holds one', () => {
+    painel.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 5 } });
+    painel.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    painel.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+});
