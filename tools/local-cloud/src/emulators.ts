@@ -1,0 +1,131 @@
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const EMULATORS = ['dynamodb', 'sqs', 's3', 'ses', 'cognito'] as const;
+export type EmulatorName = (typeof EMULATORS)[number];
+
+export interface Emulators {
+  /** Endpoint URL per emulator, e.g. `{ dynamodb: 'http://127.0.0.1:8000', ... }`. */
+  endpoints: Record<EmulatorName, string>;
+  stop(): Promise<void>;
+}
+
+export class LocalCloudError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalCloudError';
+  }
+}
+
+const HOST = '127.0.0.1';
+
+/** A free loopback port, or the given one after checking nothing listens there. */
+export async function claimPort(port = 0, what = 'a server'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new LocalCloudError(
+              `Port ${port} (${what}) is already in use: stop what holds it or choose another port.`,
+            )
+          : error,
+      ),
+    );
+    server.listen(port, HOST, () => {
+      const { port: claimed } = server.address() as net.AddressInfo;
+      server.close(() => resolve(claimed));
+    });
+  });
+}
+
+/** Fails with one clear sentence when Java 17+ (needed by DynamoDB Local) is missing. */
+export function checkJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error)
+    throw new LocalCloudError('Java 17+ is required by DynamoDB Local and was not found on the PATH.');
+  const match = /version "(\d+)/.exec(`${result.stdout}${result.stderr}`);
+  if (match && Number(match[1]) < 17) {
+    throw new LocalCloudError(`Java 17+ is required by DynamoDB Local; found Java ${match[1]}.`);
+  }
+}
+
+/**
+ * Starts every emulator as a child process on 127.0.0.1, in parallel, each on the port asked for (0 picks
+ * a free one). A failure stops the ones already started and raises a LocalCloudError naming the emulator.
+ */
+export async function startEmulators(
+  ports: Partial<Record<EmulatorName, number>> = {},
+  only: readonly EmulatorName[] = EMULATORS,
+): Promise<Emulators> {
+  if (only.includes('dynamodb')) checkJava();
+  const dataRoot = mkdtempSync(join(tmpdir(), 'local-cloud-'));
+  const children: ChildProcess[] = [];
+  const chosen = {} as Record<EmulatorName, number>;
+  for (const name of only) chosen[name] = await claimPort(ports[name] ?? 0, `the ${name} emulator`);
+
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    rmSync(dataRoot, { recursive: true, force: true });
+  };
+
+  try {
+    await Promise.all(
+      only.map(async (name) => {
+        const dataDir = mkdtempSync(join(dataRoot, `${name}-`));
+        const child = fork(join(__dirname, 'emulator-host.cjs'), [name, String(chosen[name]), dataDir], {
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+          env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        });
+        children.push(child);
+        let stderr = '';
+        child.stderr?.on('data', (d) => (stderr += d));
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new LocalCloudError(`The ${name} emulator did not start within 60 s.`)),
+            60000,
+          );
+          child.on('message', (m: { ready?: boolean; error?: string }) => {
+            clearTimeout(timer);
+            if (m.ready) resolve();
+            else reject(new LocalCloudError(`The ${name} emulator failed to start: ${m.error}`));
+          });
+          child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(
+              new LocalCloudError(
+                `The ${name} emulator exited (${code}) while starting: ${stderr.trim().slice(-300)}`,
+              ),
+            );
+          });
+        });
+        child.removeAllListeners('exit');
+      }),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const endpoints = Object.fromEntries(only.map((n) => [n, `http://${HOST}:${chosen[n]}`])) as Record<
+    EmulatorName,
+    string
+  >;
+  return { endpoints, stop };
+}

@@ -1,0 +1,273 @@
+import {
+  DynamoDBStreamsClient,
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { LambdaRuntime } from './lambda-runtime';
+
+export interface SqsMapping {
+  functionName: string;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  maxConcurrency: number;
+  reportBatchItemFailures: boolean;
+}
+
+export interface StreamMapping {
+  functionName: string;
+  streamArn: string;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  batchSize: number;
+  retryAttempts: number;
+  reportBatchItemFailures: boolean;
+  filters: unknown[];
+  onFailureQueueUrl?: string;
+}
+
+type Log = (message: string) => void;
+
+/** Matches an event against a Lambda filter pattern (the subset CDK's FilterCriteria produces, plus prefix/exists/numeric). */
+export function matchesPattern(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((rule) => {
+      if (rule && typeof rule === 'object') {
+        const r = rule as Record<string, unknown>;
+        if ('exists' in r) return r['exists'] ? value !== undefined : value === undefined;
+        if ('prefix' in r) return typeof value === 'string' && value.startsWith(String(r['prefix']));
+        if ('anything-but' in r) return ![r['anything-but']].flat().includes(value as never);
+        if ('numeric' in r) {
+          const [op, n] = r['numeric'] as [string, number];
+          const v = Number(value);
+          return op === '='
+            ? v === n
+            : op === '>'
+              ? v > n
+              : op === '>='
+                ? v >= n
+                : op === '<'
+                  ? v < n
+                  : v <= n;
+        }
+      }
+      return rule === value;
+    });
+  }
+  if (pattern && typeof pattern === 'object') {
+    if (!value || typeof value !== 'object') return false;
+    return Object.entries(pattern).every(([k, p]) =>
+      matchesPattern(p, (value as Record<string, unknown>)[k]),
+    );
+  }
+  return pattern === value;
+}
+
+/**
+ * Polls an SQS queue for a function as the Lambda service does: batches of up to `batchSize`, at most
+ * `maxConcurrency` batches in flight; successful messages are deleted, failed ones (a thrown error, or the
+ * items of `batchItemFailures`) stay and come back after the visibility timeout, until the queue's redrive
+ * policy moves them to the DLQ.
+ */
+export function pollSqs(
+  runtime: LambdaRuntime,
+  sqs: SQSClient,
+  m: SqsMapping,
+  log: Log,
+  region: string,
+): () => void {
+  let stopped = false;
+  const worker = async () => {
+    while (!stopped) {
+      try {
+        const res = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: m.queueUrl,
+            MaxNumberOfMessages: Math.min(10, m.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        const messages = res.Messages ?? [];
+        if (!messages.length || stopped) continue;
+        const event = {
+          Records: messages.map((msg) => ({
+            messageId: msg.MessageId,
+            receiptHandle: msg.ReceiptHandle,
+            body: msg.Body,
+            attributes: msg.Attributes ?? {},
+            messageAttributes: Object.fromEntries(
+              Object.entries(msg.MessageAttributes ?? {}).map(([k, v]) => [
+                k,
+                {
+                  stringValue: v.StringValue,
+                  dataType: v.DataType,
+                  stringListValues: [],
+                  binaryListValues: [],
+                },
+              ]),
+            ),
+            md5OfBody: msg.MD5OfBody,
+            eventSource: 'aws:sqs',
+            eventSourceARN: m.queueArn,
+            awsRegion: region,
+          })),
+        };
+        let failed = new Set<string>();
+        try {
+          const result = (await runtime.invoke(m.functionName, event)) as {
+            batchItemFailures?: { itemIdentifier: string }[];
+          } | null;
+          if (m.reportBatchItemFailures && result?.batchItemFailures) {
+            failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+          }
+        } catch (error) {
+          log(
+            `invocation failed, ${messages.length} message(s) return to the queue: ${(error as Error).message}`,
+          );
+          continue;
+        }
+        const done = messages.filter((msg) => !failed.has(msg.MessageId!));
+        if (done.length) {
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: m.queueUrl,
+              Entries: done.map((msg, i) => ({ Id: String(i), ReceiptHandle: msg.ReceiptHandle! })),
+            }),
+          );
+        }
+      } catch (error) {
+        if (!stopped) {
+          log(`poller error: ${(error as Error).message}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  };
+  for (let i = 0; i < Math.max(1, m.maxConcurrency); i++) void worker();
+  return () => {
+    stopped = true;
+  };
+}
+
+/**
+ * Reads a DynamoDB stream for a function: records in order per shard, filtered by the mapping's criteria,
+ * in batches; a failed batch is retried from the first failed record up to `retryAttempts` times, then the
+ * batch's description goes to the on-failure queue and reading moves on.
+ */
+export function pollStream(
+  runtime: LambdaRuntime,
+  streams: DynamoDBStreamsClient,
+  sqs: SQSClient,
+  m: StreamMapping,
+  log: Log,
+  region: string,
+): () => void {
+  let stopped = false;
+  const iterators = new Map<string, string | undefined>();
+  const buffered = new Map<string, _Record[]>();
+  const attempts = new Map<string, number>();
+
+  const tick = async () => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (!iterators.has(shardId)) {
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: m.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: m.startingPosition,
+          }),
+        );
+        iterators.set(shardId, ShardIterator);
+      }
+      let records = buffered.get(shardId) ?? [];
+      const iterator = iterators.get(shardId);
+      if (!records.length && iterator) {
+        const res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        iterators.set(shardId, res.NextShardIterator);
+        records = (res.Records ?? []).filter(
+          (r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)),
+        );
+      }
+      while (records.length && !stopped) {
+        const batch = records.slice(0, m.batchSize);
+        const event = {
+          Records: batch.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+        };
+        let firstFailed = -1;
+        try {
+          const result = (await runtime.invoke(m.functionName, event)) as {
+            batchItemFailures?: { itemIdentifier: string }[];
+          } | null;
+          const failures = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
+          if (failures.length) {
+            const ids = new Set(failures.map((f) => f.itemIdentifier));
+            firstFailed = batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!));
+          }
+        } catch (error) {
+          log(`stream batch failed: ${(error as Error).message}`);
+          firstFailed = 0;
+        }
+        if (firstFailed < 0) {
+          records = records.slice(batch.length);
+          attempts.delete(shardId);
+          continue;
+        }
+        const tries = (attempts.get(shardId) ?? 0) + 1;
+        attempts.set(shardId, tries);
+        if (tries > m.retryAttempts) {
+          const failedBatch = batch.slice(firstFailed);
+          if (m.onFailureQueueUrl) {
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: m.onFailureQueueUrl,
+                MessageBody: JSON.stringify({
+                  requestContext: { condition: 'RetryAttemptsExhausted', functionArn: m.functionName },
+                  DDBStreamBatchInfo: {
+                    shardId,
+                    streamArn: m.streamArn,
+                    startSequenceNumber: failedBatch[0]!.dynamodb!.SequenceNumber,
+                    endSequenceNumber: failedBatch.at(-1)!.dynamodb!.SequenceNumber,
+                    batchSize: failedBatch.length,
+                  },
+                }),
+              }),
+            );
+          }
+          log(`stream records dropped to the on-failure destination after ${m.retryAttempts} retries`);
+          records = records.slice(batch.length);
+          attempts.delete(shardId);
+        } else {
+          records = records.slice(firstFailed);
+          await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** tries)));
+        }
+      }
+      buffered.set(shardId, records);
+    }
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        await tick();
+      } catch (error) {
+        if (!stopped) log(`stream poller error: ${(error as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+  };
+}

@@ -1,0 +1,168 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface FunctionSpec {
+  /** Physical name (what ARNs and logs show). */
+  name: string;
+  /** Short label for logs, e.g. `Pedidos/PlaceOrder`. */
+  label: string;
+  codeDir: string;
+  handler: string;
+  environment: Record<string, string>;
+  timeoutMs: number;
+  memoryMb: number;
+  reservedConcurrency?: number;
+}
+
+export class FunctionError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(`${functionName}: ${errorType}: ${message}`);
+    this.name = 'FunctionError';
+  }
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** A function's sandbox process, started at the first invocation (a cold start) and kept warm. */
+class Sandbox {
+  private child?: ChildProcess;
+  private readonly pending = new Map<string, Pending>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  invocations = 0;
+  failures = 0;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private start(): ChildProcess {
+    const child = fork(join(__dirname, 'lambda-worker.cjs'), [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...this.spec.environment,
+        PATH: process.env['PATH'] ?? '',
+        LOCAL_LAMBDA_CODE_DIR: this.spec.codeDir,
+        LOCAL_LAMBDA_HANDLER: this.spec.handler,
+      },
+      execArgv: ['--enable-source-maps', `--max-old-space-size=${Math.max(128, this.spec.memoryMb)}`],
+    });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => this.log(line));
+    }
+    child.on(
+      'message',
+      (m: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.error) p.reject(new FunctionError(this.spec.name, m.error.errorType, m.error.errorMessage));
+        else p.resolve(m.result);
+      },
+    );
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(new FunctionError(this.spec.name, 'Runtime.ExitError', 'the sandbox exited'));
+        this.pending.delete(id);
+      }
+    });
+    return child;
+  }
+
+  async invoke(event: unknown): Promise<unknown> {
+    const limit = this.spec.reservedConcurrency ?? 10;
+    if (this.running >= limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running += 1;
+    this.invocations += 1;
+    try {
+      this.child ??= this.start();
+      const child = this.child;
+      const id = randomUUID();
+      const deadline = Date.now() + this.spec.timeoutMs;
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          // Past its timeout the invocation fails, and the sandbox is replaced as Lambda does.
+          this.pending.delete(id);
+          reject(
+            new FunctionError(
+              this.spec.name,
+              'Sandbox.Timedout',
+              `Task timed out after ${this.spec.timeoutMs / 1000} seconds`,
+            ),
+          );
+          child.kill('SIGKILL');
+        }, this.spec.timeoutMs);
+        this.pending.set(id, { resolve, reject, timer });
+        child.send({
+          id,
+          event,
+          context: {
+            functionName: this.spec.name,
+            functionVersion: '$LATEST',
+            invokedFunctionArn: this.spec.environment['LOCAL_FUNCTION_ARN'],
+            memoryLimitInMB: String(this.spec.memoryMb),
+            awsRequestId: id,
+            logGroupName: `/aws/lambda/${this.spec.name}`,
+            logStreamName: 'local',
+            deadline,
+          },
+        });
+      });
+    } catch (error) {
+      this.failures += 1;
+      throw error;
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  stop(): void {
+    this.child?.kill('SIGKILL');
+  }
+}
+
+/** Runs the template's functions, each in its own sandbox process, honouring timeout and reserved concurrency. */
+export class LambdaRuntime {
+  private readonly sandboxes = new Map<string, Sandbox>();
+
+  constructor(private readonly log: (label: string, line: string) => void) {}
+
+  register(spec: FunctionSpec): void {
+    this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line)));
+  }
+
+  has(name: string): boolean {
+    return this.sandboxes.has(name);
+  }
+
+  invoke(name: string, event: unknown): Promise<unknown> {
+    const sandbox = this.sandboxes.get(name);
+    if (!sandbox) return Promise.reject(new Error(`No function ${name}`));
+    return sandbox.invoke(event);
+  }
+
+  stats(): Record<string, { invocations: number; failures: number }> {
+    return Object.fromEntries(
+      [...this.sandboxes].map(([n, s]) => [n, { invocations: s.invocations, failures: s.failures }]),
+    );
+  }
+
+  stop(): void {
+    for (const s of this.sandboxes.values()) s.stop();
+  }
+}

@@ -1,0 +1,39 @@
+// One Lambda function's sandbox: its own process, module instance and environment. Invocations arrive
+// over IPC; the handler's result or error goes back the same way. It exits with its parent.
+'use strict';
+const path = require('node:path');
+
+const codeDir = process.env.LOCAL_LAMBDA_CODE_DIR;
+const [file, exportName] = (() => {
+  const h = process.env.LOCAL_LAMBDA_HANDLER || 'index.handler';
+  const dot = h.lastIndexOf('.');
+  return [h.slice(0, dot), h.slice(dot + 1)];
+})();
+let handler;
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', async (msg) => {
+  const { id, event, context } = msg;
+  try {
+    if (!handler) {
+      handler = require(path.join(codeDir, file))[exportName];
+      if (typeof handler !== 'function')
+        throw new Error(`${process.env.LOCAL_LAMBDA_HANDLER} is not a function`);
+    }
+    const ctx = {
+      ...context,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, context.deadline - Date.now()),
+    };
+    const result = await handler(event, ctx);
+    process.send({ id, result: result === undefined ? null : result });
+  } catch (error) {
+    process.send({
+      id,
+      error: {
+        errorType: (error && error.name) || 'Error',
+        errorMessage: String((error && error.message) || error),
+      },
+    });
+  }
+});

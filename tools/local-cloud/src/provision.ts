@@ -1,0 +1,356 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  type GlobalSecondaryIndex,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
+
+export interface Template {
+  Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[]; Condition?: string }
+  >;
+}
+
+export interface CreatedResource {
+  stack: string;
+  logicalId: string;
+  type: string;
+  ref: string;
+  attrs: Record<string, string>;
+  properties: Record<string, unknown>;
+}
+
+export interface Clients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  s3: S3Client;
+  cognito: CognitoIdentityProviderClient;
+}
+
+/** Types that have no local behaviour (permissions, logs, alarms, keys...): accepted and listed once. */
+const INERT = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::Logs::LogGroup',
+  'AWS::CloudWatch::Alarm',
+  'AWS::SQS::QueuePolicy',
+  'AWS::SNS::TopicPolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::Lambda::Permission',
+  'AWS::CDK::Metadata',
+  'AWS::ApiGateway::Account',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::RequestValidator',
+]);
+
+/** Types recorded for the runtime (functions, mappings, API Gateway) rather than created in an emulator. */
+const RECORDED = new Set([
+  'AWS::Lambda::Function',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Authorizer',
+  'AWS::ApiGateway::Stage',
+  'AWS::SSM::Parameter',
+]);
+
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/**
+ * Creates in the emulators what the synthesized templates declare, stack by stack, resource by resource in
+ * dependency order, and keeps what every resource resolved to (for Ref/GetAtt, the runtime and outputs).
+ */
+export class Provisioner {
+  readonly resources = new Map<string, CreatedResource>();
+  readonly ssm = new Map<string, string>();
+  readonly notEmulated = new Map<string, string[]>();
+  readonly inert = new Map<string, number>();
+
+  constructor(
+    private readonly clients: Clients,
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+
+  static readTemplate(cdkOut: string, file: string): Template {
+    try {
+      return JSON.parse(readFileSync(join(cdkOut, file), 'utf8')) as Template;
+    } catch (error) {
+      throw new TemplateError(`Cannot read template ${file} in ${cdkOut}: ${(error as Error).message}`);
+    }
+  }
+
+  byType(type: string): CreatedResource[] {
+    return [...this.resources.values()].filter((r) => r.type === type);
+  }
+
+  get(stack: string, logicalId: string): CreatedResource | undefined {
+    return this.resources.get(`${stack}/${logicalId}`);
+  }
+
+  private context(stack: string, template: Template): ResolveContext {
+    const parameters: Record<string, unknown> = {};
+    for (const [name, p] of Object.entries(template.Parameters ?? {})) {
+      if (p.Type.startsWith('AWS::SSM::Parameter::Value')) {
+        const value = this.ssm.get(String(p.Default));
+        if (value === undefined) throw new NotReadyError(`SSM:${p.Default}`);
+        parameters[name] = value;
+      } else parameters[name] = p.Default;
+    }
+    return {
+      region: this.region,
+      accountId: this.accountId,
+      stackName: stack,
+      parameters,
+      conditions: template.Conditions ?? {},
+      ref: (id) => {
+        const r = this.get(stack, id);
+        if (!r) throw new NotReadyError(id);
+        return r.ref;
+      },
+      getAtt: (id, attr) => {
+        const r = this.get(stack, id);
+        if (!r) throw new NotReadyError(id);
+        if (!(attr in r.attrs))
+          throw new TemplateError(`${stack}/${id} (${r.type}) has no attribute ${attr} locally`);
+        return r.attrs[attr];
+      },
+    };
+  }
+
+  /** Can this stack's SSM-typed parameters be resolved yet (their producers provisioned)? */
+  ready(template: Template): boolean {
+    return Object.values(template.Parameters ?? {}).every(
+      (p) => !p.Type.startsWith('AWS::SSM::Parameter::Value') || this.ssm.has(String(p.Default)),
+    );
+  }
+
+  async provisionStack(stack: string, template: Template): Promise<void> {
+    const ctx = this.context(stack, template);
+    const pending = new Map(Object.entries(template.Resources));
+    for (const [id, r] of pending) {
+      if (r.Condition && !resolve({ Condition: r.Condition }, ctx)) pending.delete(id);
+    }
+    while (pending.size) {
+      const ready = [...pending].filter(([, r]) => {
+        const deps = references(r.Properties ?? {});
+        for (const d of [r.DependsOn ?? []].flat()) deps.add(d);
+        return [...deps].every((d) => !pending.has(d) && (this.get(stack, d) || !template.Resources[d]));
+      });
+      if (!ready.length)
+        throw new TemplateError(`Circular references in ${stack}: ${[...pending.keys()].join(', ')}`);
+      for (const [id, r] of ready) {
+        const properties = resolve(r.Properties ?? {}, ctx) as Record<string, unknown>;
+        const created = await this.create(stack, id, r.Type, properties);
+        this.resources.set(`${stack}/${id}`, created);
+        pending.delete(id);
+      }
+    }
+  }
+
+  private physicalName(stack: string, id: string, max = 80): string {
+    return `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, max);
+  }
+
+  private async create(
+    stack: string,
+    id: string,
+    type: string,
+    p: Record<string, unknown>,
+  ): Promise<CreatedResource> {
+    const base = { stack, logicalId: id, type, properties: p };
+    const arn = (service: string, resource: string) =>
+      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+    switch (type) {
+      case 'AWS::DynamoDB::Table': {
+        const name = (p['TableName'] as string) ?? this.physicalName(stack, id, 255);
+        const gsis = (p['GlobalSecondaryIndexes'] as GlobalSecondaryIndex[] | undefined)?.map((g) => ({
+          IndexName: g.IndexName,
+          KeySchema: g.KeySchema,
+          Projection: g.Projection,
+        }));
+        const res = await this.clients.dynamodb.send(
+          new CreateTableCommand({
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: p['AttributeDefinitions'] as never,
+            KeySchema: p['KeySchema'] as never,
+            GlobalSecondaryIndexes: gsis as never,
+            StreamSpecification: p['StreamSpecification']
+              ? {
+                  StreamEnabled: true,
+                  StreamViewType: (p['StreamSpecification'] as { StreamViewType: string })
+                    .StreamViewType as never,
+                }
+              : undefined,
+          }),
+        );
+        const ttl = p['TimeToLiveSpecification'] as { AttributeName: string; Enabled: boolean } | undefined;
+        if (ttl?.Enabled) {
+          await this.clients.dynamodb.send(
+            new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }),
+          );
+        }
+        return {
+          ...base,
+          ref: name,
+          attrs: {
+            Arn: res.TableDescription!.TableArn!,
+            StreamArn: res.TableDescription!.LatestStreamArn ?? '',
+          },
+        };
+      }
+      case 'AWS::SQS::Queue': {
+        const name = (p['QueueName'] as string) ?? this.physicalName(stack, id);
+        const attributes: Record<string, string> = {};
+        if (p['VisibilityTimeout'] !== undefined)
+          attributes['VisibilityTimeout'] = String(p['VisibilityTimeout']);
+        if (p['MessageRetentionPeriod'] !== undefined)
+          attributes['MessageRetentionPeriod'] = String(p['MessageRetentionPeriod']);
+        if (p['RedrivePolicy']) attributes['RedrivePolicy'] = JSON.stringify(p['RedrivePolicy']);
+        const { QueueUrl } = await this.clients.sqs.send(
+          new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+        );
+        const attrs = await this.clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+        );
+        return {
+          ...base,
+          ref: QueueUrl!,
+          attrs: { Arn: attrs.Attributes!['QueueArn']!, QueueName: name, QueueUrl: QueueUrl! },
+        };
+      }
+      case 'AWS::SNS::Topic': {
+        const name = (p['TopicName'] as string) ?? this.physicalName(stack, id, 256);
+        const { TopicArn } = await this.clients.sns.send(new CreateTopicCommand({ Name: name }));
+        return { ...base, ref: TopicArn!, attrs: { TopicArn: TopicArn!, TopicName: name } };
+      }
+      case 'AWS::SNS::Subscription': {
+        const attributes: Record<string, string> = {};
+        if (p['RawMessageDelivery'] !== undefined)
+          attributes['RawMessageDelivery'] = String(p['RawMessageDelivery']);
+        if (p['FilterPolicy']) attributes['FilterPolicy'] = JSON.stringify(p['FilterPolicy']);
+        if (p['FilterPolicyScope']) attributes['FilterPolicyScope'] = String(p['FilterPolicyScope']);
+        if (p['RedrivePolicy']) attributes['RedrivePolicy'] = JSON.stringify(p['RedrivePolicy']);
+        const res = await this.clients.sns.send(
+          new SubscribeCommand({
+            TopicArn: p['TopicArn'] as string,
+            Protocol: p['Protocol'] as string,
+            Endpoint: p['Endpoint'] as string,
+            Attributes: attributes,
+            ReturnSubscriptionArn: true,
+          }),
+        );
+        return { ...base, ref: res.SubscriptionArn!, attrs: {} };
+      }
+      case 'AWS::S3::Bucket': {
+        const name = ((p['BucketName'] as string) ?? this.physicalName(stack, id, 63))
+          .toLowerCase()
+          .replace(/_/g, '-');
+        await this.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+        return {
+          ...base,
+          ref: name,
+          attrs: {
+            Arn: `arn:aws:s3:::${name}`,
+            DomainName: `${name}.s3.amazonaws.com`,
+            RegionalDomainName: `${name}.s3.${this.region}.amazonaws.com`,
+          },
+        };
+      }
+      case 'AWS::Cognito::UserPool': {
+        const res = await this.clients.cognito.send(
+          new CreateUserPoolCommand({
+            PoolName: (p['UserPoolName'] as string) ?? this.physicalName(stack, id),
+            UsernameAttributes: p['UsernameAttributes'] as never,
+            AutoVerifiedAttributes: p['AutoVerifiedAttributes'] as never,
+          }),
+        );
+        const poolId = res.UserPool!.Id!;
+        return {
+          ...base,
+          ref: poolId,
+          attrs: {
+            Arn: arn('cognito-idp', `userpool/${poolId}`),
+            ProviderName: `cognito-idp.${this.region}.amazonaws.com/${poolId}`,
+            ProviderURL: '',
+            UserPoolId: poolId,
+          },
+        };
+      }
+      case 'AWS::Cognito::UserPoolClient': {
+        const res = await this.clients.cognito.send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: p['UserPoolId'] as string,
+            ClientName: (p['ClientName'] as string) ?? id,
+            ExplicitAuthFlows: p['ExplicitAuthFlows'] as never,
+            GenerateSecret: false,
+          }),
+        );
+        return {
+          ...base,
+          ref: res.UserPoolClient!.ClientId!,
+          attrs: { ClientId: res.UserPoolClient!.ClientId! },
+        };
+      }
+      case 'AWS::Cognito::UserPoolGroup': {
+        await this.clients.cognito.send(
+          new CreateGroupCommand({
+            UserPoolId: p['UserPoolId'] as string,
+            GroupName: p['GroupName'] as string,
+            Description: p['Description'] as string | undefined,
+          }),
+        );
+        return { ...base, ref: p['GroupName'] as string, attrs: {} };
+      }
+      case 'AWS::SSM::Parameter': {
+        const name = (p['Name'] as string) ?? `/local/${stack}/${id}`;
+        this.ssm.set(name, String(p['Value']));
+        return { ...base, ref: name, attrs: { Type: 'String', Value: String(p['Value']) } };
+      }
+      case 'AWS::Lambda::Function': {
+        const name = (p['FunctionName'] as string) ?? this.physicalName(stack, id, 64);
+        return { ...base, ref: name, attrs: { Arn: arn('lambda', `function:${name}`) } };
+      }
+      case 'AWS::ApiGateway::RestApi': {
+        const apiId = this.physicalName(stack, id, 40).toLowerCase();
+        return { ...base, ref: apiId, attrs: { RootResourceId: `${apiId}-root`, RestApiId: apiId } };
+      }
+      case 'AWS::ApiGateway::Resource':
+        return { ...base, ref: `${stack}-${id}`, attrs: { ResourceId: `${stack}-${id}` } };
+      default: {
+        if (RECORDED.has(type))
+          return {
+            ...base,
+            ref: this.physicalName(stack, id),
+            attrs: { Arn: arn('local', `${stack}/${id}`) },
+          };
+        if (INERT.has(type)) this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
+        else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);
+        return { ...base, ref: this.physicalName(stack, id), attrs: { Arn: arn('local', `${stack}/${id}`) } };
+      }
+    }
+  }
+}
