@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BadRequestError, fieldErrors, toProblem, UnauthorizedError, HttpError } from './errors';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics, withCorrelation } from './powertools';
 
 /** Who called, from the Cognito authorizer's claims. */
@@ -116,6 +117,7 @@ export function httpHandler<
         path: event.path,
       };
       const result = await fn(request);
+      metrics.addMetric(result.status < 400 ? 'RequestSucceeded' : 'RequestRefused', MetricUnit.Count, 1);
       return {
         statusCode: result.status,
         headers: {
@@ -126,8 +128,13 @@ export function httpHandler<
         body: result.body !== undefined ? JSON.stringify(result.body) : '',
       };
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) logger.error('Request failed', { error });
-      else logger.info('Request refused', { status: error.status, detail: error.message });
+      if (!(error instanceof HttpError) || error.status >= 500) {
+        logger.error('Request failed', { error });
+        metrics.addMetric('RequestFailed', MetricUnit.Count, 1);
+      } else {
+        logger.info('Request refused', { status: error.status, detail: error.message });
+        metrics.addMetric('RequestRefused', MetricUnit.Count, 1);
+      }
       const problem = toProblem(error, event.path);
       return { ...problem, headers: { ...base, ...problem.headers } };
     } finally {

@@ -36,7 +36,8 @@ export function outboxPublisherHandler(
         logger.resetKeys();
       },
       processor,
-      { context },
+      // In stream order, one record at a time: events of an order are published in the order they happened.
+      { context, processInParallel: false },
     );
   };
 }

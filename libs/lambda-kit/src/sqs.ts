@@ -37,7 +37,8 @@ export function sqsHandler(
         }
       },
       processor,
-      { context },
+      // One record at a time: log keys (the correlation id) stay right, and an order's events keep their order.
+      { context, processInParallel: false },
     );
   };
 }

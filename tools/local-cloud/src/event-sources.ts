@@ -175,6 +175,7 @@ export function pollStream(
   const iterators = new Map<string, string | undefined>();
   const buffered = new Map<string, _Record[]>();
   const attempts = new Map<string, number>();
+  const lastSequence = new Map<string, string>();
 
   const tick = async () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
@@ -193,7 +194,17 @@ export function pollStream(
       let records = buffered.get(shardId) ?? [];
       const iterator = iterators.get(shardId);
       if (!records.length && iterator) {
-        const res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        let res;
+        try {
+          res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        } catch (error) {
+          // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
+          if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
+            iterators.delete(shardId);
+            continue;
+          }
+          throw error;
+        }
         iterators.set(shardId, res.NextShardIterator);
         records = (res.Records ?? []).filter(
           (r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)),

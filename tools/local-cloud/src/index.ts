@@ -1,1 +1,5 @@
 export * from './emulators';
+export * from './intrinsics';
+export * from './local-cloud';
+export * from './lambda-runtime';
+export * from './provision';

@@ -92,7 +92,10 @@ export class Provisioner {
     private readonly clients: Clients,
     private readonly region: string,
     private readonly accountId: string,
-  ) {}
+  ) {
+    // The CDK bootstrap version check reads this parameter; locally there is no bootstrap stack.
+    this.ssm.set('/cdk-bootstrap/hnb659fds/version', '99');
+  }
 
   static readTemplate(cdkOut: string, file: string): Template {
     try {

@@ -1,0 +1,80 @@
+/**
+ * `npm start`: the whole platform on this machine. Options: `--quiet` hides the functions' logs,
+ * `--api-port N` (default 3000). Ctrl-C stops everything it started.
+ */
+import { LocalCloudError } from './emulators';
+import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { TemplateError } from './provision';
+
+const args = process.argv.slice(2);
+const quiet = args.includes('--quiet');
+const portArg = args.indexOf('--api-port');
+const apiPort = portArg >= 0 ? Number(args[portArg + 1]) : 3000;
+
+const colors = [36, 33, 35, 32, 34, 31];
+const colorOf = new Map<string, number>();
+function log(source: string, line: string): void {
+  if (quiet) return;
+  if (!colorOf.has(source)) colorOf.set(source, colors[colorOf.size % colors.length]!);
+  let text = line;
+  try {
+    const j = JSON.parse(line) as { level?: string; message?: string; correlationId?: string };
+    if (j.message)
+      text =
+        `${j.level ?? ''} ${j.message}${j.correlationId ? ` [${j.correlationId}]` : ''} ${line.length > 300 ? '' : ''}`.trim();
+  } catch {
+    /* not JSON: print as it is */
+  }
+  process.stdout.write(`\x1b[${colorOf.get(source)}m${source.padEnd(28)}\x1b[0m ${text}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let cloud: LocalCloud | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the local cloud...');
+    await cloud?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  cloud = await startLocalCloud({
+    apiPort,
+    log,
+    progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
+  });
+  const o = cloud.outputs;
+  const line = '─'.repeat(72);
+  console.log(
+    `\n${line}\n Order platform running locally — ready in ${(o.readyInMs / 1000).toFixed(1)} s\n${line}`,
+  );
+  console.log(` REST API        ${o.apiUrl}   (e.g. GET ${o.apiUrl}/products)`);
+  console.log(` WebSocket       ${o.webSocketUrl ?? '(not in the templates yet)'}`);
+  console.log(
+    ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
+  );
+  console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
+  console.log(' Users:');
+  for (const [name, u] of Object.entries(o.users)) {
+    console.log(`   ${name.padEnd(10)} ${u.username.padEnd(24)} ${u.password}   (${u.groups.join(', ')})`);
+  }
+  if (o.partners.length) for (const p of o.partners) console.log(` Partner ${p.name}: x-api-key ${p.apiKey}`);
+  console.log(' Emulators:');
+  for (const [name, url] of Object.entries(o.emulators)) console.log(`   ${name.padEnd(10)} ${url}`);
+  const missing = Object.entries(o.notEmulated);
+  if (missing.length) {
+    console.warn(' Not emulated (declared in the templates, no local behaviour):');
+    for (const [type, ids] of missing) console.warn(`   ${type}: ${ids.join(', ')}`);
+  }
+  console.log(` Outputs         .local-cloud/outputs.json\n${line}\n Ctrl-C stops everything.\n`);
+}
+
+main().catch((error) => {
+  if (error instanceof LocalCloudError || error instanceof TemplateError) console.error(error.message);
+  else console.error(`The local cloud failed: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});

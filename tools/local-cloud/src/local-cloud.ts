@@ -1,0 +1,371 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import { join, resolve as resolvePath } from 'node:path';
+import { startEmulators, claimPort, LocalCloudError, type EmulatorName, type Emulators } from './emulators';
+import { pollSqs, pollStream } from './event-sources';
+import { LambdaRuntime } from './lambda-runtime';
+import { Provisioner, TemplateError, type Clients, type Template } from './provision';
+import { restRoutes, startRestGateway } from './rest-gateway';
+import { seed, type SeedResult } from './seed';
+
+const execFileAsync = promisify(execFile);
+export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '000000000000';
+/** s3rver only accepts this key pair; the other emulators accept anything, so every client uses it. */
+export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface LocalCloudOptions {
+  /** A synthesized cloud assembly; by default the `local` stage of the workspace's CDK app is synthesized. */
+  cdkOut?: string;
+  /** REST origin port (0 for a free one). */
+  apiPort?: number;
+  emulatorPorts?: Partial<Record<EmulatorName, number>>;
+  /** Demo catalog, users and partner (default true). */
+  seed?: boolean;
+  /** Where outputs.json goes (default `.local-cloud/` in the workspace); null to write nothing. */
+  outputsDir?: string | null;
+  log?: (source: string, line: string) => void;
+  progress?: (step: string) => void;
+}
+
+export interface LocalCloudOutputs {
+  region: string;
+  apiUrl: string;
+  webSocketUrl: string | null;
+  cognito: { endpoint: string; userPoolId: string | null; clientId: string | null };
+  users: SeedResult['users'];
+  partners: SeedResult['partners'];
+  emulators: Record<string, string>;
+  resources: Record<string, string>;
+  notEmulated: Record<string, string[]>;
+  readyInMs: number;
+}
+
+export interface LocalCloud {
+  outputs: LocalCloudOutputs;
+  runtime: LambdaRuntime;
+  clients: Clients;
+  /** Functions' environment for the emulators: what a handler sees in place of AWS. */
+  stop(): Promise<void>;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (/\.(ts|json|cjs|js)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Synthesizes the CDK app's `local` stage (handler bundles first) into `dist/cdk.out/local`, unless that
+ * assembly is newer than every source file, and returns the assembly folder.
+ */
+export async function synthLocal(progress: (s: string) => void = () => undefined): Promise<string> {
+  const out = join(WORKSPACE_ROOT, 'dist', 'cdk.out', 'local');
+  const manifest = join(out, 'manifest.json');
+  const sources = Math.max(
+    ...['apps', 'libs', 'infra', 'tools/scripts'].map((d) => newestSource(join(WORKSPACE_ROOT, d))),
+    statSync(join(WORKSPACE_ROOT, 'package-lock.json')).mtimeMs,
+  );
+  if (existsSync(manifest) && statSync(manifest).mtimeMs > sources) {
+    progress('templates are up to date (dist/cdk.out/local)');
+    return out;
+  }
+  progress('bundling handlers (nx run-many -t build)');
+  await execFileAsync(
+    process.execPath,
+    [
+      join(WORKSPACE_ROOT, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'),
+      'run-many',
+      '-t',
+      'build',
+      '--outputStyle=static',
+    ],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new TemplateError(`Building the handlers failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  });
+  progress('synthesizing the local stage (cdk-nag included)');
+  await execFileAsync(
+    process.execPath,
+    [
+      join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(WORKSPACE_ROOT, 'tools', 'scripts', 'src', 'synth.ts'),
+      'local',
+    ],
+    { cwd: WORKSPACE_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new TemplateError(
+      `Synthesizing the local stage failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
+  });
+  return out;
+}
+
+interface Manifest {
+  artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+}
+
+function readStacks(cdkOut: string): { name: string; template: Template }[] {
+  const manifestFile = join(cdkOut, 'manifest.json');
+  if (!existsSync(manifestFile))
+    throw new TemplateError(`No cloud assembly in ${cdkOut} (manifest.json missing).`);
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  return Object.entries(manifest.artifacts)
+    .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
+    .map(([name, a]) => ({ name, template: Provisioner.readTemplate(cdkOut, a.properties!.templateFile!) }));
+}
+
+/**
+ * Starts the whole platform on this machine from the synthesized templates: the emulators, every table,
+ * queue, topic, subscription, bucket and user pool the templates declare, the functions with their event
+ * sources, the REST APIs at one origin, and the demo data. Returns the outputs and a `stop()`.
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const progress = options.progress ?? (() => undefined);
+  const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
+  // The emulators boot (mostly the JVM) while the templates are synthesized.
+  progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
+  const booting = startEmulators(options.emulatorPorts);
+  let stacks: { name: string; template: Template }[];
+  let cdkOutDir: string;
+  try {
+    cdkOutDir = options.cdkOut ?? (await synthLocal(progress));
+    stacks = readStacks(cdkOutDir);
+  } catch (error) {
+    await booting.then(
+      (e) => e.stop(),
+      () => undefined,
+    );
+    throw error;
+  }
+  const emulators: Emulators = await booting;
+  progress('emulators ready');
+  const stops: (() => void)[] = [];
+  let runtime: LambdaRuntime | undefined;
+  let gateway: http.Server | undefined;
+  const stop = async () => {
+    stops.forEach((s) => s());
+    runtime?.stop();
+    await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
+    gateway?.closeAllConnections?.();
+    await emulators.stop();
+  };
+
+  try {
+    const e = emulators.endpoints;
+    const common = { region: REGION, credentials: CREDENTIALS };
+    const clients: Clients = {
+      dynamodb: new DynamoDBClient({ ...common, endpoint: e.dynamodb }),
+      sqs: new SQSClient({ ...common, endpoint: e.sqs }),
+      sns: new SNSClient({ ...common, endpoint: e.sqs }),
+      s3: new S3Client({ ...common, endpoint: e.s3, forcePathStyle: true }),
+      cognito: new CognitoIdentityProviderClient({ ...common, endpoint: e.cognito }),
+    };
+    const streams = new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb });
+
+    progress(`creating resources of ${stacks.length} stacks`);
+    const provisioner = new Provisioner(clients, REGION, ACCOUNT_ID);
+    const pending = [...stacks];
+    while (pending.length) {
+      const next = pending.findIndex((s) => provisioner.ready(s.template));
+      if (next < 0) {
+        throw new TemplateError(
+          `Stacks wait for SSM parameters nobody declares: ${pending.map((s) => s.name).join(', ')}`,
+        );
+      }
+      const [stack] = pending.splice(next, 1);
+      await provisioner.provisionStack(stack!.name, stack!.template);
+    }
+
+    const functionEnv = {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: e.dynamodb,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: e.dynamodb,
+      AWS_ENDPOINT_URL_SQS: e.sqs,
+      AWS_ENDPOINT_URL_SNS: e.sqs,
+      AWS_ENDPOINT_URL_S3: e.s3,
+      AWS_ENDPOINT_URL_SES: e.ses,
+      AWS_ENDPOINT_URL_SESV2: e.ses,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
+      // No X-Ray daemon locally: Powertools Tracer stays off; everything else runs as in AWS.
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      NODE_NO_WARNINGS: '1',
+    };
+    runtime = new LambdaRuntime(log);
+    for (const fn of provisioner.byType('AWS::Lambda::Function')) {
+      const p = fn.properties;
+      const code = p['Code'] as { S3Key?: string };
+      const codeDir = join(cdkOutDir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+      if (!existsSync(codeDir))
+        throw new TemplateError(`Asset of ${fn.stack}/${fn.logicalId} not found: ${codeDir}`);
+      const vars = ((p['Environment'] as { Variables?: Record<string, unknown> })?.Variables ?? {}) as Record<
+        string,
+        unknown
+      >;
+      runtime.register({
+        name: fn.ref,
+        label: `${fn.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`,
+        codeDir,
+        handler: String(p['Handler'] ?? 'index.handler'),
+        timeoutMs: Number(p['Timeout'] ?? 3) * 1000,
+        memoryMb: Number(p['MemorySize'] ?? 128),
+        reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
+        environment: {
+          ...functionEnv,
+          ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])),
+          AWS_LAMBDA_FUNCTION_NAME: fn.ref,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),
+          LOCAL_FUNCTION_ARN: fn.attrs['Arn']!,
+        },
+      });
+    }
+
+    const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
+    const tablesByStream = new Map(
+      provisioner.byType('AWS::DynamoDB::Table').map((t) => [t.attrs['StreamArn'], t]),
+    );
+    for (const mapping of provisioner.byType('AWS::Lambda::EventSourceMapping')) {
+      const p = mapping.properties;
+      if (p['Enabled'] === false) continue;
+      const functionName = String(p['FunctionName']).split(':').pop()!;
+      const sourceArn = String(p['EventSourceArn']);
+      const reportBatchItemFailures = ((p['FunctionResponseTypes'] as string[]) ?? []).includes(
+        'ReportBatchItemFailures',
+      );
+      const fnResource = provisioner.byType('AWS::Lambda::Function').find((f) => f.ref === functionName);
+      const label = `${fnResource ? `${fnResource.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fnResource.logicalId.replace(/Function[0-9A-F]{8}$/, '')}` : functionName} ←`;
+      const queue = queuesByArn.get(sourceArn);
+      if (queue) {
+        stops.push(
+          pollSqs(
+            runtime,
+            clients.sqs,
+            {
+              functionName,
+              queueUrl: queue.ref,
+              queueArn: sourceArn,
+              batchSize: Number(p['BatchSize'] ?? 10),
+              maxConcurrency: Math.min(
+                5,
+                Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
+              ),
+              reportBatchItemFailures,
+            },
+            (line) => log(label, line),
+            REGION,
+          ),
+        );
+        continue;
+      }
+      if (tablesByStream.has(sourceArn)) {
+        const onFailure = (p['DestinationConfig'] as { OnFailure?: { Destination?: string } })?.OnFailure
+          ?.Destination;
+        const filters = ((p['FilterCriteria'] as { Filters?: { Pattern: string }[] })?.Filters ?? []).map(
+          (f) => JSON.parse(f.Pattern),
+        );
+        stops.push(
+          pollStream(
+            runtime,
+            streams,
+            clients.sqs,
+            {
+              functionName,
+              streamArn: sourceArn,
+              startingPosition: (p['StartingPosition'] as 'TRIM_HORIZON' | 'LATEST') ?? 'TRIM_HORIZON',
+              batchSize: Number(p['BatchSize'] ?? 100),
+              retryAttempts: Number(p['MaximumRetryAttempts'] ?? 3),
+              reportBatchItemFailures,
+              filters,
+              onFailureQueueUrl: onFailure ? queuesByArn.get(onFailure)?.ref : undefined,
+            },
+            (line) => log(label, line),
+            REGION,
+          ),
+        );
+        continue;
+      }
+      provisioner.notEmulated.set('AWS::Lambda::EventSourceMapping', [
+        ...(provisioner.notEmulated.get('AWS::Lambda::EventSourceMapping') ?? []),
+        `${mapping.stack}/${mapping.logicalId} (source ${sourceArn})`,
+      ]);
+    }
+
+    progress('starting the REST API');
+    const pool = provisioner.byType('AWS::Cognito::UserPool')[0];
+    const client = provisioner.byType('AWS::Cognito::UserPoolClient')[0];
+    const gw = await startRestGateway({
+      port: apiPort,
+      routes: restRoutes(provisioner),
+      runtime,
+      cognitoEndpoint: e.cognito,
+      accountId: ACCOUNT_ID,
+      log: (line) => log('api', line),
+    });
+    gateway = gw.server;
+
+    let seeded: SeedResult = { users: {}, partners: [], products: 0 };
+    if (options.seed !== false) {
+      progress('seeding demo data');
+      seeded = await seed(provisioner, clients);
+    }
+
+    const resources: Record<string, string> = {};
+    for (const [key, r] of provisioner.resources) {
+      if (r.type.startsWith('AWS::IAM') || r.type.startsWith('AWS::Logs') || r.type === 'AWS::CDK::Metadata')
+        continue;
+      resources[key] =
+        r.type === 'AWS::SQS::Queue' || r.type.startsWith('AWS::SNS::Topic')
+          ? r.ref
+          : r.attrs['Arn'] && !r.attrs['Arn'].includes(':local:') && r.type !== 'AWS::DynamoDB::Table'
+            ? r.attrs['Arn']
+            : r.ref;
+    }
+    const outputs: LocalCloudOutputs = {
+      region: REGION,
+      apiUrl: gw.url,
+      webSocketUrl: null,
+      cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
+      users: seeded.users,
+      partners: seeded.partners,
+      emulators: { ...e },
+      resources,
+      notEmulated: Object.fromEntries(provisioner.notEmulated),
+      readyInMs: Date.now() - started,
+    };
+    if (options.outputsDir !== null) {
+      const dir = options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
+    }
+    return { outputs, runtime, clients, stop };
+  } catch (error) {
+    await stop();
+    if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;
+    throw new LocalCloudError(`Local cloud failed to start: ${(error as Error).message}`);
+  }
+}

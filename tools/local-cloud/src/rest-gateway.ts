@@ -1,0 +1,249 @@
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { LambdaRuntime } from './lambda-runtime';
+import type { Provisioner } from './provision';
+
+export interface Route {
+  apiId: string;
+  stage: string;
+  method: string;
+  /** Resource path as declared, e.g. `/orders/{id}`. */
+  resourcePath: string;
+  pattern: RegExp;
+  paramNames: string[];
+  functionName?: string;
+  authorization: 'NONE' | 'COGNITO_USER_POOLS' | string;
+  /** For Cognito: the user pool ids accepted. */
+  userPoolIds: string[];
+}
+
+type Verifier = { verify(token: string): Promise<Record<string, unknown>>; cacheJwks(jwks: unknown): void };
+
+/** Reads the routes of every REST API in the provisioned templates (Lambda proxy integrations). */
+export function restRoutes(p: Provisioner): Route[] {
+  const resources = new Map(p.byType('AWS::ApiGateway::Resource').map((r) => [r.ref, r]));
+  const pathOf = (resourceId: string): string => {
+    const r = resources.get(resourceId);
+    if (!r) return '';
+    return `${pathOf(r.properties['ParentId'] as string)}/${r.properties['PathPart'] as string}`;
+  };
+  const stages = new Map(
+    p
+      .byType('AWS::ApiGateway::Stage')
+      .map((s) => [s.properties['RestApiId'] as string, s.properties['StageName'] as string]),
+  );
+  const authorizers = new Map(p.byType('AWS::ApiGateway::Authorizer').map((a) => [a.ref, a]));
+  const functionsByArn = new Map(p.byType('AWS::Lambda::Function').map((f) => [f.attrs['Arn'], f.ref]));
+  const routes: Route[] = [];
+  for (const m of p.byType('AWS::ApiGateway::Method')) {
+    const props = m.properties;
+    const resourcePath = pathOf(props['ResourceId'] as string) || '/';
+    const integration = props['Integration'] as { Type?: string; Uri?: string } | undefined;
+    let functionName: string | undefined;
+    if (integration?.Type === 'AWS_PROXY' && integration.Uri) {
+      const arn = /functions\/(.+)\/invocations/.exec(integration.Uri)?.[1];
+      functionName = arn ? functionsByArn.get(arn) : undefined;
+    }
+    const authorizer = authorizers.get(props['AuthorizerId'] as string);
+    const paramNames: string[] = [];
+    const pattern = new RegExp(
+      `^${resourcePath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, greedy: string) => {
+        paramNames.push(name);
+        return greedy ? '(.+)' : '([^/]+)';
+      })}/?$`,
+    );
+    routes.push({
+      apiId: props['RestApiId'] as string,
+      stage: stages.get(props['RestApiId'] as string) ?? 'api',
+      method: props['HttpMethod'] as string,
+      resourcePath,
+      pattern,
+      paramNames,
+      functionName,
+      authorization: (props['AuthorizationType'] as string) ?? 'NONE',
+      userPoolIds: ((authorizer?.properties['ProviderARNs'] as string[]) ?? []).map((arn) =>
+        arn.split('/').pop()!,
+      ),
+    });
+  }
+  // Literal segments win over parameters, as in API Gateway.
+  return routes.sort(
+    (a, b) =>
+      b.resourcePath.replace(/\{[^}]+\}/g, '').length - a.resourcePath.replace(/\{[^}]+\}/g, '').length,
+  );
+}
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Content-Type,Authorization,Idempotency-Key,x-api-key,x-correlation-id',
+  'Access-Control-Allow-Methods': 'GET,POST,PUT,DELETE,PATCH,OPTIONS',
+};
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...CORS, ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/**
+ * API Gateway REST at one local origin: matches the method and path against every API's routes, runs the
+ * Cognito user pool authorizer (token verified against the local pool's JWKS; claims passed on in
+ * `requestContext.authorizer.claims`), builds the v1 proxy event, and maps the function's answer.
+ */
+export function startRestGateway(options: {
+  port: number;
+  routes: Route[];
+  runtime: LambdaRuntime;
+  cognitoEndpoint: string;
+  accountId: string;
+  log: (line: string) => void;
+}): Promise<{ server: http.Server; url: string }> {
+  const verifiers = new Map<string, Promise<Verifier>>();
+  // aws-jwt-verify fetches JWKS over HTTPS only; the local pool serves it over HTTP, so it is loaded here
+  // once per pool and handed to the verifier, which then checks signature, issuer, expiry and token use.
+  const verifierFor = (poolId: string): Promise<Verifier> => {
+    let v = verifiers.get(poolId);
+    if (!v) {
+      v = (async () => {
+        const jwksUri = `${options.cognitoEndpoint}/${poolId}/.well-known/jwks.json`;
+        const verifier = JwtRsaVerifier.create({
+          issuer: `${options.cognitoEndpoint}/${poolId}`,
+          jwksUri,
+          audience: null,
+          customJwtCheck: ({ payload }) => {
+            if (payload['token_use'] !== 'id') throw new Error('the Cognito authorizer takes ID tokens');
+          },
+        }) as unknown as Verifier;
+        const res = await fetch(jwksUri);
+        if (!res.ok) throw new Error(`JWKS of ${poolId}: HTTP ${res.status}`);
+        verifier.cacheJwks(await res.json());
+        return verifier;
+      })();
+      v.catch(() => verifiers.delete(poolId));
+      verifiers.set(poolId, v);
+    }
+    return v;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://local');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const method = req.method ?? 'GET';
+    try {
+      if (method === 'OPTIONS') return send(res, 204, '', {});
+      const candidates = options.routes.filter((r) => r.pattern.test(url.pathname));
+      const route = candidates.find((r) => r.method === method || r.method === 'ANY');
+      if (!route) {
+        return candidates.length
+          ? send(res, 405, { message: `Method ${method} not allowed on ${url.pathname}` })
+          : send(res, 404, { message: `No route for ${method} ${url.pathname}` });
+      }
+      let claims: Record<string, string> | undefined;
+      if (route.authorization === 'COGNITO_USER_POOLS') {
+        const token = (req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
+        if (!token) return send(res, 401, { message: 'Unauthorized' });
+        let payload: Record<string, unknown> | undefined;
+        for (const poolId of route.userPoolIds) {
+          try {
+            payload = await (await verifierFor(poolId)).verify(token);
+            break;
+          } catch (error) {
+            options.log(`token refused by pool ${poolId}: ${(error as Error).message}`);
+          }
+        }
+        if (!payload) return send(res, 401, { message: 'Unauthorized' });
+        // API Gateway hands claims over as strings; groups become "[a b]".
+        claims = Object.fromEntries(
+          Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
+        );
+      }
+      if (!route.functionName) return send(res, 500, { message: 'Integration not emulated for this route' });
+      const match = route.pattern.exec(url.pathname)!;
+      const pathParameters = route.paramNames.length
+        ? Object.fromEntries(route.paramNames.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]))
+        : null;
+      const headers: Record<string, string> = {};
+      const multiValueHeaders: Record<string, string[]> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v === undefined) continue;
+        const values = Array.isArray(v) ? v : [v];
+        headers[k] = values.join(',');
+        multiValueHeaders[k] = values;
+      }
+      const query: Record<string, string> = {};
+      const multiQuery: Record<string, string[]> = {};
+      for (const [k, v] of url.searchParams) {
+        query[k] = v;
+        (multiQuery[k] ??= []).push(v);
+      }
+      const requestId = randomUUID();
+      const isText = /json|text|xml|urlencoded/.test(
+        String(req.headers['content-type'] ?? 'application/json'),
+      );
+      const event = {
+        resource: route.resourcePath,
+        path: url.pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: url.searchParams.size ? query : null,
+        multiValueQueryStringParameters: url.searchParams.size ? multiQuery : null,
+        pathParameters,
+        stageVariables: null,
+        requestContext: {
+          accountId: options.accountId,
+          apiId: route.apiId,
+          resourcePath: route.resourcePath,
+          httpMethod: method,
+          path: `/${route.stage}${url.pathname}`,
+          stage: route.stage,
+          requestId,
+          requestTimeEpoch: started,
+          protocol: 'HTTP/1.1',
+          identity: {
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: req.headers['user-agent'] ?? '',
+          },
+          ...(claims ? { authorizer: { claims } } : {}),
+        },
+        body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
+        isBase64Encoded: body.length > 0 && !isText,
+      };
+      let result: {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        multiValueHeaders?: Record<string, string[]>;
+        body?: string;
+        isBase64Encoded?: boolean;
+      };
+      try {
+        result = ((await options.runtime.invoke(route.functionName, event)) ?? {}) as typeof result;
+      } catch (error) {
+        options.log(`${method} ${url.pathname} → 502 (${(error as Error).message})`);
+        return send(res, 502, { message: 'Internal server error' }, { 'x-amzn-RequestId': requestId });
+      }
+      const outHeaders: Record<string, string | string[]> = {
+        ...CORS,
+        'x-amzn-RequestId': requestId,
+        ...result.headers,
+      };
+      for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) outHeaders[k] = v;
+      res.writeHead(result.statusCode ?? 200, outHeaders);
+      res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+      options.log(`${method} ${url.pathname} → ${result.statusCode ?? 200} (${Date.now() - started} ms)`);
+    } catch (error) {
+      options.log(`${method} ${url.pathname} failed: ${(error as Error).message}`);
+      if (!res.headersSent) send(res, 500, { message: 'Internal server error' });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ server, url: `http://127.0.0.1:${port}` });
+    });
+  });
+}

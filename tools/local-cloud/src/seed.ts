@@ -1,0 +1,165 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { documentClient, DynamoDbRepository } from '@order-platform/aws-adapters';
+import { newEvent } from '@order-platform/contracts';
+import { randomBytes } from 'node:crypto';
+import type { Clients, Provisioner } from './provision';
+
+export interface SeedResult {
+  users: Record<string, { username: string; password: string; groups: string[] }>;
+  partners: { name: string; apiKey: string }[];
+  products: number;
+}
+
+/** The demo catalog: integer cents in BRL, with stock on hand. */
+export const DEMO_PRODUCTS = [
+  {
+    productId: 'prod-cafe-500g',
+    sku: 'CAFE-500',
+    name: 'Café torrado 500 g',
+    description: 'Café arábica torrado e moído',
+    price: 2490,
+    onHand: 120,
+  },
+  {
+    productId: 'prod-arroz-5kg',
+    sku: 'ARROZ-5',
+    name: 'Arroz agulhinha 5 kg',
+    description: 'Arroz branco tipo 1',
+    price: 2890,
+    onHand: 80,
+  },
+  {
+    productId: 'prod-feijao-1kg',
+    sku: 'FEIJAO-1',
+    name: 'Feijão carioca 1 kg',
+    description: 'Feijão carioca tipo 1',
+    price: 899,
+    onHand: 200,
+  },
+  {
+    productId: 'prod-azeite-500ml',
+    sku: 'AZEITE-500',
+    name: 'Azeite extra virgem 500 ml',
+    description: 'Azeite de oliva português',
+    price: 3990,
+    onHand: 40,
+  },
+  {
+    productId: 'prod-dipirona-500mg',
+    sku: 'DIPIRONA-500',
+    name: 'Dipirona 500 mg (10 comprimidos)',
+    description: 'Analgésico e antitérmico',
+    price: 650,
+    onHand: 500,
+  },
+  {
+    productId: 'prod-protetor-fps50',
+    sku: 'PROTETOR-50',
+    name: 'Protetor solar FPS 50',
+    description: 'Loção 200 ml',
+    price: 5490,
+    onHand: 5,
+  },
+] as const;
+
+const DEMO_USERS = [
+  { name: 'customer', username: 'customer@example.com', groups: ['customers'] },
+  { name: 'customer2', username: 'customer2@example.com', groups: ['customers'] },
+  { name: 'admin', username: 'admin@example.com', groups: ['admins'] },
+];
+
+/** A password that satisfies the pool's policy, new every run (printed and written to outputs.json). */
+function password(): string {
+  return `Local-${randomBytes(6).toString('hex')}#A1`;
+}
+
+class SeedRepository extends DynamoDbRepository {}
+
+/** Creates the demo users (with their groups) and the demo catalog (through the outbox, so events flow). */
+export async function seed(p: Provisioner, clients: Clients): Promise<SeedResult> {
+  const result: SeedResult = { users: {}, partners: [], products: 0 };
+  const pool = p.byType('AWS::Cognito::UserPool')[0];
+  if (pool) {
+    for (const u of DEMO_USERS) {
+      const pw = password();
+      await clients.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool.ref,
+          Username: u.username,
+          MessageAction: 'SUPPRESS',
+          TemporaryPassword: pw,
+          UserAttributes: [
+            { Name: 'email', Value: u.username },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
+      await clients.cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: pool.ref,
+          Username: u.username,
+          Password: pw,
+          Permanent: true,
+        }),
+      );
+      for (const g of u.groups) {
+        await clients.cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: pool.ref, Username: u.username, GroupName: g }),
+        );
+      }
+      result.users[u.name] = { username: u.username, password: pw, groups: u.groups };
+    }
+  }
+
+  const table = p.byType('AWS::DynamoDB::Table').find((t) => /-Produtos$/.test(t.stack));
+  if (table) {
+    const repo = new SeedRepository(documentClient(clients.dynamodb), table.ref);
+    const now = new Date().toISOString();
+    for (const product of DEMO_PRODUCTS) {
+      const event = newEvent(
+        'ProductCreated',
+        'produtos',
+        {
+          productId: product.productId,
+          sku: product.sku,
+          name: product.name,
+          price: product.price,
+          currency: 'BRL',
+          available: product.onHand,
+        },
+        { correlationId: `seed-${product.productId}` },
+      );
+      await repo.transactWithOutbox(
+        [
+          {
+            Put: {
+              TableName: table.ref,
+              Item: {
+                pk: `PRODUCT#${product.productId}`,
+                sk: 'PRODUCT',
+                kind: 'product',
+                gsi1pk: 'CATALOG',
+                gsi1sk: product.productId,
+                productId: product.productId,
+                sku: product.sku,
+                name: product.name,
+                description: product.description,
+                price: product.price,
+                currency: 'BRL',
+                stock: { onHand: product.onHand, reserved: 0 },
+                updatedAt: now,
+              },
+            },
+          },
+        ],
+        [event],
+      );
+      result.products += 1;
+    }
+  }
+  return result;
+}
