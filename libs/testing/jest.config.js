@@ -1,1 +1,6 @@
-module.exports = { displayName: 'testing', preset: '../../jest.preset.js', rootDir: __dirname };
+module.exports = {
+  displayName: 'testing',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testTimeout: 30000,
+};

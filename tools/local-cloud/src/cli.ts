@@ -30,23 +30,25 @@ function log(source: string, line: string): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  let cloud: LocalCloud | undefined;
+  // Children (emulators, sandboxes) also exit by themselves when this process goes: their IPC channel closes.
+  const running: { cloud?: LocalCloud } = {};
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the local cloud...');
-    await cloud?.stop();
+    await running.cloud?.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  cloud = await startLocalCloud({
+  const cloud = await startLocalCloud({
     apiPort,
     log,
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
   });
+  running.cloud = cloud;
   const o = cloud.outputs;
   const line = '─'.repeat(72);
   console.log(

@@ -182,11 +182,14 @@ export function pollStream(
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId!;
       if (!iterators.has(shardId)) {
+        const after = lastSequence.get(shardId);
         const { ShardIterator } = await streams.send(
           new GetShardIteratorCommand({
             StreamArn: m.streamArn,
             ShardId: shardId,
-            ShardIteratorType: m.startingPosition,
+            ...(after
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
+              : { ShardIteratorType: m.startingPosition }),
           }),
         );
         iterators.set(shardId, ShardIterator);
@@ -206,9 +209,9 @@ export function pollStream(
           throw error;
         }
         iterators.set(shardId, res.NextShardIterator);
-        records = (res.Records ?? []).filter(
-          (r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)),
-        );
+        const all = res.Records ?? [];
+        if (all.length) lastSequence.set(shardId, all.at(-1)!.dynamodb!.SequenceNumber!);
+        records = all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)));
       }
       while (records.length && !stopped) {
         const batch = records.slice(0, m.batchSize);

@@ -1,12 +1,16 @@
+// The aws-adapters against real emulators; it lives here because the local cloud itself uses aws-adapters.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmulators, type Emulators } from '@order-platform/local-cloud';
-import { anEvent } from '@order-platform/testing';
-import { documentClient } from './clients';
-import { DynamoDbRepository, TransactionConflictError } from './dynamodb-repository';
-import { SnsEventPublisher } from './sns-event-publisher';
+import { anEvent } from './events';
+import {
+  documentClient,
+  DynamoDbRepository,
+  SnsEventPublisher,
+  TransactionConflictError,
+} from '@order-platform/aws-adapters';
 
 // Real DynamoDB Local and the SQS/SNS emulator, reached through the real SDK clients.
 let emulators: Emulators;
