@@ -84,6 +84,7 @@ export async function seed(p: Provisioner, clients: Clients): Promise<SeedResult
   const result: SeedResult = { users: {}, partners: [], products: 0 };
   const pool = p.byType('AWS::Cognito::UserPool')[0];
   if (pool) {
+    const groups = new Set(p.byType('AWS::Cognito::UserPoolGroup').map((g) => g.ref));
     for (const u of DEMO_USERS) {
       const pw = password();
       await clients.cognito.send(
@@ -106,12 +107,16 @@ export async function seed(p: Provisioner, clients: Clients): Promise<SeedResult
           Permanent: true,
         }),
       );
-      for (const g of u.groups) {
+      for (const g of u.groups.filter((name) => groups.has(name))) {
         await clients.cognito.send(
           new AdminAddUserToGroupCommand({ UserPoolId: pool.ref, Username: u.username, GroupName: g }),
         );
       }
-      result.users[u.name] = { username: u.username, password: pw, groups: u.groups };
+      result.users[u.name] = {
+        username: u.username,
+        password: pw,
+        groups: u.groups.filter((name) => groups.has(name)),
+      };
     }
   }
 

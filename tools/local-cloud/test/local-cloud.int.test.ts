@@ -1,0 +1,176 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalCloud, WORKSPACE_ROOT, type LocalCloud } from '../src/local-cloud';
+import { synthFixture } from './fixture/fixture-app';
+
+// The fixture app is synthesized inside the workspace so its handlers resolve the SDK from node_modules.
+const outdir = join(WORKSPACE_ROOT, 'dist', 'test-fixture', 'cdk.out');
+let cloud: LocalCloud;
+
+const resource = (id: string) => cloud.outputs.resources[`Fixture/${id}`]!;
+const logicalId = (prefix: string) =>
+  Object.keys(cloud.outputs.resources)
+    .find((k) => k.startsWith(`Fixture/${prefix}`))!
+    .slice(8);
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function item(tableLogicalPrefix: string, pk: string) {
+  const res = await cloud.clients.dynamodb.send(
+    new GetItemCommand({
+      TableName: resource(logicalId(tableLogicalPrefix)),
+      Key: { pk: { S: pk } },
+      ConsistentRead: true,
+    }),
+  );
+  return res.Item;
+}
+
+async function idToken(username: string, password: string): Promise<string> {
+  const res = await cloud.clients.cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: cloud.outputs.cognito.clientId!,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+  return res.AuthenticationResult!.IdToken!;
+}
+
+beforeAll(async () => {
+  rmSync(outdir, { recursive: true, force: true });
+  synthFixture(outdir);
+  cloud = await startLocalCloud({ cdkOut: outdir, outputsDir: null });
+}, 120000);
+afterAll(() => cloud?.stop());
+
+describe('local cloud on the fixture app', () => {
+  it('delivers SNS → SQS (filter policy) → Lambda → DynamoDB, and filters out other types', async () => {
+    // Prepare
+    const topicArn = resource(logicalId('Events'));
+    // Act
+    await cloud.clients.sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: JSON.stringify({ id: 'wanted-1' }),
+        MessageAttributes: { type: { DataType: 'String', StringValue: 'Wanted' } },
+      }),
+    );
+    await cloud.clients.sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: JSON.stringify({ id: 'other-1' }),
+        MessageAttributes: { type: { DataType: 'String', StringValue: 'Other' } },
+      }),
+    );
+    // Assess
+    const stored = await eventually(() => item('Items', 'wanted-1'));
+    expect(stored['attempts']).toEqual({ N: '1' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await item('Items', 'other-1')).toBeUndefined();
+  });
+
+  it('retries only the failed record of a batch, and moves it to the DLQ after maxReceiveCount', async () => {
+    // Prepare
+    const queueUrl = resource(logicalId('Inbox'));
+    // Act
+    await cloud.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: JSON.stringify({ id: 'batch-ok-1' }) },
+          { Id: 'b', MessageBody: JSON.stringify({ id: 'batch-poison', fail: true }) },
+          { Id: 'c', MessageBody: JSON.stringify({ id: 'batch-ok-2' }) },
+        ],
+      }),
+    );
+    // Assess
+    const dead = await eventually(async () => {
+      const res = await cloud.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: resource(logicalId('Dlq')), WaitTimeSeconds: 1 }),
+      );
+      return res.Messages?.length ? res.Messages : undefined;
+    }, 20000);
+    expect(dead.map((m) => JSON.parse(m.Body!).id)).toEqual(['batch-poison']);
+    expect((await item('Items', 'batch-poison'))!['attempts']).toEqual({ N: '2' });
+    expect((await item('Items', 'batch-ok-1'))!['attempts']).toEqual({ N: '1' });
+    expect((await item('Items', 'batch-ok-2'))!['attempts']).toEqual({ N: '1' });
+  });
+
+  it('feeds a stream mapping only the records its filter criteria match', async () => {
+    // Act: the consumer writes kind=item for one message and kind=skip for the other.
+    const queueUrl = resource(logicalId('Inbox'));
+    await cloud.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: JSON.stringify({ id: 'stream-item' }) },
+          { Id: 'b', MessageBody: JSON.stringify({ id: 'stream-skip', kind: 'skip' }) },
+        ],
+      }),
+    );
+    // Assess
+    await eventually(() => item('Audit', 'stream-item'));
+    await eventually(() => item('Items', 'stream-skip'));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await item('Audit', 'stream-skip')).toBeUndefined();
+  });
+
+  it('serves REST routes: public, with path parameters and the function environment', async () => {
+    // Act
+    const res = await fetch(`${cloud.outputs.apiUrl}/public/ana`);
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      resource: '/public/{name}',
+      pathParameters: { name: 'ana' },
+      claims: null,
+      env: 'echo-env',
+    });
+  });
+
+  it('answers 401 on a Cognito route without a valid token, and passes the claims with one', async () => {
+    // Prepare
+    const admin = cloud.outputs.users['admin']!;
+    const token = await idToken(admin.username, admin.password);
+    // Act
+    const none = await fetch(`${cloud.outputs.apiUrl}/private`);
+    const forged = await fetch(`${cloud.outputs.apiUrl}/private`, {
+      headers: { Authorization: `${token.slice(0, -4)}AAAA` },
+    });
+    const ok = await fetch(`${cloud.outputs.apiUrl}/private`, { headers: { Authorization: token } });
+    // Assess
+    expect(none.status).toBe(401);
+    expect(forged.status).toBe(401);
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).claims).toMatchObject({ email: admin.username, 'cognito:groups': '[admins]' });
+  });
+
+  it('fails an invocation that runs past its timeout with 502', async () => {
+    const res = await fetch(`${cloud.outputs.apiUrl}/slow`);
+    expect(res.status).toBe(502);
+  });
+
+  it('lists every resource it created in the outputs', () => {
+    expect(Object.keys(cloud.outputs.resources)).toEqual(
+      expect.arrayContaining([
+        `Fixture/${logicalId('Items')}`,
+        `Fixture/${logicalId('Inbox')}`,
+        `Fixture/${logicalId('Events')}`,
+      ]),
+    );
+    expect(cloud.outputs.cognito.userPoolId).toMatch(/^local_/);
+  });
+});
