@@ -155,7 +155,10 @@ describe('local cloud on the fixture app', () => {
     expect(none.status).toBe(401);
     expect(forged.status).toBe(401);
     expect(ok.status).toBe(200);
-    expect((await ok.json()).claims).toMatchObject({ email: admin.username, 'cognito:groups': '[admins]' });
+    expect(((await ok.json()) as { claims: unknown }).claims).toMatchObject({
+      email: admin.username,
+      'cognito:groups': '[admins]',
+    });
   });
 
   it('fails an invocation that runs past its timeout with 502', async () => {
