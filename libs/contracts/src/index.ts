@@ -7,6 +7,7 @@ export * from './events/order-rejected.v1';
 export * from './events/order-cancelled.v1';
 export * from './events/stock-reserved.v1';
 export * from './events/stock-reservation-failed.v1';
+export * from './events/stock-released.v1';
 export * from './events/product-created.v1';
 export * from './events/invoice-issued.v1';
 export * from './compatibility';

@@ -8,6 +8,7 @@ import { OrderRejectedV1 } from './events/order-rejected.v1';
 import { ProductCreatedV1 } from './events/product-created.v1';
 import { StockReservationFailedV1 } from './events/stock-reservation-failed.v1';
 import { StockReservedV1 } from './events/stock-reserved.v1';
+import { StockReleasedV1 } from './events/stock-released.v1';
 
 /** Every published event schema, keyed `<Type>.v<major>`: the catalogue the schema check and consumers use. */
 export const eventSchemas = {
@@ -18,6 +19,7 @@ export const eventSchemas = {
   'OrderCancelled.v1': OrderCancelledV1,
   'StockReserved.v1': StockReservedV1,
   'StockReservationFailed.v1': StockReservationFailedV1,
+  'StockReleased.v1': StockReleasedV1,
   'ProductCreated.v1': ProductCreatedV1,
   'InvoiceIssued.v1': InvoiceIssuedV1,
 } as const;

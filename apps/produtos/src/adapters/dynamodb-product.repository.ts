@@ -47,7 +47,9 @@ function decodeToken(token: string): Record<string, unknown> {
   }
 }
 
-function toProduct(item: Record<string, unknown>): Product {
-  const { productId, sku, name, description, price, currency, stock, updatedAt } = item as unknown as Product;
+/** A catalog item as a Product; stock lives in the flat `onHand` and `reserved` attributes. */
+export function toProduct(item: Record<string, unknown>): Product {
+  const { productId, sku, name, description, price, currency, updatedAt } = item as unknown as Product;
+  const stock = { onHand: Number(item['onHand'] ?? 0), reserved: Number(item['reserved'] ?? 0) };
   return { productId, sku, name, description, price, currency, stock, updatedAt };
 }

@@ -1,0 +1,167 @@
+import type { DomainEvent } from '@order-platform/contracts';
+import { newEvent } from '@order-platform/contracts';
+import type { Product } from '../domain/product';
+import type { PricedLine, Reservation } from '../domain/reservation';
+import { commitStock, releaseStock, reserveStock } from './manage-stock.use-case';
+import type { StockLedger, WriteOutcome } from './stock-ports';
+
+/** In-memory ledger with the same conditions as the DynamoDB one (available >= quantity, one record per order). */
+class InMemoryLedger implements StockLedger {
+  stock = new Map<string, { onHand: number; reserved: number; price: number }>();
+  reservations = new Map<string, Reservation>();
+  events: DomainEvent[] = [];
+  /** Simulates a concurrent order taking stock just before our write, once. */
+  stealBeforeNextWrite?: { productId: string; quantity: number };
+
+  async products(ids: string[]) {
+    const out = new Map<string, Product>();
+    for (const id of ids) {
+      const s = this.stock.get(id);
+      if (s) {
+        out.set(id, {
+          productId: id,
+          sku: id,
+          name: id,
+          description: '',
+          price: s.price,
+          currency: 'BRL',
+          stock: { onHand: s.onHand, reserved: s.reserved },
+          updatedAt: '',
+        });
+      }
+    }
+    return out;
+  }
+  async reservation(orderId: string) {
+    return this.reservations.get(orderId);
+  }
+  async reserve(orderId: string, items: PricedLine[], event: DomainEvent): Promise<WriteOutcome> {
+    if (this.stealBeforeNextWrite) {
+      this.stock.get(this.stealBeforeNextWrite.productId)!.reserved += this.stealBeforeNextWrite.quantity;
+      this.stealBeforeNextWrite = undefined;
+    }
+    if (this.reservations.has(orderId)) return 'duplicate';
+    if (items.some((l) => { const s = this.stock.get(l.productId)!; return s.onHand - s.reserved < l.quantity; })) return 'conflict';
+    for (const l of items) this.stock.get(l.productId)!.reserved += l.quantity;
+    this.reservations.set(orderId, { orderId, status: 'RESERVED', items });
+    this.events.push(event);
+    return 'done';
+  }
+  async refuse(orderId: string, event: DomainEvent): Promise<WriteOutcome> {
+    if (this.reservations.has(orderId)) return 'duplicate';
+    this.reservations.set(orderId, { orderId, status: 'FAILED', items: [] });
+    this.events.push(event);
+    return 'done';
+  }
+  async release(orderId: string, reservation: Reservation | undefined, event: DomainEvent): Promise<WriteOutcome> {
+    if (!reservation) this.reservations.set(orderId, { orderId, status: 'CANCELLED', items: [] });
+    else {
+      for (const l of reservation.items) this.stock.get(l.productId)!.reserved -= l.quantity;
+      this.reservations.set(orderId, { ...reservation, status: 'RELEASED' });
+    }
+    this.events.push(event);
+    return 'done';
+  }
+  async commit(orderId: string, reservation: Reservation): Promise<WriteOutcome> {
+    for (const l of reservation.items) {
+      const s = this.stock.get(l.productId)!;
+      s.onHand -= l.quantity;
+      s.reserved -= l.quantity;
+    }
+    this.reservations.set(orderId, { ...reservation, status: 'COMMITTED' });
+    return 'done';
+  }
+}
+
+const placed = (orderId: string) =>
+  newEvent(
+    'OrderPlaced',
+    'pedidos',
+    { orderId, customerId: 'c', channel: 'api', items: [{ productId: 'a', quantity: 1 }] },
+    { correlationId: `corr-${orderId}` },
+  );
+
+function ledger() {
+  const l = new InMemoryLedger();
+  l.stock.set('a', { onHand: 5, reserved: 0, price: 300 });
+  l.stock.set('b', { onHand: 1, reserved: 0, price: 700 });
+  return l;
+}
+
+describe('reserveStock', () => {
+  it('reserves all lines with catalog prices and publishes StockReserved with the correlation id', async () => {
+    // Prepare
+    const l = ledger();
+    // Act
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 1 }]);
+    // Assess
+    expect(outcome).toBe('reserved');
+    expect(l.stock.get('a')!.reserved).toBe(2);
+    expect(l.events[0]).toMatchObject({
+      type: 'StockReserved',
+      correlationId: 'corr-o1',
+      data: { orderId: 'o1', items: [{ productId: 'a', quantity: 2, unitPrice: 300 }, { productId: 'b', quantity: 1, unitPrice: 700 }] },
+    });
+  });
+
+  it('refuses all or nothing: one short line leaves every product untouched', async () => {
+    // Prepare
+    const l = ledger();
+    // Act
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 2 }]);
+    // Assess
+    expect(outcome).toBe('refused');
+    expect([l.stock.get('a')!.reserved, l.stock.get('b')!.reserved]).toEqual([0, 0]);
+    expect(l.events[0]).toMatchObject({ type: 'StockReservationFailed', data: { unavailable: [{ productId: 'b', requested: 2, available: 1 }] } });
+  });
+
+  it('re-reads and refuses when a concurrent order took the last units first', async () => {
+    // Prepare
+    const l = ledger();
+    l.stealBeforeNextWrite = { productId: 'b', quantity: 1 };
+    // Act
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'b', quantity: 1 }]);
+    // Assess
+    expect(outcome).toBe('refused');
+    expect(l.stock.get('b')!.reserved).toBe(1);
+  });
+
+  it('does nothing on a duplicate delivery', async () => {
+    // Prepare
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    // Act
+    const again = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    // Assess
+    expect(again).toBe('duplicate');
+    expect(l.stock.get('a')!.reserved).toBe(2);
+    expect(l.events).toHaveLength(1);
+  });
+});
+
+describe('releaseStock and commitStock', () => {
+  it('releases a reservation once, and a cancel before any reservation blocks a late one', async () => {
+    // Prepare
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    // Act
+    await releaseStock({ ledger: l }, placed('o1'), 'o1');
+    await releaseStock({ ledger: l }, placed('o1'), 'o1');
+    await releaseStock({ ledger: l }, placed('o2'), 'o2');
+    const late = await reserveStock({ ledger: l }, placed('o2'), 'o2', [{ productId: 'a', quantity: 1 }]);
+    // Assess
+    expect(l.stock.get('a')!.reserved).toBe(0);
+    expect(late).toBe('duplicate');
+  });
+
+  it('commits a reservation: the units leave on-hand stock', async () => {
+    // Prepare
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    // Act
+    await commitStock({ ledger: l }, 'o1');
+    await commitStock({ ledger: l }, 'o1');
+    // Assess
+    expect(l.stock.get('a')).toEqual({ onHand: 3, reserved: 0, price: 300 });
+  });
+});

@@ -1,0 +1,55 @@
+import { newEvent, type DomainEvent } from '@order-platform/contracts';
+import { planReservation, type Line } from '../domain/reservation';
+import type { StockLedger } from './stock-ports';
+
+const MAX_ATTEMPTS = 8;
+
+export class StockContentionError extends Error {
+  constructor(readonly orderId: string) {
+    super(`Could not reserve stock for ${orderId}: contention persisted after ${MAX_ATTEMPTS} attempts`);
+    this.name = 'StockContentionError';
+  }
+}
+
+const trace = (cause: DomainEvent) => ({ correlationId: cause.correlationId, causationId: cause.id });
+
+/**
+ * Reserves stock for an order, all lines or none:
+ * 1. an existing reservation record (reserved, refused or a cancel tombstone) means it was handled: stop;
+ * 2. reads the products and plans the reservation;
+ * 3. refused: records the failure with StockReservationFailed;
+ * 4. possible: decrements available stock on condition it still suffices, with StockReserved and the prices;
+ * 5. a condition lost to a concurrent order: back to 2 (the stock is re-read, never oversold).
+ */
+export async function reserveStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string, lines: Line[]) {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (await deps.ledger.reservation(orderId)) return 'duplicate' as const;
+    const plan = planReservation(lines, await deps.ledger.products(lines.map((l) => l.productId)));
+    const outcome = plan.ok
+      ? await deps.ledger.reserve(orderId, plan.items, newEvent('StockReserved', 'produtos', { orderId, items: plan.items }, trace(cause)))
+      : await deps.ledger.refuse(
+          orderId,
+          newEvent('StockReservationFailed', 'produtos', { orderId, unavailable: plan.unavailable }, trace(cause)),
+        );
+    if (outcome !== 'conflict') return plan.ok ? ('reserved' as const) : ('refused' as const);
+  }
+  throw new StockContentionError(orderId);
+}
+
+/**
+ * Releases an order's stock when it is cancelled: reserved lines go back to available stock; if nothing
+ * was reserved yet a tombstone keeps a late OrderPlaced from reserving. A second delivery changes nothing.
+ */
+export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string) {
+  const reservation = await deps.ledger.reservation(orderId);
+  if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
+  const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
+  return deps.ledger.release(orderId, reservation, newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)));
+}
+
+/** Commits an order's reservation when it completes: the units leave the shelf. Idempotent. */
+export async function commitStock(deps: { ledger: StockLedger }, orderId: string) {
+  const reservation = await deps.ledger.reservation(orderId);
+  if (!reservation || reservation.status !== 'RESERVED') return 'duplicate' as const;
+  return deps.ledger.commit(orderId, reservation);
+}
