@@ -1,8 +1,10 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
   EventTopic,
+  Inbox,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
@@ -11,18 +13,26 @@ import {
 
 export interface PedidosStackProps extends StackProps {
   stage: string;
+  /** Sender of customer e-mails; its SES identity is declared here (verify it once per account). */
+  senderEmail?: string;
 }
 
-/** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes and its outbox. */
+/** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
 export class PedidosStack extends Stack {
   constructor(scope: Construct, id: string, props: PedidosStackProps) {
     super(scope, id, props);
     const service = 'pedidos';
+    const senderEmail = props.senderEmail ?? 'pedidos@example.com';
     const { table } = new ServiceTable(this, 'Orders', {
-      indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+      indexes: [
+        { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+        { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      ],
     });
     const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
     const environment = { TABLE_NAME: table.tableName };
+    const items = [table.tableArn];
+    const indexes = ['gsi1', 'gsi2'].map((name) => `${table.tableArn}/index/${name}`);
 
     const placeOrder = new ServiceFunction(this, 'PlaceOrder', {
       service,
@@ -30,20 +40,72 @@ export class PedidosStack extends Stack {
       environment,
     });
     const getOrder = new ServiceFunction(this, 'GetOrder', { service, handler: 'get-order', environment });
+    const listOrders = new ServiceFunction(this, 'ListOrders', {
+      service,
+      handler: 'list-orders',
+      environment,
+    });
+    const cancelOrder = new ServiceFunction(this, 'CancelOrder', {
+      service,
+      handler: 'cancel-order',
+      environment,
+    });
+    const handleEvents = new ServiceFunction(this, 'HandleEvents', {
+      service,
+      handler: 'handle-events',
+      environment,
+      timeout: Duration.seconds(20),
+    });
+    const notifyCustomer = new ServiceFunction(this, 'NotifyCustomer', {
+      service,
+      handler: 'notify-customer',
+      environment: { ...environment, SENDER_EMAIL: senderEmail },
+      timeout: Duration.seconds(20),
+    });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
 
-    // Least privilege: placing writes orders, idempotency and outbox items in one transaction; reading gets.
-    placeOrder.grant(
+    // Least privilege: each function gets the item actions it uses on this table, and nothing else.
+    const allow = (fn: ServiceFunction, actions: string[], resources = items) =>
+      fn.grant(new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources }));
+    allow(placeOrder, ['PutItem', 'GetItem']);
+    allow(getOrder, ['GetItem']);
+    allow(listOrders, ['Query'], indexes);
+    allow(cancelOrder, ['GetItem', 'PutItem']);
+    allow(handleEvents, ['GetItem', 'PutItem', 'UpdateItem']);
+    allow(notifyCustomer, ['GetItem', 'PutItem', 'DeleteItem']);
+    const identity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(senderEmail) });
+    notifyCustomer.grant(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-        resources: [table.tableArn],
+        actions: ['ses:SendEmail'],
+        resources: [
+          `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${identity.emailIdentityName}`,
+        ],
       }),
     );
-    getOrder.grant(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
     new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+
+    new Inbox(this, 'Inbox', {
+      stage: props.stage,
+      sources: [
+        { service: 'produtos', eventTypes: ['StockReserved', 'StockReservationFailed'] },
+        { service: 'faturas', eventTypes: ['InvoiceIssued'] },
+      ],
+      consumer: handleEvents,
+      visibilityTimeout: Duration.seconds(120),
+    });
+    new Inbox(this, 'Notifications', {
+      stage: props.stage,
+      sources: [
+        { service, eventTypes: ['OrderPlaced', 'OrderCompleted', 'OrderRejected', 'OrderCancelled'] },
+      ],
+      consumer: notifyCustomer,
+      visibilityTimeout: Duration.seconds(120),
+    });
 
     const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
     api.route('POST', '/orders', placeOrder, 'customer');
+    api.route('GET', '/orders', listOrders, 'customer');
     api.route('GET', '/orders/{id}', getOrder, 'customer');
+    api.route('POST', '/orders/{id}/cancel', cancelOrder, 'customer');
   }
 }

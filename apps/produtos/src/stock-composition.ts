@@ -5,4 +5,7 @@ import { traced } from '@order-platform/lambda-kit';
 import { DynamoDbStockLedger } from './adapters/dynamodb-stock.ledger';
 import { config } from './config';
 
-export const ledger = new DynamoDbStockLedger(documentClient(traced(new DynamoDBClient({}))), config.TABLE_NAME);
+export const ledger = new DynamoDbStockLedger(
+  documentClient(traced(new DynamoDBClient({}))),
+  config.TABLE_NAME,
+);

@@ -1,8 +1,9 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
   EventTopic,
+  Inbox,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
@@ -38,6 +39,30 @@ export class ProdutosStack extends Stack {
       new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/gsi1`] }),
     );
     getProduct.grant(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+    const handleOrderEvents = new ServiceFunction(this, 'HandleOrderEvents', {
+      service,
+      handler: 'handle-order-events',
+      environment,
+      timeout: Duration.seconds(20),
+    });
+    handleOrderEvents.grant(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
+    new Inbox(this, 'Inbox', {
+      stage: props.stage,
+      sources: [{ service: 'pedidos', eventTypes: ['OrderPlaced', 'OrderCancelled', 'OrderCompleted'] }],
+      consumer: handleOrderEvents,
+      visibilityTimeout: Duration.seconds(120),
+    });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
     new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
 

@@ -1,28 +1,6 @@
-import type { OrderPlacedV1 } from '@order-platform/contracts';
-import type { Order } from '../domain/order';
 import { getOrder, OrderNotFoundError } from './get-order.use-case';
 import { IdempotencyConflictError, placeOrder } from './place-order.use-case';
-import type { CreateResult, IdempotencyRecord, OrderRepository } from './ports';
-
-/** In-memory fake of the port, with the same all-or-nothing behaviour as the DynamoDB transaction. */
-class InMemoryOrders implements OrderRepository {
-  orders = new Map<string, Order>();
-  outbox: OrderPlacedV1[] = [];
-  keys = new Map<string, { orderId: string; fingerprint: string }>();
-
-  async create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult> {
-    if (idempotency && this.keys.has(idempotency.key))
-      return { created: false, ...this.keys.get(idempotency.key)! };
-    if (idempotency)
-      this.keys.set(idempotency.key, { orderId: order.orderId, fingerprint: idempotency.fingerprint });
-    this.orders.set(order.orderId, order);
-    this.outbox.push(event);
-    return { created: true };
-  }
-  async get(orderId: string) {
-    return this.orders.get(orderId);
-  }
-}
+import { InMemoryOrders } from './testing/in-memory-orders';
 
 const request = {
   items: [{ productId: 'p1', quantity: 2 }],

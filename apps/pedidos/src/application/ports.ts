@@ -1,4 +1,4 @@
-import type { OrderPlacedV1 } from '@order-platform/contracts';
+import type { DomainEvent, OrderPlacedV1 } from '@order-platform/contracts';
 import type { Order } from '../domain/order';
 
 export interface IdempotencyRecord {
@@ -14,4 +14,38 @@ export type CreateResult = { created: true } | { created: false; orderId: string
 export interface OrderRepository {
   create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult>;
   get(orderId: string): Promise<Order | undefined>;
+  /**
+   * Stores a new state of the order on condition that nobody changed it since revision `order.revision - 1`
+   * (optimistic lock), with its events. Returns false when someone did: re-read and decide again.
+   */
+  update(order: Order, events: DomainEvent[]): Promise<boolean>;
+  linkInvoice(orderId: string, invoice: { invoiceId: string; number: number }): Promise<void>;
+  list(
+    filter: { customerId?: string; status?: string },
+    limit: number,
+    nextToken?: string,
+  ): Promise<{ items: Order[]; nextToken?: string }>;
+}
+
+export type PaymentResult = { status: 'approved'; chargeId: string } | { status: 'declined'; reason: string };
+
+/** Charges a card token; idempotent per order (a second charge for the same order returns the first result). */
+export interface PaymentGateway {
+  charge(request: {
+    orderId: string;
+    amount: number;
+    currency: 'BRL';
+    token: string;
+  }): Promise<PaymentResult>;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends a customer e-mail once per key (the event id): a second call with the same key sends nothing. */
+export interface Mailer {
+  sendOnce(key: string, message: EmailMessage): Promise<'sent' | 'duplicate'>;
 }

@@ -64,7 +64,11 @@ export class DynamoDbStockLedger extends DynamoDbRepository implements StockLedg
     return this.write([this.newReservation(orderId, 'FAILED', [])], event, 0);
   }
 
-  release(orderId: string, reservation: Reservation | undefined, event: StockReleasedV1): Promise<WriteOutcome> {
+  release(
+    orderId: string,
+    reservation: Reservation | undefined,
+    event: StockReleasedV1,
+  ): Promise<WriteOutcome> {
     if (!reservation) return this.write([this.newReservation(orderId, 'CANCELLED', [])], event, 0);
     const writes: WriteOp[] = reservation.items.map((line) => ({
       Update: {
@@ -95,7 +99,14 @@ export class DynamoDbStockLedger extends DynamoDbRepository implements StockLedg
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...reservationKey(orderId), kind: 'reservation', orderId, status, items, updatedAt: new Date().toISOString() },
+        Item: {
+          ...reservationKey(orderId),
+          kind: 'reservation',
+          orderId,
+          status,
+          items,
+          updatedAt: new Date().toISOString(),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -115,7 +126,11 @@ export class DynamoDbStockLedger extends DynamoDbRepository implements StockLedg
   }
 
   /** Runs the transaction; the reservation write at `reservationIndex` tells a duplicate from a stock conflict. */
-  private async write(writes: WriteOp[], event: StockReservedV1 | StockReservationFailedV1 | StockReleasedV1 | undefined, reservationIndex: number) {
+  private async write(
+    writes: WriteOp[],
+    event: StockReservedV1 | StockReservationFailedV1 | StockReleasedV1 | undefined,
+    reservationIndex: number,
+  ) {
     try {
       await this.transactWithOutbox(writes, event ? [event] : []);
       return 'done' as const;

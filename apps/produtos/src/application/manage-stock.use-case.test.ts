@@ -41,7 +41,13 @@ class InMemoryLedger implements StockLedger {
       this.stealBeforeNextWrite = undefined;
     }
     if (this.reservations.has(orderId)) return 'duplicate';
-    if (items.some((l) => { const s = this.stock.get(l.productId)!; return s.onHand - s.reserved < l.quantity; })) return 'conflict';
+    if (
+      items.some((l) => {
+        const s = this.stock.get(l.productId)!;
+        return s.onHand - s.reserved < l.quantity;
+      })
+    )
+      return 'conflict';
     for (const l of items) this.stock.get(l.productId)!.reserved += l.quantity;
     this.reservations.set(orderId, { orderId, status: 'RESERVED', items });
     this.events.push(event);
@@ -53,7 +59,11 @@ class InMemoryLedger implements StockLedger {
     this.events.push(event);
     return 'done';
   }
-  async release(orderId: string, reservation: Reservation | undefined, event: DomainEvent): Promise<WriteOutcome> {
+  async release(
+    orderId: string,
+    reservation: Reservation | undefined,
+    event: DomainEvent,
+  ): Promise<WriteOutcome> {
     if (!reservation) this.reservations.set(orderId, { orderId, status: 'CANCELLED', items: [] });
     else {
       for (const l of reservation.items) this.stock.get(l.productId)!.reserved -= l.quantity;
@@ -93,14 +103,23 @@ describe('reserveStock', () => {
     // Prepare
     const l = ledger();
     // Act
-    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 1 }]);
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [
+      { productId: 'a', quantity: 2 },
+      { productId: 'b', quantity: 1 },
+    ]);
     // Assess
     expect(outcome).toBe('reserved');
     expect(l.stock.get('a')!.reserved).toBe(2);
     expect(l.events[0]).toMatchObject({
       type: 'StockReserved',
       correlationId: 'corr-o1',
-      data: { orderId: 'o1', items: [{ productId: 'a', quantity: 2, unitPrice: 300 }, { productId: 'b', quantity: 1, unitPrice: 700 }] },
+      data: {
+        orderId: 'o1',
+        items: [
+          { productId: 'a', quantity: 2, unitPrice: 300 },
+          { productId: 'b', quantity: 1, unitPrice: 700 },
+        ],
+      },
     });
   });
 
@@ -108,11 +127,17 @@ describe('reserveStock', () => {
     // Prepare
     const l = ledger();
     // Act
-    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }, { productId: 'b', quantity: 2 }]);
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [
+      { productId: 'a', quantity: 2 },
+      { productId: 'b', quantity: 2 },
+    ]);
     // Assess
     expect(outcome).toBe('refused');
     expect([l.stock.get('a')!.reserved, l.stock.get('b')!.reserved]).toEqual([0, 0]);
-    expect(l.events[0]).toMatchObject({ type: 'StockReservationFailed', data: { unavailable: [{ productId: 'b', requested: 2, available: 1 }] } });
+    expect(l.events[0]).toMatchObject({
+      type: 'StockReservationFailed',
+      data: { unavailable: [{ productId: 'b', requested: 2, available: 1 }] },
+    });
   });
 
   it('re-reads and refuses when a concurrent order took the last units first', async () => {

@@ -21,15 +21,29 @@ const trace = (cause: DomainEvent) => ({ correlationId: cause.correlationId, cau
  * 4. possible: decrements available stock on condition it still suffices, with StockReserved and the prices;
  * 5. a condition lost to a concurrent order: back to 2 (the stock is re-read, never oversold).
  */
-export async function reserveStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string, lines: Line[]) {
+export async function reserveStock(
+  deps: { ledger: StockLedger },
+  cause: DomainEvent,
+  orderId: string,
+  lines: Line[],
+) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (await deps.ledger.reservation(orderId)) return 'duplicate' as const;
     const plan = planReservation(lines, await deps.ledger.products(lines.map((l) => l.productId)));
     const outcome = plan.ok
-      ? await deps.ledger.reserve(orderId, plan.items, newEvent('StockReserved', 'produtos', { orderId, items: plan.items }, trace(cause)))
+      ? await deps.ledger.reserve(
+          orderId,
+          plan.items,
+          newEvent('StockReserved', 'produtos', { orderId, items: plan.items }, trace(cause)),
+        )
       : await deps.ledger.refuse(
           orderId,
-          newEvent('StockReservationFailed', 'produtos', { orderId, unavailable: plan.unavailable }, trace(cause)),
+          newEvent(
+            'StockReservationFailed',
+            'produtos',
+            { orderId, unavailable: plan.unavailable },
+            trace(cause),
+          ),
         );
     if (outcome !== 'conflict') return plan.ok ? ('reserved' as const) : ('refused' as const);
   }
@@ -44,7 +58,11 @@ export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainE
   const reservation = await deps.ledger.reservation(orderId);
   if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
   const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
-  return deps.ledger.release(orderId, reservation, newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)));
+  return deps.ledger.release(
+    orderId,
+    reservation,
+    newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)),
+  );
 }
 
 /** Commits an order's reservation when it completes: the units leave the shelf. Idempotent. */

@@ -15,7 +15,11 @@ export interface StockLedger {
   reserve(orderId: string, items: PricedLine[], event: StockReservedV1): Promise<WriteOutcome>;
   refuse(orderId: string, event: StockReservationFailedV1): Promise<WriteOutcome>;
   /** Returns reserved stock to available; a tombstone when nothing was reserved yet (a later reserve is skipped). */
-  release(orderId: string, reservation: Reservation | undefined, event: StockReleasedV1): Promise<WriteOutcome>;
+  release(
+    orderId: string,
+    reservation: Reservation | undefined,
+    event: StockReleasedV1,
+  ): Promise<WriteOutcome>;
   /** Sold: reserved stock leaves on-hand stock. */
   commit(orderId: string, reservation: Reservation): Promise<WriteOutcome>;
 }

@@ -18,7 +18,15 @@ const catalog = new Map([
 
 describe('planReservation', () => {
   it('reserves every line at the catalog price when all are available', () => {
-    expect(planReservation([{ productId: 'a', quantity: 6 }, { productId: 'b', quantity: 3 }], catalog)).toEqual({
+    expect(
+      planReservation(
+        [
+          { productId: 'a', quantity: 6 },
+          { productId: 'b', quantity: 3 },
+        ],
+        catalog,
+      ),
+    ).toEqual({
       ok: true,
       items: [
         { productId: 'a', quantity: 6, unitPrice: 250 },

@@ -1,0 +1,20 @@
+import type { PaymentGateway, PaymentResult } from '../application/ports';
+
+/**
+ * The payment gateway of the platform until a real one is plugged in: deterministic test tokens
+ * (`tok_approved` approves, `tok_declined` declines), and the same answer for the same order every time.
+ */
+export class SimulatedPaymentGateway implements PaymentGateway {
+  async charge(request: {
+    orderId: string;
+    amount: number;
+    currency: 'BRL';
+    token: string;
+  }): Promise<PaymentResult> {
+    if (request.token === 'tok_approved') return { status: 'approved', chargeId: `ch_${request.orderId}` };
+    return {
+      status: 'declined',
+      reason: request.token === 'tok_declined' ? 'card declined' : 'unknown token',
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { ConflictError, httpHandler, NotFoundError } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { cancelOrder, OrderNotCancellableError } from '../application/cancel-order.use-case';
+import { OrderNotFoundError } from '../application/get-order.use-case';
+import { clock, orders } from '../composition';
+import { orderView } from './order-view';
+
+/** `POST /orders/{id}/cancel`: until the order completes; its stock is released by produtos. */
+export const handler = httpHandler(
+  { params: z.object({ id: z.string().min(1).max(64) }), auth: 'any' },
+  async ({ params, principal }) => {
+    try {
+      const order = await cancelOrder({ orders, now: clock.now }, params.id, {
+        customerId: principal!.sub,
+        isAdmin: principal!.groups.includes('admins'),
+      });
+      return { status: 200, body: orderView(order) };
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) throw new NotFoundError(error.message);
+      if (error instanceof OrderNotCancellableError) throw new ConflictError(error.message);
+      throw error;
+    }
+  },
+);

@@ -1,0 +1,29 @@
+import { eventHandler, logger } from '@order-platform/lambda-kit';
+import { onStockReservationFailed, onStockReserved } from '../application/order-saga.use-case';
+import { clock, orders, payments } from '../composition';
+
+/** pedidos' inbox: drives each order on StockReserved / StockReservationFailed and links InvoiceIssued. */
+export const handler = eventHandler(async (event) => {
+  const deps = { orders, payments, now: clock.now };
+  switch (event.type) {
+    case 'StockReserved': {
+      const order = await onStockReserved(deps, event);
+      logger.info('Stock reserved handled', { orderId: event.data.orderId, status: order?.status });
+      return;
+    }
+    case 'StockReservationFailed': {
+      const order = await onStockReservationFailed(deps, event);
+      logger.info('Stock refusal handled', { orderId: event.data.orderId, status: order?.status });
+      return;
+    }
+    case 'InvoiceIssued':
+      await orders.linkInvoice(event.data.orderId, {
+        invoiceId: event.data.invoiceId,
+        number: event.data.number,
+      });
+      logger.info('Invoice linked', { orderId: event.data.orderId, number: event.data.number });
+      return;
+    default:
+      logger.info('Event ignored', { type: event.type });
+  }
+});

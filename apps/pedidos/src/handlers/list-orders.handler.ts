@@ -1,0 +1,34 @@
+import { BadRequestError, httpHandler } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/order';
+import { orders } from '../composition';
+import { orderView } from './order-view';
+
+/** `GET /orders`: the caller's orders, newest first; admins see every order and may filter by status. */
+export const handler = httpHandler(
+  {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      nextToken: z.string().min(1).max(2048).optional(),
+      status: z.enum(ORDER_STATUSES).optional(),
+    }),
+    auth: 'any',
+  },
+  async ({ query, principal }) => {
+    const isAdmin = principal!.groups.includes('admins');
+    try {
+      const page = await orders.list(
+        { customerId: isAdmin ? undefined : principal!.sub, status: query.status },
+        query.limit,
+        query.nextToken,
+      );
+      return { status: 200, body: { items: page.items.map(orderView), nextToken: page.nextToken } };
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw new BadRequestError('Invalid nextToken', [
+          { field: 'query.nextToken', message: 'not a token this API issued' },
+        ]);
+      throw error;
+    }
+  },
+);
