@@ -30,25 +30,32 @@ describe('platform stack', () => {
   });
 });
 
-describe('service stacks', () => {
-  it('publish their topic ARNs in SSM and encrypt the topics with TLS-only policies', () => {
-    for (const [t, service] of [
-      [pedidos, 'pedidos'],
-      [produtos, 'produtos'],
-      [faturas, 'faturas'],
-    ] as const) {
-      t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-      t.hasResourceProperties('AWS::SSM::Parameter', { Name: `/order-platform/dev/${service}/topic-arn` });
-      t.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
+describe('event topics', () => {
+  it('are one per publishing service, encrypted, TLS-only, and announced in SSM', () => {
+    platform.resourceCountIs('AWS::SNS::Topic', 3);
+    platform.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const service of ['pedidos', 'produtos', 'faturas']) {
+      platform.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: `/order-platform/dev/${service}/topic-arn`,
       });
     }
+    platform.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
   });
 
+  it('reach the services only through SSM, so no service stack declares one', () => {
+    for (const t of [pedidos, produtos, faturas, painel]) t.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(JSON.stringify(produtos.toJSON().Parameters)).toContain('/order-platform/dev/pedidos/topic-arn');
+    expect(JSON.stringify(pedidos.toJSON().Parameters)).toContain('/order-platform/dev/produtos/topic-arn');
+  });
+});
+
+describe('service stacks', () => {
   it('run Node.js 22 on arm64 with active tracing', () => {
     const fns = pedidos.findResources('AWS::Lambda::Function');
     expect(Object.keys(fns).length).toBeGreaterThanOrEqual(3);

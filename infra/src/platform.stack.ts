@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aw
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ssmName } from '@order-platform/cdk-constructs';
+import { EventTopic, ssmName } from '@order-platform/cdk-constructs';
 
 export interface PlatformStackProps extends StackProps {
   stage: string;
@@ -11,7 +11,7 @@ export interface PlatformStackProps extends StackProps {
 
 /**
  * What every service shares: the Cognito user pool (groups `customers` and `admins`) with its app client,
- * announced through SSM parameters under `/order-platform/<stage>/platform/`.
+ * and each service's event topic, announced through SSM parameters under `/order-platform/<stage>/`.
  */
 export class PlatformStack extends Stack {
   readonly userPool: cognito.UserPool;
@@ -72,6 +72,15 @@ export class PlatformStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+
+    // The services' event topics live here, one per service, so that any service stack can subscribe to
+    // any other's (pedidos ⇄ produtos both ways) and every stack still deploys on its own (ADR 0005).
+    for (const service of ['produtos', 'pedidos', 'faturas']) {
+      new EventTopic(this, `${service.charAt(0).toUpperCase()}${service.slice(1)}Events`, {
+        stage: props.stage,
+        service,
+      });
+    }
 
     const parameters: Record<string, string> = {
       'user-pool-id': this.userPool.userPoolId,

@@ -4,11 +4,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   acknowledge,
-  EventTopic,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
   ServiceTable,
+  serviceTopic,
 } from '@order-platform/cdk-constructs';
 
 export interface FaturasStackProps extends StackProps {
@@ -21,7 +21,7 @@ export class FaturasStack extends Stack {
     super(scope, id, props);
     const service = 'faturas';
     const { table } = new ServiceTable(this, 'Invoices');
-    const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
+    const topic = serviceTopic(this, 'Events', props.stage, service);
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

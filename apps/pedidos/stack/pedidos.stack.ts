@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
-  EventTopic,
   Inbox,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
   ServiceTable,
+  serviceTopic,
 } from '@order-platform/cdk-constructs';
 
 export interface PedidosStackProps extends StackProps {
@@ -29,7 +29,7 @@ export class PedidosStack extends Stack {
         { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
       ],
     });
-    const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
+    const topic = serviceTopic(this, 'Events', props.stage, service);
     const environment = { TABLE_NAME: table.tableName };
     const items = [table.tableArn];
     const indexes = ['gsi1', 'gsi2'].map((name) => `${table.tableArn}/index/${name}`);

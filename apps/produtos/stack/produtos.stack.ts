@@ -2,12 +2,12 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import {
-  EventTopic,
   Inbox,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
   ServiceTable,
+  serviceTopic,
 } from '@order-platform/cdk-constructs';
 
 export interface ProdutosStackProps extends StackProps {
@@ -22,7 +22,7 @@ export class ProdutosStack extends Stack {
     const { table } = new ServiceTable(this, 'Catalog', {
       indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     });
-    const { topic } = new EventTopic(this, 'Events', { stage: props.stage, service });
+    const topic = serviceTopic(this, 'Events', props.stage, service);
     const environment = { TABLE_NAME: table.tableName };
 
     const listProducts = new ServiceFunction(this, 'ListProducts', {

@@ -31,3 +31,12 @@ export class EventTopic extends Construct {
     });
   }
 }
+
+/** A service's event topic, found through its SSM parameter (the topics live in the platform stack). */
+export function serviceTopic(scope: Construct, id: string, stage: string, service: string): sns.ITopic {
+  return sns.Topic.fromTopicArn(
+    scope,
+    id,
+    ssm.StringParameter.valueForStringParameter(scope, ssmName(stage, service, 'topic-arn')),
+  );
+}

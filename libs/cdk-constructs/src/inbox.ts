@@ -13,8 +13,6 @@ import { acknowledge, acknowledgeDeadLetterQueue } from './nag';
 export interface InboxSource {
   /** The publishing service; its topic ARN is read from `/order-platform/<stage>/<service>/topic-arn`. */
   service: string;
-  /** The topic itself, for a service subscribing to its own topic (its SSM parameter does not exist yet at deploy). */
-  topic?: sns.ITopic;
   /** Event types to receive (SNS filter policy on the `type` message attribute); omit for every event. */
   eventTypes?: string[];
 }
@@ -70,16 +68,11 @@ export class Inbox extends Construct {
     });
 
     for (const source of props.sources) {
-      const topic =
-        source.topic ??
-        sns.Topic.fromTopicArn(
-          this,
-          `${pascal(source.service)}Topic`,
-          ssm.StringParameter.valueForStringParameter(
-            this,
-            ssmName(props.stage, source.service, 'topic-arn'),
-          ),
-        );
+      const topic = sns.Topic.fromTopicArn(
+        this,
+        `${pascal(source.service)}Topic`,
+        ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, source.service, 'topic-arn')),
+      );
       topic.addSubscription(
         new subscriptions.SqsSubscription(this.queue, {
           rawMessageDelivery: true,
