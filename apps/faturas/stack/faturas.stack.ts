@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
   acknowledge,
+  Inbox,
   OutboxPublisher,
   ServiceApi,
   ServiceFunction,
@@ -13,6 +15,8 @@ import {
 
 export interface FaturasStackProps extends StackProps {
   stage: string;
+  /** Sender of invoice e-mails; its SES identity is declared here (verify it once per account). */
+  senderEmail?: string;
 }
 
 /** faturas: invoices, their number series, and their PDF / NF-e XML documents in S3. */
@@ -63,6 +67,50 @@ export class FaturasStack extends Stack {
       'Presigned download links need GetObject on the invoice documents, whose keys are known only at run time.',
     );
 
+    const senderEmail = props.senderEmail ?? 'faturas@example.com';
+    const identity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(senderEmail) });
+    const issueInvoice = new ServiceFunction(this, 'IssueInvoice', {
+      service,
+      handler: 'issue-invoice',
+      environment: {
+        TABLE_NAME: table.tableName,
+        DOCUMENTS_BUCKET: documents.bucketName,
+        SENDER_EMAIL: senderEmail,
+      },
+      timeout: Duration.seconds(30),
+      memorySize: 1024,
+    });
+    issueInvoice.grant(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    issueInvoice.grant(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [documents.arnForObjects('invoices/*')],
+      }),
+    );
+    issueInvoice.grant(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${identity.emailIdentityName}`,
+        ],
+      }),
+    );
+    acknowledge(
+      issueInvoice.role,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(documents.node.defaultChild as never)}.Arn>/invoices/*]`,
+      'Invoice documents are written and linked under invoices/, with keys known only at run time.',
+    );
+    new Inbox(this, 'Inbox', {
+      stage: props.stage,
+      sources: [{ service: 'pedidos', eventTypes: ['OrderCompleted'] }],
+      consumer: issueInvoice,
+      visibilityTimeout: Duration.seconds(180),
+    });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
     new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
 

@@ -1,8 +1,8 @@
 // Composition root of the notification function.
 import { SESClient } from '@aws-sdk/client-ses';
+import { SesMailer } from '@order-platform/aws-adapters';
 import { parseConfig, traced } from '@order-platform/lambda-kit';
 import { z } from 'zod';
-import { SesMailer } from './adapters/ses-mailer';
 import { dynamo } from './composition';
 import { config } from './config';
 

@@ -1,3 +1,4 @@
 export * from './sns-event-publisher';
 export * from './dynamodb-repository';
 export * from './clients';
+export * from './ses-mailer';

@@ -57,6 +57,8 @@ const INERT = new Set([
   'AWS::ApiGateway::Account',
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::RequestValidator',
+  // The local SES accepts any sender: identities need no verification there.
+  'AWS::SES::EmailIdentity',
 ]);
 
 /** Types recorded for the runtime (functions, mappings, API Gateway) rather than created in an emulator. */

@@ -4,7 +4,7 @@
  * dependencies bundled at the versions the lockfile pins).
  */
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -40,6 +40,10 @@ async function main(): Promise<void> {
       metafile: true,
       logLevel: 'warning',
     });
+    // pdfkit reads its standard font metrics from `__dirname/data` at run time: ship them with the bundle.
+    if (Object.keys(result.metafile.inputs).some((input) => input.includes('node_modules/pdfkit/'))) {
+      cpSync(join(root, 'node_modules', 'pdfkit', 'js', 'data'), join(outdir, 'data'), { recursive: true });
+    }
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
     i += 1;
     console.log(`[${i}/${entries.length}] ${service}/${name}: ${(bytes / 1024).toFixed(0)} KiB`);

@@ -3,8 +3,10 @@ import { getInvoice, InvoiceNotFoundError } from './get-invoice.use-case';
 
 const invoice: Invoice = {
   invoiceId: 'inv-1',
+  status: 'ISSUED',
   orderId: 'o1',
   customerId: 'c1',
+  items: [{ productId: 'p', quantity: 1, unitPrice: 4980 }],
   series: '1',
   number: 42,
   total: 4980,

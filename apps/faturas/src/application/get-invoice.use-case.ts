@@ -24,7 +24,11 @@ export async function getInvoice(
   viewer: { customerId: string; isAdmin: boolean },
 ): Promise<InvoiceWithLinks> {
   const invoice = await deps.invoices.getByOrder(orderId);
-  if (!invoice || (!viewer.isAdmin && invoice.customerId !== viewer.customerId))
+  if (
+    !invoice ||
+    invoice.status !== 'ISSUED' ||
+    (!viewer.isAdmin && invoice.customerId !== viewer.customerId)
+  )
     throw new InvoiceNotFoundError(orderId);
   const [pdfUrl, xmlUrl] = await Promise.all([
     deps.links.downloadUrl(invoice.pdfKey, `fatura-${invoice.series}-${invoice.number}.pdf`),

@@ -1,3 +1,4 @@
+import type { InvoiceIssuedV1 } from '@order-platform/contracts';
 import type { Invoice } from '../domain/invoice';
 
 export interface InvoiceRepository {
@@ -7,4 +8,32 @@ export interface InvoiceRepository {
 /** Short-lived download links for invoice documents. */
 export interface DocumentLinks {
   downloadUrl(key: string, fileName: string): Promise<string>;
+}
+
+export type AllocateOutcome =
+  { allocated: true } | { allocated: false; reason: 'series-moved' | 'invoice-exists' };
+
+/** Invoices and their number series: allocation and finalisation are each one transaction. */
+export interface InvoiceStore extends InvoiceRepository {
+  lastNumber(series: string): Promise<number | undefined>;
+  /** Takes `invoice.number` in its series (on condition the series is still at `number - 1`) and records the invoice as ISSUING. */
+  allocate(invoice: Invoice): Promise<AllocateOutcome>;
+  /** ISSUING → ISSUED together with its InvoiceIssued event. */
+  finalize(invoice: Invoice, event: InvoiceIssuedV1): Promise<void>;
+}
+
+/** Stores invoice documents (S3, Intelligent-Tiering). */
+export interface DocumentStore {
+  put(key: string, body: Buffer | string, contentType: string): Promise<void>;
+}
+
+export interface PdfRenderer {
+  render(invoice: Invoice): Promise<Buffer>;
+}
+
+export interface InvoiceMailer {
+  sendOnce(
+    key: string,
+    message: { to: string; subject: string; text: string },
+  ): Promise<'sent' | 'duplicate'>;
 }

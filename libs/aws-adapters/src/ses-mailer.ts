@@ -1,12 +1,17 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EmailMessage, Mailer } from '../application/ports';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
 
 /**
  * SES e-mail, once per key: a marker item is written on condition it does not exist before sending, and
  * removed again if sending fails, so a retry can send it.
  */
-export class SesMailer implements Mailer {
+export class SesMailer {
   constructor(
     private readonly ses: SESClient,
     private readonly db: DynamoDBDocumentClient,

@@ -1,0 +1,142 @@
+import { newEvent, type InvoiceIssuedV1 } from '@order-platform/contracts';
+import { nfeXml, type Invoice } from '../domain/invoice';
+import { issueInvoice, type IssueInvoiceDeps } from './issue-invoice.use-case';
+import type { AllocateOutcome, InvoiceStore } from './ports';
+
+/** In-memory store with the DynamoDB adapter's conditions (series at number - 1, one invoice per order). */
+class InMemoryInvoices implements InvoiceStore {
+  invoices = new Map<string, Invoice>();
+  series = new Map<string, number>();
+  events: InvoiceIssuedV1[] = [];
+  async getByOrder(orderId: string) {
+    return this.invoices.get(orderId);
+  }
+  async lastNumber(series: string) {
+    return this.series.get(series);
+  }
+  async allocate(invoice: Invoice): Promise<AllocateOutcome> {
+    if ((this.series.get(invoice.series) ?? 0) !== invoice.number - 1)
+      return { allocated: false, reason: 'series-moved' };
+    if (this.invoices.has(invoice.orderId)) return { allocated: false, reason: 'invoice-exists' };
+    this.series.set(invoice.series, invoice.number);
+    this.invoices.set(invoice.orderId, invoice);
+    return { allocated: true };
+  }
+  async finalize(invoice: Invoice, event: InvoiceIssuedV1) {
+    if (this.invoices.get(invoice.orderId)?.status === 'ISSUED') return;
+    this.invoices.set(invoice.orderId, invoice);
+    this.events.push(event);
+  }
+}
+
+function deps() {
+  let id = 0;
+  const stored = new Map<string, Buffer | string>();
+  const mails: string[] = [];
+  const d: IssueInvoiceDeps & { stored: typeof stored; mails: typeof mails; invoices: InMemoryInvoices } = {
+    invoices: new InMemoryInvoices(),
+    documents: { put: async (key, body) => void stored.set(key, body) },
+    pdf: { render: async (inv) => Buffer.from(`%PDF fatura ${inv.number}`) },
+    links: { downloadUrl: async (key) => `https://signed/${key}` },
+    mailer: {
+      sendOnce: async (key) => {
+        if (mails.includes(key)) return 'duplicate';
+        mails.push(key);
+        return 'sent';
+      },
+    },
+    now: () => new Date('2026-11-22T12:00:00Z'),
+    newId: () => `inv-${++id}`,
+    stored,
+    mails,
+  };
+  return d;
+}
+
+const completed = (orderId: string) =>
+  newEvent(
+    'OrderCompleted',
+    'pedidos',
+    {
+      orderId,
+      customerId: 'c1',
+      customerEmail: 'c1@example.com',
+      items: [{ productId: 'p&1', quantity: 2, unitPrice: 1250 }],
+      total: 2500,
+      currency: 'BRL',
+      completedAt: '2026-11-22T12:00:00.000Z',
+    },
+    { correlationId: `corr-${orderId}` },
+  );
+
+describe('issueInvoice', () => {
+  it('numbers invoices 1, 2, 3 in the series, stores PDF and XML, publishes InvoiceIssued and mails a link', async () => {
+    // Prepare
+    const d = deps();
+    // Act
+    const numbers = [];
+    for (const orderId of ['o1', 'o2', 'o3'])
+      numbers.push((await issueInvoice(d, completed(orderId))).number);
+    // Assess
+    expect(numbers).toEqual([1, 2, 3]);
+    expect([...d.stored.keys()]).toContain('invoices/1/000000001-o1.pdf');
+    expect(String(d.stored.get('invoices/1/000000001-o1.xml'))).toContain('<nNF>1</nNF>');
+    expect(d.invoices.events.map((e) => [e.data.orderId, e.data.number, e.correlationId])).toEqual([
+      ['o1', 1, 'corr-o1'],
+      ['o2', 2, 'corr-o2'],
+      ['o3', 3, 'corr-o3'],
+    ]);
+    expect(d.mails).toHaveLength(3);
+  });
+
+  it('issues one invoice per order however often OrderCompleted arrives', async () => {
+    // Prepare
+    const d = deps();
+    const event = completed('o1');
+    // Act
+    await issueInvoice(d, event);
+    await issueInvoice(d, event);
+    // Assess
+    expect(d.invoices.series.get('1')).toBe(1);
+    expect(d.invoices.events).toHaveLength(1);
+    expect(d.mails).toHaveLength(1);
+  });
+
+  it('leaves no gap when concurrent deliveries race for numbers', async () => {
+    // Prepare
+    const d = deps();
+    // Act
+    const issued = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'a', 'b'].map((o) => issueInvoice(d, completed(o))),
+    );
+    // Assess
+    const byOrder = new Map(issued.map((i) => [i.orderId, i.number]));
+    expect([...byOrder.values()].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(d.invoices.series.get('1')).toBe(5);
+  });
+});
+
+describe('nfeXml', () => {
+  it('escapes text and writes amounts with two decimals', () => {
+    // Prepare
+    // Act
+    const xml = nfeXml({
+      invoiceId: 'i',
+      status: 'ISSUED',
+      orderId: 'o<1>',
+      customerId: 'c',
+      items: [{ productId: 'p&1', quantity: 3, unitPrice: 999 }],
+      series: '1',
+      number: 7,
+      total: 2997,
+      currency: 'BRL',
+      issuedAt: '2026-11-22T12:00:00.000Z',
+      pdfKey: 'k',
+      xmlKey: 'x',
+    });
+    // Assess
+    expect(xml).toContain('<xPed>o&lt;1&gt;</xPed>');
+    expect(xml).toContain('<cProd>p&amp;1</cProd>');
+    expect(xml).toContain('<vProd>29.97</vProd>');
+  });
+});

@@ -1,0 +1,84 @@
+import { newEvent, type OrderCompletedV1 } from '@order-platform/contracts';
+import { DEFAULT_SERIES, documentKeys, nextNumber, nfeXml, type Invoice } from '../domain/invoice';
+import type { DocumentLinks, DocumentStore, InvoiceMailer, InvoiceStore, PdfRenderer } from './ports';
+
+export interface IssueInvoiceDeps {
+  invoices: InvoiceStore;
+  documents: DocumentStore;
+  pdf: PdfRenderer;
+  links: DocumentLinks;
+  mailer: InvoiceMailer;
+  now: () => Date;
+  newId: () => string;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Issues the one invoice of a completed order:
+ * 1. an ISSUED invoice for the order means it was done: stop (duplicate delivery);
+ * 2. otherwise takes the next number of the series and records the invoice as ISSUING, in one transaction
+ *    conditioned on the series not having moved (gap-free; a lost race re-reads and tries again);
+ * 3. renders the PDF and the NF-e XML and stores both (same keys on a retry);
+ * 4. marks the invoice ISSUED together with InvoiceIssued;
+ * 5. e-mails the customer a short-lived download link, once.
+ */
+export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompletedV1): Promise<Invoice> {
+  const { orderId } = event.data;
+  let invoice = await deps.invoices.getByOrder(orderId);
+  if (invoice?.status === 'ISSUED') return invoice;
+
+  for (let attempt = 0; !invoice && attempt < MAX_ATTEMPTS; attempt++) {
+    const number = nextNumber(await deps.invoices.lastNumber(DEFAULT_SERIES));
+    const draft: Invoice = {
+      invoiceId: deps.newId(),
+      status: 'ISSUING',
+      orderId,
+      customerId: event.data.customerId,
+      customerEmail: event.data.customerEmail,
+      items: event.data.items,
+      series: DEFAULT_SERIES,
+      number,
+      total: event.data.total,
+      currency: 'BRL',
+      issuedAt: deps.now().toISOString(),
+      ...documentKeys(orderId, DEFAULT_SERIES, number),
+    };
+    const outcome = await deps.invoices.allocate(draft);
+    if (outcome.allocated) invoice = draft;
+    else if (outcome.reason === 'invoice-exists') invoice = await deps.invoices.getByOrder(orderId);
+  }
+  if (!invoice) throw new Error(`No invoice number could be taken for order ${orderId}`);
+  if (invoice.status === 'ISSUED') return invoice;
+
+  await deps.documents.put(invoice.pdfKey, await deps.pdf.render(invoice), 'application/pdf');
+  await deps.documents.put(invoice.xmlKey, nfeXml(invoice), 'application/xml');
+  const issued: Invoice = { ...invoice, status: 'ISSUED' };
+  await deps.invoices.finalize(
+    issued,
+    newEvent(
+      'InvoiceIssued',
+      'faturas',
+      {
+        invoiceId: issued.invoiceId,
+        orderId,
+        customerId: issued.customerId,
+        series: issued.series,
+        number: issued.number,
+        total: issued.total,
+        pdfKey: issued.pdfKey,
+        xmlKey: issued.xmlKey,
+      },
+      { correlationId: event.correlationId, causationId: event.id },
+    ),
+  );
+  if (issued.customerEmail) {
+    const link = await deps.links.downloadUrl(issued.pdfKey, `fatura-${issued.series}-${issued.number}.pdf`);
+    await deps.mailer.sendOnce(`invoice-${issued.invoiceId}`, {
+      to: issued.customerEmail,
+      subject: `Fatura ${issued.series}-${issued.number} do pedido ${orderId}`,
+      text: `Sua fatura nº ${issued.number} (série ${issued.series}) está disponível por tempo limitado em:\n${link}`,
+    });
+  }
+  return issued;
+}
