@@ -28,6 +28,15 @@ process.on('message', async (msg) => {
     const result = await handler(event, ctx);
     process.send({ id, result: result === undefined ? null : result });
   } catch (error) {
+    // As in Lambda, an unhandled error is logged with its stack before the invocation is reported failed.
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'Invoke Error',
+        errorType: error && error.name,
+        stack: error && error.stack,
+      }),
+    );
     process.send({
       id,
       error: {

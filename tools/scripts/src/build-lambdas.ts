@@ -38,6 +38,9 @@ async function main(): Promise<void> {
       legalComments: 'none',
       tsconfig: join(root, 'tsconfig.base.json'),
       metafile: true,
+      // ESM dependencies (pdfkit) locate their data files from import.meta.url, which CommonJS lacks.
+      banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__importMetaUrl' },
       logLevel: 'warning',
     });
     // pdfkit reads its standard font metrics from `__dirname/data` at run time: ship them with the bundle.
