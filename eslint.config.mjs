@@ -35,6 +35,8 @@ export default tseslint.config(
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The CDK app composes every service's stack.
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['*'] },
+            // End-to-end tests speak to the platform through its public API only (and start it with the local cloud).
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

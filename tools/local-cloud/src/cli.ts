@@ -18,10 +18,17 @@ function log(source: string, line: string): void {
   if (!colorOf.has(source)) colorOf.set(source, colors[colorOf.size % colors.length]!);
   let text = line;
   try {
-    const j = JSON.parse(line) as { level?: string; message?: string; correlationId?: string };
-    if (j.message)
-      text =
-        `${j.level ?? ''} ${j.message}${j.correlationId ? ` [${j.correlationId}]` : ''} ${line.length > 300 ? '' : ''}`.trim();
+    const j = JSON.parse(line) as {
+      level?: string;
+      message?: string;
+      correlationId?: string;
+      stack?: string;
+      error?: { message?: string; stack?: string };
+    };
+    if (j.message) {
+      const detail = j.stack ?? j.error?.stack ?? j.error?.message;
+      text = `${j.level ?? ''} ${j.message}${j.correlationId ? ` [${j.correlationId}]` : ''}${detail ? `\n${detail}` : ''}`;
+    }
   } catch {
     /* not JSON: print as it is */
   }

@@ -4,7 +4,7 @@
  * dependencies bundled at the versions the lockfile pins).
  */
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -43,9 +43,24 @@ async function main(): Promise<void> {
       define: { 'import.meta.url': '__importMetaUrl' },
       logLevel: 'warning',
     });
-    // pdfkit reads its standard font metrics from `__dirname/data` at run time: ship them with the bundle.
+    // pdfkit loads its data files (ICC profile) next to itself and its standard fonts through a computed
+    // `require('#standard-fonts/<name>')`, which no bundler can follow: ship both with the bundle, and
+    // map the subpath import in a package.json beside it, as pdfkit's own package.json does.
     if (Object.keys(result.metafile.inputs).some((input) => input.includes('node_modules/pdfkit/'))) {
-      cpSync(join(root, 'node_modules', 'pdfkit', 'js', 'data'), join(outdir, 'data'), { recursive: true });
+      const pdfkit = join(root, 'node_modules', 'pdfkit', 'js');
+      cpSync(join(pdfkit, 'data'), join(outdir, 'data'), { recursive: true });
+      cpSync(join(pdfkit, 'standard-fonts'), join(outdir, 'standard-fonts'), {
+        recursive: true,
+        filter: (src) => !src.endsWith('.mjs'),
+      });
+      writeFileSync(
+        join(outdir, 'package.json'),
+        JSON.stringify(
+          { private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } },
+          null,
+          2,
+        ),
+      );
     }
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
     i += 1;

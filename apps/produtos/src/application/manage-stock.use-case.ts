@@ -2,7 +2,8 @@ import { newEvent, type DomainEvent } from '@order-platform/contracts';
 import { planReservation, type Line } from '../domain/reservation';
 import type { StockLedger } from './stock-ports';
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 25;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class StockContentionError extends Error {
   constructor(readonly orderId: string) {
@@ -46,6 +47,8 @@ export async function reserveStock(
           ),
         );
     if (outcome !== 'conflict') return plan.ok ? ('reserved' as const) : ('refused' as const);
+    // Lost a race for the same units: back off a little, with jitter, before re-reading.
+    await pause(Math.random() * 10 * attempt);
   }
   throw new StockContentionError(orderId);
 }

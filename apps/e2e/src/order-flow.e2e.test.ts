@@ -1,0 +1,210 @@
+import { startPlatform, type Platform } from './platform';
+
+// The order flow through the public REST API only, on the local cloud built from the real templates.
+let p: Platform;
+const FINAL = ['COMPLETED', 'REJECTED', 'CANCELLED'];
+
+beforeAll(async () => {
+  p = await startPlatform();
+}, 180000);
+afterAll(() => p?.cloud.stop());
+
+const order = (
+  productId: string,
+  quantity: number,
+  token: 'tok_approved' | 'tok_declined' = 'tok_approved',
+) => ({
+  items: [{ productId, quantity }],
+  payment: { method: 'card', token },
+});
+
+async function available(productId: string): Promise<number> {
+  const res = await p.call('GET', `/products/${productId}`);
+  return res.body.stock.available;
+}
+
+async function place(
+  body: unknown,
+  user: 'customer' | 'customer2' = 'customer',
+  headers: Record<string, string> = {},
+) {
+  return p.call('POST', '/orders', { token: await p.token(user), body, headers });
+}
+
+async function finalState(orderId: string, user: 'customer' | 'customer2' | 'admin' = 'customer') {
+  const token = await p.token(user);
+  return p.waitFor(async () => {
+    const res = await p.call('GET', `/orders/${orderId}`, { token });
+    return FINAL.includes(res.body?.status) ? res.body : undefined;
+  });
+}
+
+describe('order flow', () => {
+  it('takes an order to COMPLETED with an invoice whose PDF downloads, and e-mails the customer', async () => {
+    // Prepare
+    const before = await available('prod-cafe-500g');
+    // Act
+    const placed = await place(order('prod-cafe-500g', 2));
+    // Assess
+    expect(placed.status).toBe(202);
+    expect(placed.headers.get('location')).toBe(`/orders/${placed.body.orderId}`);
+    expect(placed.body.status).toBe('RECEIVED');
+    const done = await finalState(placed.body.orderId);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.total).toBe(2 * 2490);
+    expect(done.statusHistory.map((s: { status: string }) => s.status)).toEqual([
+      'RECEIVED',
+      'PROCESSING',
+      'COMPLETED',
+    ]);
+    expect(await available('prod-cafe-500g')).toBe(before - 2);
+
+    const token = await p.token('customer');
+    const invoice = await p.waitFor(async () => {
+      const res = await p.call('GET', `/invoices/${placed.body.orderId}`, { token });
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(invoice).toMatchObject({ orderId: placed.body.orderId, series: '1', total: 4980 });
+    const pdf = Buffer.from(await (await fetch(invoice.pdfUrl)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.subarray(-8).toString()).toContain('%%EOF');
+    const xml = await (await fetch(invoice.xmlUrl)).text();
+    expect(xml).toContain(`<nNF>${invoice.number}</nNF>`);
+    const linked = await p.waitFor(async () => {
+      const res = await p.call('GET', `/orders/${placed.body.orderId}`, { token });
+      return res.body.invoice ? res.body : undefined;
+    });
+    expect(linked.invoice).toEqual({ invoiceId: invoice.invoiceId, number: invoice.number });
+
+    const subjects = await p.waitFor(async () => {
+      const mails = (await p.emails()).filter((m) => m.subject.includes(placed.body.orderId));
+      return mails.length >= 3 ? mails.map((m) => m.subject) : undefined;
+    });
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        `Pedido ${placed.body.orderId} recebido`,
+        `Pedido ${placed.body.orderId} concluído`,
+        expect.stringMatching(/^Fatura 1-\d+ do pedido/),
+      ]),
+    );
+  });
+
+  it('rejects an order it cannot serve and leaves the stock untouched', async () => {
+    // Prepare
+    const before = await available('prod-azeite-500ml');
+    // Act
+    const placed = await place(order('prod-azeite-500ml', before + 1));
+    // Assess
+    const done = await finalState(placed.body.orderId);
+    expect(done.status).toBe('REJECTED');
+    expect(done.statusHistory.at(-1).reason).toContain('prod-azeite-500ml');
+    expect(await available('prod-azeite-500ml')).toBe(before);
+  });
+
+  it('cancels an order whose payment is declined and releases its stock', async () => {
+    // Prepare
+    const before = await available('prod-arroz-5kg');
+    // Act
+    const placed = await place(order('prod-arroz-5kg', 3, 'tok_declined'));
+    // Assess
+    const done = await finalState(placed.body.orderId);
+    expect(done.status).toBe('CANCELLED');
+    expect(done.statusHistory.at(-1).reason).toMatch(/declined/);
+    await p.waitFor(async () => ((await available('prod-arroz-5kg')) === before ? true : undefined));
+  });
+
+  it('lets the customer cancel before completion, and the stock comes back', async () => {
+    // Prepare
+    const before = await available('prod-feijao-1kg');
+    const placed = await place(order('prod-feijao-1kg', 4));
+    // Act
+    const cancelled = await p.call('POST', `/orders/${placed.body.orderId}/cancel`, {
+      token: await p.token('customer'),
+    });
+    // Assess: either the cancel won (CANCELLED) or the order had completed already (409).
+    if (cancelled.status === 200) {
+      expect(cancelled.body.status).toBe('CANCELLED');
+      expect((await finalState(placed.body.orderId)).status).toBe('CANCELLED');
+      await p.waitFor(async () => ((await available('prod-feijao-1kg')) === before ? true : undefined));
+    } else {
+      expect(cancelled.status).toBe(409);
+      expect((await finalState(placed.body.orderId)).status).toBe('COMPLETED');
+    }
+  });
+
+  it('returns the same order for the same Idempotency-Key and body, and 409 for another body', async () => {
+    // Prepare
+    const key = `key-${Date.now()}`;
+    // Act
+    const first = await place(order('prod-dipirona-500mg', 1), 'customer', { 'Idempotency-Key': key });
+    const again = await place(order('prod-dipirona-500mg', 1), 'customer', { 'Idempotency-Key': key });
+    const other = await place(order('prod-dipirona-500mg', 2), 'customer', { 'Idempotency-Key': key });
+    // Assess
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.orderId).toBe(first.body.orderId);
+    expect(other.status).toBe(409);
+    expect(other.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it("hides a customer's order from another customer, shows it to an admin, and lists it for its owner", async () => {
+    // Prepare
+    const placed = await place(order('prod-dipirona-500mg', 1));
+    // Act
+    const stranger = await p.call('GET', `/orders/${placed.body.orderId}`, {
+      token: await p.token('customer2'),
+    });
+    const admin = await p.call('GET', `/orders/${placed.body.orderId}`, { token: await p.token('admin') });
+    const mine = await p.call('GET', '/orders?limit=100', { token: await p.token('customer') });
+    const theirs = await p.call('GET', '/orders?limit=100', { token: await p.token('customer2') });
+    // Assess
+    expect(stranger.status).toBe(404);
+    expect(admin.status).toBe(200);
+    expect(mine.body.items.map((o: { orderId: string }) => o.orderId)).toContain(placed.body.orderId);
+    expect(theirs.body.items.map((o: { orderId: string }) => o.orderId)).not.toContain(placed.body.orderId);
+    expect(await p.call('POST', '/orders', { body: order('prod-dipirona-500mg', 1) })).toMatchObject({
+      status: 401,
+    });
+  });
+
+  it.each([
+    ['no items', { items: [], payment: { method: 'card', token: 'tok_approved' } }, 'body.items'],
+    ['a zero quantity', order('prod-cafe-500g', 0), 'body.items.0.quantity'],
+    [
+      'an unknown payment token',
+      { ...order('prod-cafe-500g', 1), payment: { method: 'card', token: 'tok_x' } },
+      'body.payment.token',
+    ],
+    ['a body that is not JSON', '{"items": [', 'body'],
+  ])('answers 400 naming the field for %s, and creates nothing', async (_name, body, field) => {
+    // Prepare
+    const token = await p.token('customer2');
+    const before = (await p.call('GET', '/orders?limit=100', { token })).body.items.length;
+    // Act
+    const res = await p.call('POST', '/orders', { token, body });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect((await p.call('GET', '/orders?limit=100', { token })).body.items.length).toBe(before);
+  });
+
+  it('brings 200 concurrent orders for scarce stock to a final state each, never overselling', async () => {
+    // Prepare
+    const productId = 'prod-protetor-fps50';
+    const before = await available(productId);
+    // Act
+    const placed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => place(order(productId, 1), i % 2 ? 'customer' : 'customer2')),
+    );
+    // Assess
+    expect(placed.every((r) => r.status === 202)).toBe(true);
+    const finals = [];
+    for (const r of placed) finals.push(await finalState(r.body.orderId, 'admin'));
+    const completed = finals.filter((o) => o.status === 'COMPLETED').length;
+    const rejected = finals.filter((o) => o.status === 'REJECTED').length;
+    expect(completed + rejected).toBe(200);
+    expect(completed).toBe(before);
+    expect(await available(productId)).toBe(0);
+  }, 300000);
+});

@@ -1,0 +1,77 @@
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { startLocalCloud, type LocalCloud } from '@order-platform/local-cloud';
+
+/** The running platform and a small client of its public REST API. */
+export interface Platform {
+  cloud: LocalCloud;
+  api: string;
+  token(user: 'customer' | 'customer2' | 'admin'): Promise<string>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
+  emails(): Promise<{ subject: string; destination: { to: string[] }; body: { text: string } }[]>;
+}
+
+export async function startPlatform(): Promise<Platform> {
+  const cloud = await startLocalCloud({ outputsDir: null });
+  const tokens = new Map<string, string>();
+  const api = cloud.outputs.apiUrl;
+  return {
+    cloud,
+    api,
+    async token(user) {
+      if (!tokens.has(user)) {
+        const u = cloud.outputs.users[user]!;
+        const res = await cloud.clients.cognito.send(
+          new InitiateAuthCommand({
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            ClientId: cloud.outputs.cognito.clientId!,
+            AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
+          }),
+        );
+        tokens.set(user, res.AuthenticationResult!.IdToken!);
+      }
+      return tokens.get(user)!;
+    },
+    async call(method, path, options = {}) {
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async waitFor(probe, timeoutMs = 60000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error('condition not met in time');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async emails() {
+      const res = await fetch(`${cloud.outputs.emulators['ses']}/store`);
+      return ((await res.json()) as { emails: never[] }).emails;
+    },
+  };
+}
