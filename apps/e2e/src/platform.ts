@@ -1,6 +1,10 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startLocalCloud, type LocalCloud } from '@order-platform/local-cloud';
 
+/** A JSON response body; tests assert on its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
+type Json = any;
+
 /** The running platform and a small client of its public REST API. */
 export interface Platform {
   cloud: LocalCloud;
@@ -10,7 +14,7 @@ export interface Platform {
     method: string,
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: Json; headers: Headers }>;
   waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   emails(): Promise<{ subject: string; destination: { to: string[] }; body: { text: string } }[]>;
 }
