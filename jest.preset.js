@@ -1,5 +1,8 @@
 // Shared Jest preset: SWC transpiles TypeScript (no type checking here; `typecheck` does that),
 // and the tsconfig path aliases map to library sources.
+// Powertools stays quiet in tests: logs and metrics are asserted where they matter, not printed.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 

@@ -208,3 +208,51 @@ describe('order flow', () => {
     expect(await available(productId)).toBe(0);
   }, 300000);
 });
+
+describe('catalog administration', () => {
+  it('lets an admin add, edit, restock and adjust a product, never below zero, and refuses customers', async () => {
+    // Prepare
+    const admin = await p.token('admin');
+    const sku = `E2E-${Date.now()}`;
+    // Act
+    const created = await p.call('POST', '/products', {
+      token: admin,
+      body: { sku, name: 'Erva-mate 1 kg', price: 1899, stock: 3 },
+    });
+    const duplicate = await p.call('POST', '/products', {
+      token: admin,
+      body: { sku, name: 'Outra', price: 1, stock: 0 },
+    });
+    const id = created.body.id;
+    const edited = await p.call('PUT', `/products/${id}`, {
+      token: admin,
+      body: { name: 'Erva-mate 1 kg (nova)', price: 1999 },
+    });
+    const restocked = await p.call('POST', `/products/${id}/stock`, {
+      token: admin,
+      body: { delta: 7, reason: 'delivery' },
+    });
+    const tooMuch = await p.call('POST', `/products/${id}/stock`, {
+      token: admin,
+      body: { delta: -11, reason: 'breakage' },
+    });
+    const byCustomer = await p.call('POST', '/products', {
+      token: await p.token('customer'),
+      body: { sku: `${sku}-X`, name: 'x', price: 1, stock: 1 },
+    });
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ sku, price: 1899, stock: { available: 3 } });
+    expect(duplicate.status).toBe(409);
+    expect(edited.body).toMatchObject({
+      name: 'Erva-mate 1 kg (nova)',
+      price: 1999,
+      stock: { available: 3 },
+    });
+    expect(restocked.body.stock.available).toBe(10);
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.errors[0].field).toBe('body.delta');
+    expect(byCustomer.status).toBe(403);
+    expect((await p.call('GET', `/products/${id}`)).body.stock.available).toBe(10);
+  });
+});

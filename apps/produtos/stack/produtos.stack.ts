@@ -66,7 +66,24 @@ export class ProdutosStack extends Stack {
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
     new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
 
+    const admin = (id: string, handler: string) => {
+      const fn = new ServiceFunction(this, id, { service, handler, environment });
+      fn.grant(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [table.tableArn],
+        }),
+      );
+      return fn;
+    };
+    const createProduct = admin('CreateProduct', 'create-product');
+    const updateProduct = admin('UpdateProduct', 'update-product');
+    const adjustStock = admin('AdjustStock', 'adjust-stock');
+
     const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    api.route('POST', '/products', createProduct, 'customer');
+    api.route('PUT', '/products/{id}', updateProduct, 'customer');
+    api.route('POST', '/products/{id}/stock', adjustStock, 'customer');
     api.route('GET', '/products', listProducts, 'public');
     api.route('GET', '/products/{id}', getProduct, 'public');
   }

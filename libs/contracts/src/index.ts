@@ -9,6 +9,7 @@ export * from './events/stock-reserved.v1';
 export * from './events/stock-reservation-failed.v1';
 export * from './events/stock-released.v1';
 export * from './events/product-created.v1';
+export * from './events/product-updated.v1';
 export * from './events/invoice-issued.v1';
 export * from './compatibility';
 export * from './new-event';

@@ -6,6 +6,7 @@ import { OrderPlacedV1 } from './events/order-placed.v1';
 import { OrderProcessingV1 } from './events/order-processing.v1';
 import { OrderRejectedV1 } from './events/order-rejected.v1';
 import { ProductCreatedV1 } from './events/product-created.v1';
+import { ProductUpdatedV1 } from './events/product-updated.v1';
 import { StockReservationFailedV1 } from './events/stock-reservation-failed.v1';
 import { StockReservedV1 } from './events/stock-reserved.v1';
 import { StockReleasedV1 } from './events/stock-released.v1';
@@ -21,6 +22,7 @@ export const eventSchemas = {
   'StockReservationFailed.v1': StockReservationFailedV1,
   'StockReleased.v1': StockReleasedV1,
   'ProductCreated.v1': ProductCreatedV1,
+  'ProductUpdated.v1': ProductUpdatedV1,
   'InvoiceIssued.v1': InvoiceIssuedV1,
 } as const;
 

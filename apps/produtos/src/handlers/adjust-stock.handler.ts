@@ -1,0 +1,40 @@
+import { httpHandler, NotFoundError, UnprocessableError } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import {
+  adjustStock,
+  CatalogProductNotFoundError,
+  StockBelowZeroError,
+} from '../application/manage-catalog.use-case';
+import { catalog } from '../catalog-composition';
+import { productView } from './product-view';
+
+/** `POST /products/{id}/stock` (admins): `{ delta, reason }`, a restock or an adjustment; never below zero. */
+export const handler = httpHandler(
+  {
+    params: z.object({ id: z.string().min(1).max(64) }),
+    body: z.object({
+      delta: z
+        .number()
+        .int()
+        .refine((d) => d !== 0, 'must not be zero'),
+      reason: z.string().trim().min(1).max(200),
+    }),
+    auth: ['admins'],
+  },
+  async ({ params, body, correlationId }) => {
+    try {
+      return {
+        status: 200,
+        body: productView(await adjustStock({ catalog }, params.id, body.delta, body.reason, correlationId)),
+      };
+    } catch (error) {
+      if (error instanceof CatalogProductNotFoundError) throw new NotFoundError(error.message);
+      if (error instanceof StockBelowZeroError) {
+        throw new UnprocessableError(error.message, [
+          { field: 'body.delta', message: `at most ${error.available} can be removed` },
+        ]);
+      }
+      throw error;
+    }
+  },
+);

@@ -1,0 +1,37 @@
+import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { createProduct, DuplicateSkuError } from '../application/manage-catalog.use-case';
+import { catalog, clock } from '../catalog-composition';
+import { productView } from './product-view';
+
+/** `POST /products` (admins): a new product with its opening stock. */
+export const handler = httpHandler(
+  {
+    body: z.object({
+      sku: z
+        .string()
+        .trim()
+        .min(1)
+        .max(40)
+        .regex(/^[A-Za-z0-9-_.]+$/, 'letters, digits, - _ .'),
+      name: z.string().trim().min(1).max(200),
+      description: z.string().max(2000).default(''),
+      price: z.number().int().positive().describe('integer cents, BRL'),
+      stock: z.number().int().nonnegative().max(1_000_000).default(0),
+    }),
+    auth: ['admins'],
+  },
+  async ({ body, correlationId }) => {
+    try {
+      const product = await createProduct({ catalog, now: clock.now }, body, correlationId);
+      return {
+        status: 201,
+        headers: { Location: `/products/${product.productId}` },
+        body: productView(product),
+      };
+    } catch (error) {
+      if (error instanceof DuplicateSkuError) throw new ConflictError(error.message);
+      throw error;
+    }
+  },
+);
