@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { seed, type SeedResult } from './seed';
+import { UsagePlans } from './usage-plans';
 
 const execFileAsync = promisify(execFile);
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
@@ -318,6 +319,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress('starting the REST API');
     const pool = provisioner.byType('AWS::Cognito::UserPool')[0];
     const client = provisioner.byType('AWS::Cognito::UserPoolClient')[0];
+    const usagePlans = new UsagePlans(provisioner);
+    const queuesByName = new Map(
+      provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
+    );
     const gw = await startRestGateway({
       port: apiPort,
       routes: restRoutes(provisioner),
@@ -325,10 +330,30 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cognitoEndpoint: e.cognito,
       accountId: ACCOUNT_ID,
       log: (line) => log('api', line),
+      usagePlans,
+      sendToQueue: async (queueName, body, attributes) => {
+        const queueUrl = queuesByName.get(queueName);
+        if (!queueUrl) throw new Error(`No queue ${queueName}`);
+        const res = await clients.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: body,
+            MessageAttributes: Object.fromEntries(
+              Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+            ),
+          }),
+        );
+        return res.MessageId!;
+      },
     });
     gateway = gw.server;
 
     let seeded: SeedResult = { users: {}, partners: [], products: 0 };
+    const partnerKeys = [...usagePlans.keys.values()].map((k) => ({
+      name: k.name,
+      apiKey: k.value,
+      apiKeyId: k.id,
+    }));
     if (options.seed !== false) {
       progress('seeding demo data');
       seeded = await seed(provisioner, clients);
@@ -351,7 +376,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       webSocketUrl: null,
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
-      partners: seeded.partners,
+      partners: [...seeded.partners, ...partnerKeys],
       emulators: { ...e },
       resources,
       notEmulated: Object.fromEntries(provisioner.notEmulated),

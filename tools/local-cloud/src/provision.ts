@@ -70,6 +70,10 @@ const RECORDED = new Set([
   'AWS::ApiGateway::Method',
   'AWS::ApiGateway::Authorizer',
   'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::ApiKey',
+  'AWS::ApiGateway::UsagePlan',
+  'AWS::ApiGateway::UsagePlanKey',
+  'AWS::ApiGateway::Model',
   'AWS::SSM::Parameter',
 ]);
 

@@ -2,7 +2,9 @@ import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { LambdaRuntime } from './lambda-runtime';
+import { validateSchema } from './json-schema';
 import type { Provisioner } from './provision';
+import type { ApiKey, UsagePlans } from './usage-plans';
 
 export interface Route {
   apiId: string;
@@ -16,6 +18,15 @@ export interface Route {
   authorization: 'NONE' | 'COGNITO_USER_POOLS' | string;
   /** For Cognito: the user pool ids accepted. */
   userPoolIds: string[];
+  apiKeyRequired: boolean;
+  /** JSON Schema of the body when the method's validator checks it. */
+  bodySchema?: Record<string, unknown>;
+  /** AWS service integration (SQS SendMessage), when the method has one. */
+  awsIntegration?: {
+    uri: string;
+    requestTemplate?: string;
+    responses: { statusCode: string; selectionPattern?: string; template?: string }[];
+  };
 }
 
 type Verifier = { verify(token: string): Promise<Record<string, unknown>>; cacheJwks(jwks: unknown): void };
@@ -35,11 +46,29 @@ export function restRoutes(p: Provisioner): Route[] {
   );
   const authorizers = new Map(p.byType('AWS::ApiGateway::Authorizer').map((a) => [a.ref, a]));
   const functionsByArn = new Map(p.byType('AWS::Lambda::Function').map((f) => [f.attrs['Arn'], f.ref]));
+  const models = new Map(
+    p.byType('AWS::ApiGateway::Model').map((m) => [m.ref, m.properties['Schema'] as Record<string, unknown>]),
+  );
+  const validators = new Map(p.byType('AWS::ApiGateway::RequestValidator').map((v) => [v.ref, v.properties]));
   const routes: Route[] = [];
   for (const m of p.byType('AWS::ApiGateway::Method')) {
     const props = m.properties;
     const resourcePath = pathOf(props['ResourceId'] as string) || '/';
-    const integration = props['Integration'] as { Type?: string; Uri?: string } | undefined;
+    const integration = props['Integration'] as
+      | {
+          Type?: string;
+          Uri?: string;
+          RequestTemplates?: Record<string, string>;
+          IntegrationResponses?: {
+            StatusCode: string;
+            SelectionPattern?: string;
+            ResponseTemplates?: Record<string, string>;
+          }[];
+        }
+      | undefined;
+    const validator = validators.get(props['RequestValidatorId'] as string);
+    const modelRef = (props['RequestModels'] as Record<string, string> | undefined)?.['application/json'];
+    const bodySchema = validator?.['ValidateRequestBody'] && modelRef ? models.get(modelRef) : undefined;
     let functionName: string | undefined;
     if (integration?.Type === 'AWS_PROXY' && integration.Uri) {
       const arn = /functions\/(.+)\/invocations/.exec(integration.Uri)?.[1];
@@ -65,6 +94,20 @@ export function restRoutes(p: Provisioner): Route[] {
       userPoolIds: ((authorizer?.properties['ProviderARNs'] as string[]) ?? []).map((arn) =>
         arn.split('/').pop()!,
       ),
+      apiKeyRequired: props['ApiKeyRequired'] === true,
+      bodySchema,
+      awsIntegration:
+        integration?.Type === 'AWS' && integration.Uri
+          ? {
+              uri: integration.Uri,
+              requestTemplate: integration.RequestTemplates?.['application/json'],
+              responses: (integration.IntegrationResponses ?? []).map((r) => ({
+                statusCode: r.StatusCode,
+                selectionPattern: r.SelectionPattern,
+                template: r.ResponseTemplates?.['application/json'],
+              })),
+            }
+          : undefined,
     });
   }
   // Literal segments win over parameters, as in API Gateway.
@@ -97,6 +140,9 @@ export function startRestGateway(options: {
   cognitoEndpoint: string;
   accountId: string;
   log: (line: string) => void;
+  usagePlans?: UsagePlans;
+  /** Sends a message to a queue by name, for the SQS service integration; returns its message id. */
+  sendToQueue?: (queueName: string, body: string, attributes: Record<string, string>) => Promise<string>;
 }): Promise<{ server: http.Server; url: string }> {
   const verifiers = new Map<string, Promise<Verifier>>();
   // aws-jwt-verify fetches JWKS over HTTPS only; the local pool serves it over HTTP, so it is loaded here
@@ -125,6 +171,55 @@ export function startRestGateway(options: {
     return v;
   };
 
+  /** The SQS SendMessage integration: renders the request template, sends, maps the integration response. */
+  const serviceIntegration = async (
+    route: Route,
+    body: string,
+    apiKey: ApiKey | undefined,
+    res: http.ServerResponse,
+    started: number,
+    path: string,
+  ) => {
+    const integration = route.awsIntegration!;
+    const target = /:sqs:path\/[^/]+\/([^/]+)$/.exec(integration.uri);
+    if (!target || !options.sendToQueue)
+      return send(res, 500, { message: `Integration ${integration.uri} not emulated` });
+    const requestId = randomUUID();
+    const rendered = (
+      integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)'
+    )
+      .replace(/\$util\.urlEncode\(\$input\.body\)/g, encodeURIComponent(body))
+      .replace(/\$input\.body/g, body)
+      .replace(/\$context\.identity\.apiKeyId/g, apiKey?.id ?? '')
+      .replace(/\$context\.identity\.apiKey/g, apiKey?.value ?? '')
+      .replace(/\$context\.requestId/g, requestId);
+    const form = new URLSearchParams(rendered);
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttribute.${i}.Name`); i++) {
+      attributes[form.get(`MessageAttribute.${i}.Name`)!] =
+        form.get(`MessageAttribute.${i}.Value.StringValue`) ?? '';
+    }
+    let messageId: string;
+    try {
+      messageId = await options.sendToQueue(target[1]!, form.get('MessageBody') ?? '', attributes);
+    } catch (error) {
+      options.log(`POST ${path} → 500 (${(error as Error).message})`);
+      return send(res, 500, { message: 'Internal server error' });
+    }
+    const response = integration.responses.find((r) => !r.selectionPattern) ?? {
+      statusCode: '200',
+      template: undefined,
+    };
+    const payload = response.template
+      ? response.template.replace(
+          /\$input\.path\('\$\.SendMessageResponse\.SendMessageResult\.MessageId'\)/g,
+          messageId,
+        )
+      : JSON.stringify({ SendMessageResponse: { SendMessageResult: { MessageId: messageId } } });
+    options.log(`POST ${path} → ${response.statusCode} (SQS ${target[1]}, ${Date.now() - started} ms)`);
+    return send(res, Number(response.statusCode), payload, { 'x-amzn-RequestId': requestId });
+  };
+
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://local');
@@ -140,6 +235,26 @@ export function startRestGateway(options: {
         return candidates.length
           ? send(res, 405, { message: `Method ${method} not allowed on ${url.pathname}` })
           : send(res, 404, { message: `No route for ${method} ${url.pathname}` });
+      }
+      let apiKey: ApiKey | undefined;
+      if (route.apiKeyRequired) {
+        const header = req.headers['x-api-key'];
+        const decision = options.usagePlans?.check(route.apiId, Array.isArray(header) ? header[0] : header);
+        if (!decision?.ok) {
+          const status = decision?.status ?? 403;
+          return send(res, status, { message: decision?.message ?? 'Forbidden' });
+        }
+        apiKey = decision.key;
+      }
+      if (route.bodySchema) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body.toString('utf8') || 'null');
+        } catch {
+          return send(res, 400, { message: 'Invalid request body', errors: ['$: not JSON'] });
+        }
+        const errors = validateSchema(route.bodySchema, parsed);
+        if (errors.length) return send(res, 400, { message: 'Invalid request body', errors });
       }
       let claims: Record<string, string> | undefined;
       if (route.authorization === 'COGNITO_USER_POOLS') {
@@ -159,6 +274,9 @@ export function startRestGateway(options: {
         claims = Object.fromEntries(
           Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
         );
+      }
+      if (route.awsIntegration) {
+        return await serviceIntegration(route, body.toString('utf8'), apiKey, res, started, url.pathname);
       }
       if (!route.functionName) return send(res, 500, { message: 'Integration not emulated for this route' });
       const match = route.pattern.exec(url.pathname)!;

@@ -10,7 +10,7 @@ import type { Clients, Provisioner } from './provision';
 
 export interface SeedResult {
   users: Record<string, { username: string; password: string; groups: string[] }>;
-  partners: { name: string; apiKey: string }[];
+  partners: { name: string; apiKey: string; apiKeyId?: string }[];
   products: number;
 }
 

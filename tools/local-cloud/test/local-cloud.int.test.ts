@@ -166,6 +166,60 @@ describe('local cloud on the fixture app', () => {
     expect(res.status).toBe(502);
   });
 
+  it('sends a valid body with an API key straight to SQS, with the key id, and refuses the rest', async () => {
+    // Prepare
+    const key = cloud.outputs.partners.find((k) => k.name === 'fixture-partner')!;
+    const noPlan = cloud.outputs.partners.find((k) => k.name === 'fixture-no-plan')!;
+    const post = (body: unknown, apiKey?: string) =>
+      fetch(`${cloud.outputs.apiUrl}/intake`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
+        body: JSON.stringify(body),
+      });
+    // Act
+    const accepted = await post({ ref: 'r-1', qty: 2 }, key.apiKey);
+    const invalid = await post({ ref: '', qty: 0 }, key.apiKey);
+    const withoutKey = await post({ ref: 'r-2', qty: 1 });
+    const unplanned = await post({ ref: 'r-3', qty: 1 }, noPlan.apiKey);
+    // Assess
+    expect(accepted.status).toBe(202);
+    const { messageId } = (await accepted.json()) as { messageId: string };
+    expect(messageId).toMatch(/\S+/);
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { errors: string[] }).errors).toEqual([
+      '$.ref: shorter than 1',
+      '$.qty: below 1',
+    ]);
+    expect(withoutKey.status).toBe(403);
+    expect(unplanned.status).toBe(403);
+    const got = await cloud.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: resource(logicalId('Intake')),
+        WaitTimeSeconds: 1,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    expect(got.Messages?.map((m) => JSON.parse(m.Body!))).toEqual([{ ref: 'r-1', qty: 2 }]);
+    expect(got.Messages?.[0]?.MessageAttributes?.['apiKeyId']?.StringValue).toBe(key.apiKeyId);
+  });
+
+  it('answers 429 once an API key is past its daily quota', async () => {
+    // Prepare: the quota is 3 a day and the previous test used 2 of them (one accepted, one invalid).
+    const key = cloud.outputs.partners.find((k) => k.name === 'fixture-partner')!;
+    const post = () =>
+      fetch(`${cloud.outputs.apiUrl}/intake`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-api-key': key.apiKey },
+        body: JSON.stringify({ ref: 'q', qty: 1 }),
+      });
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post()).status);
+    // Assess
+    expect(statuses).toEqual([202, 429, 429]);
+  });
+
   it('lists every resource it created in the outputs', () => {
     expect(Object.keys(cloud.outputs.resources)).toEqual(
       expect.arrayContaining([
