@@ -10,6 +10,7 @@ import {
   ServiceTable,
   serviceTopic,
 } from '@order-platform/cdk-constructs';
+import { PartnerChannel } from './partner-channel';
 
 export interface PedidosStackProps extends StackProps {
   stage: string;
@@ -107,5 +108,29 @@ export class PedidosStack extends Stack {
     api.route('GET', '/orders', listOrders, 'customer');
     api.route('GET', '/orders/{id}', getOrder, 'customer');
     api.route('POST', '/orders/{id}/cancel', cancelOrder, 'customer');
+
+    // B2B partners: API Gateway puts their orders on the intake queue itself (no Lambda in front).
+    const intakeOrders = new ServiceFunction(this, 'IntakePartnerOrders', {
+      service,
+      handler: 'intake-partner-orders',
+      environment,
+      timeout: Duration.seconds(30),
+    });
+    allow(intakeOrders, ['GetItem', 'PutItem']);
+    const intake = new Inbox(this, 'PartnerIntake', {
+      stage: props.stage,
+      sources: [],
+      consumer: intakeOrders,
+      maxReceiveCount: 3,
+      visibilityTimeout: Duration.seconds(180),
+    });
+    const getPartnerOrder = new ServiceFunction(this, 'GetPartnerOrder', {
+      service,
+      handler: 'get-partner-order',
+      environment,
+    });
+    allow(getPartnerOrder, ['GetItem']);
+    new PartnerChannel(this, 'Partners', { api: api.api, validator: api.validator, queue: intake.queue });
+    api.route('GET', '/partner/orders/{partnerOrderRef}', getPartnerOrder, 'partner');
   }
 }

@@ -14,7 +14,8 @@ export interface ServiceApiProps {
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
-export type RouteAuth = 'customer' | 'public';
+/** Who may call: Cognito users (customers, admins), anyone, or B2B partners with an API key. */
+export type RouteAuth = 'customer' | 'public' | 'partner';
 
 /**
  * The REST API of one service: Lambda proxy routes, a Cognito user pool authorizer on the platform's pool
@@ -101,7 +102,9 @@ export class ServiceApi extends Construct {
       authorizer: auth === 'customer' ? this.cognitoAuthorizer() : undefined,
       authorizationType: auth === 'customer' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.NONE,
       requestValidator: this.validator,
+      apiKeyRequired: auth === 'partner',
     });
+    if (auth === 'partner') acknowledgePartnerRoute(created, method, path);
     if (auth === 'public') {
       Validations.of(created).acknowledge(
         { id: 'AwsSolutions-APIG4', reason: `${method} ${path} is public by design (catalog browsing).` },
@@ -110,4 +113,18 @@ export class ServiceApi extends Construct {
     }
     return created;
   }
+}
+
+/** Partner routes authenticate with an API key bound to a usage plan, not with Cognito. */
+export function acknowledgePartnerRoute(method: apigw.Method, verb: string, path: string): void {
+  Validations.of(method).acknowledge(
+    {
+      id: 'AwsSolutions-APIG4',
+      reason: `${verb} ${path} is for B2B partners: an API key with a usage plan authenticates them.`,
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: `${verb} ${path} is for B2B partners: an API key with a usage plan authenticates them.`,
+    },
+  );
 }

@@ -46,3 +46,11 @@ export const OrderLine = z.object({
   quantity: z.number().int().positive(),
 });
 export const PricedOrderLine = OrderLine.extend({ unitPrice: Money });
+
+/** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
+export function productIdOf(sku: string): string {
+  return `prod-${sku
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
+}

@@ -18,6 +18,8 @@ export interface HttpRequest<B, Q, P> {
   params: P;
   headers: Record<string, string>;
   principal?: Principal;
+  /** The id of the API key API Gateway checked (routes that require one). */
+  apiKeyId?: string;
   correlationId: string;
   path: string;
 }
@@ -113,6 +115,7 @@ export function httpHandler<
         params: parsePart(spec.params as P, event.pathParameters ?? {}, 'path'),
         headers,
         principal,
+        apiKeyId: event.requestContext?.identity?.apiKeyId ?? undefined,
         correlationId,
         path: event.path,
       };

@@ -356,7 +356,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }));
     if (options.seed !== false) {
       progress('seeding demo data');
-      seeded = await seed(provisioner, clients);
+      seeded = await seed(provisioner, clients, [...usagePlans.keys.values()]);
     }
 
     const resources: Record<string, string> = {};

@@ -324,6 +324,7 @@ export function startRestGateway(options: {
           identity: {
             sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
             userAgent: req.headers['user-agent'] ?? '',
+            ...(apiKey ? { apiKey: apiKey.value, apiKeyId: apiKey.id } : {}),
           },
           ...(claims ? { authorizer: { claims } } : {}),
         },

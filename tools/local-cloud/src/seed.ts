@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { documentClient, DynamoDbRepository } from '@order-platform/aws-adapters';
 import { newEvent } from '@order-platform/contracts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Clients, Provisioner } from './provision';
 
@@ -18,7 +19,7 @@ export interface SeedResult {
 export const DEMO_PRODUCTS = [
   {
     productId: 'prod-cafe-500g',
-    sku: 'CAFE-500',
+    sku: 'CAFE-500G',
     name: 'Café torrado 500 g',
     description: 'Café arábica torrado e moído',
     price: 2490,
@@ -26,7 +27,7 @@ export const DEMO_PRODUCTS = [
   },
   {
     productId: 'prod-arroz-5kg',
-    sku: 'ARROZ-5',
+    sku: 'ARROZ-5KG',
     name: 'Arroz agulhinha 5 kg',
     description: 'Arroz branco tipo 1',
     price: 2890,
@@ -34,7 +35,7 @@ export const DEMO_PRODUCTS = [
   },
   {
     productId: 'prod-feijao-1kg',
-    sku: 'FEIJAO-1',
+    sku: 'FEIJAO-1KG',
     name: 'Feijão carioca 1 kg',
     description: 'Feijão carioca tipo 1',
     price: 899,
@@ -42,7 +43,7 @@ export const DEMO_PRODUCTS = [
   },
   {
     productId: 'prod-azeite-500ml',
-    sku: 'AZEITE-500',
+    sku: 'AZEITE-500ML',
     name: 'Azeite extra virgem 500 ml',
     description: 'Azeite de oliva português',
     price: 3990,
@@ -50,7 +51,7 @@ export const DEMO_PRODUCTS = [
   },
   {
     productId: 'prod-dipirona-500mg',
-    sku: 'DIPIRONA-500',
+    sku: 'DIPIRONA-500MG',
     name: 'Dipirona 500 mg (10 comprimidos)',
     description: 'Analgésico e antitérmico',
     price: 650,
@@ -58,7 +59,7 @@ export const DEMO_PRODUCTS = [
   },
   {
     productId: 'prod-protetor-fps50',
-    sku: 'PROTETOR-50',
+    sku: 'PROTETOR-FPS50',
     name: 'Protetor solar FPS 50',
     description: 'Loção 200 ml',
     price: 5490,
@@ -80,7 +81,20 @@ function password(): string {
 class SeedRepository extends DynamoDbRepository {}
 
 /** Creates the demo users (with their groups) and the demo catalog (through the outbox, so events flow). */
-export async function seed(p: Provisioner, clients: Clients): Promise<SeedResult> {
+/** The demo partners' registry records in pedidos, for the API keys the templates declare. */
+const DEMO_PARTNERS: Record<string, { partnerId: string; name: string; email: string }> = {
+  'farmacia-demo': {
+    partnerId: 'farmacia-demo',
+    name: 'Farmácia Demo',
+    email: 'compras@farmacia-demo.example.com',
+  },
+};
+
+export async function seed(
+  p: Provisioner,
+  clients: Clients,
+  apiKeys: { id: string; name: string }[] = [],
+): Promise<SeedResult> {
   const result: SeedResult = { users: {}, partners: [], products: 0 };
   const pool = p.byType('AWS::Cognito::UserPool')[0];
   if (pool) {
@@ -166,6 +180,28 @@ export async function seed(p: Provisioner, clients: Clients): Promise<SeedResult
         [event],
       );
       result.products += 1;
+    }
+  }
+  const orders = p.byType('AWS::DynamoDB::Table').find((t) => /-Pedidos$/.test(t.stack));
+  if (orders) {
+    const db = documentClient(clients.dynamodb);
+    for (const key of apiKeys) {
+      const partner = DEMO_PARTNERS[key.name];
+      if (!partner) continue;
+      await db.send(
+        new PutCommand({
+          TableName: orders.ref,
+          Item: {
+            pk: `PARTNER#${key.id}`,
+            sk: 'PARTNER',
+            kind: 'partner',
+            ...partner,
+            status: 'ACTIVE',
+            customerId: `partner-${partner.partnerId}`,
+            apiKeyId: key.id,
+          },
+        }),
+      );
     }
   }
   return result;

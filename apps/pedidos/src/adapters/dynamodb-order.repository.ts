@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRepository, TransactionConflictError, type WriteOp } from '@order-platform/aws-adapters';
-import type { DomainEvent, OrderPlacedV1 } from '@order-platform/contracts';
+import type { DomainEvent, OrderPlacedV1, OrderRejectedV1 } from '@order-platform/contracts';
 import type { Order } from '../domain/order';
 import type { CreateResult, IdempotencyRecord, OrderRepository } from '../application/ports';
 
@@ -32,7 +32,11 @@ export class DynamoDbOrderRepository extends DynamoDbRepository implements Order
     super(client, tableName);
   }
 
-  async create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult> {
+  async create(
+    order: Order,
+    event: OrderPlacedV1 | OrderRejectedV1,
+    idempotency?: IdempotencyRecord,
+  ): Promise<CreateResult> {
     const writes: WriteOp[] = [
       {
         Put: {

@@ -9,8 +9,11 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     orderId: string;
     amount: number;
     currency: 'BRL';
+    method: 'card' | 'account';
     token: string;
   }): Promise<PaymentResult> {
+    if (request.method === 'account')
+      return { status: 'approved', chargeId: `acct_${request.token}_${request.orderId}` };
     if (request.token === 'tok_approved') return { status: 'approved', chargeId: `ch_${request.orderId}` };
     return {
       status: 'declined',

@@ -81,6 +81,7 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
     orderId,
     amount: processing.total!,
     currency: 'BRL',
+    method: processing.payment.method,
     token: processing.payment.token,
   });
   return withOrder(deps, orderId, async (order) => {

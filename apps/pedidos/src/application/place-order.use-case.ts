@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { receiveOrder, type Order } from '../domain/order';
+import { receiveOrder, type Order, type Payment } from '../domain/order';
 import type { PlaceOrderRequest } from '../domain/order-request';
 import type { OrderRepository } from './ports';
 
@@ -24,27 +24,42 @@ export interface PlaceOrderDeps {
   now: () => Date;
 }
 
+export interface AdmitOrderInput {
+  customerId: string;
+  customerEmail?: string;
+  channel: 'api' | 'partner';
+  partnerId?: string;
+  items: { productId: string; quantity: number }[];
+  payment: Payment;
+  /** Caller-scoped key: `<customerId>#<Idempotency-Key>` or `PARTNER#<partnerId>#<partnerOrderRef>`. */
+  idempotencyKey?: string;
+  /** What the key must always come with: a second use with other content is a conflict. */
+  fingerprintOf: unknown;
+  correlationId: string;
+}
+
 /**
- * Takes an order in, fast:
- * 1. fingerprints the request (for `Idempotency-Key` replays);
+ * Takes an order in, fast, for any channel:
+ * 1. fingerprints the request (for idempotent replays);
  * 2. builds the order as RECEIVED and its OrderPlaced event;
  * 3. stores both in one transaction (the stream publishes the event);
- * 4. on a replayed key returns the order it made the first time, or refuses another body with a conflict.
+ * 4. on a replayed key returns the order it made the first time, or refuses other content with a conflict.
  */
-export async function placeOrder(
+export async function admitOrder(
   deps: PlaceOrderDeps,
-  input: PlaceOrderInput,
+  input: AdmitOrderInput,
 ): Promise<{ order: Order; replayed: boolean }> {
-  const fingerprint = await sha256(JSON.stringify(canonical(input.request)));
+  const fingerprint = await sha256(JSON.stringify(canonical(input.fingerprintOf)));
   const orderId = deps.newId();
   const order = receiveOrder(
     {
       orderId,
       customerId: input.customerId,
       customerEmail: input.customerEmail,
-      channel: 'api',
-      items: input.request.items.map(({ productId, quantity }) => ({ productId, quantity })),
-      payment: input.request.payment,
+      channel: input.channel,
+      ...(input.partnerId ? { partnerId: input.partnerId } : {}),
+      items: input.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      payment: input.payment,
       correlationId: input.correlationId,
     },
     deps.now(),
@@ -56,21 +71,37 @@ export async function placeOrder(
       orderId,
       customerId: order.customerId,
       customerEmail: order.customerEmail,
-      channel: 'api',
+      channel: input.channel,
+      ...(input.partnerId ? { partnerId: input.partnerId } : {}),
       items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
     },
     { correlationId: input.correlationId },
     deps.now(),
   );
-  const idempotency = input.idempotencyKey
-    ? { key: `${input.customerId}#${input.idempotencyKey}`, fingerprint }
-    : undefined;
+  const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, fingerprint } : undefined;
   const result = await deps.orders.create(order, event, idempotency);
   if (result.created) return { order, replayed: false };
   if (result.fingerprint !== fingerprint) throw new IdempotencyConflictError(input.idempotencyKey!);
   const existing = await deps.orders.get(result.orderId);
   if (!existing) throw new Error(`Order ${result.orderId} named by an idempotency record is missing`);
   return { order: existing, replayed: true };
+}
+
+/** A customer's order from the REST API: the customer comes from the token, the key is scoped to them. */
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  input: PlaceOrderInput,
+): Promise<{ order: Order; replayed: boolean }> {
+  return admitOrder(deps, {
+    customerId: input.customerId,
+    customerEmail: input.customerEmail,
+    channel: 'api',
+    items: input.request.items,
+    payment: input.request.payment,
+    idempotencyKey: input.idempotencyKey ? `${input.customerId}#${input.idempotencyKey}` : undefined,
+    fingerprintOf: input.request,
+    correlationId: input.correlationId,
+  });
 }
 
 function canonical(value: unknown): unknown {

@@ -1,4 +1,4 @@
-import type { DomainEvent, OrderPlacedV1 } from '@order-platform/contracts';
+import type { DomainEvent, OrderPlacedV1, OrderRejectedV1 } from '@order-platform/contracts';
 import type { Order } from '../domain/order';
 
 export interface IdempotencyRecord {
@@ -12,7 +12,11 @@ export type CreateResult = { created: true } | { created: false; orderId: string
 
 /** Where orders live. Each write records its events in the same transaction (outbox). */
 export interface OrderRepository {
-  create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult>;
+  create(
+    order: Order,
+    event: OrderPlacedV1 | OrderRejectedV1,
+    idempotency?: IdempotencyRecord,
+  ): Promise<CreateResult>;
   get(orderId: string): Promise<Order | undefined>;
   /**
    * Stores a new state of the order on condition that nobody changed it since revision `order.revision - 1`
@@ -29,12 +33,13 @@ export interface OrderRepository {
 
 export type PaymentResult = { status: 'approved'; chargeId: string } | { status: 'declined'; reason: string };
 
-/** Charges a card token; idempotent per order (a second charge for the same order returns the first result). */
+/** Charges a card token or bills a partner account; idempotent per order (a second charge for the same order returns the first result). */
 export interface PaymentGateway {
   charge(request: {
     orderId: string;
     amount: number;
     currency: 'BRL';
+    method: 'card' | 'account';
     token: string;
   }): Promise<PaymentResult>;
 }
@@ -48,4 +53,21 @@ export interface EmailMessage {
 /** Sends a customer e-mail once per key (the event id): a second call with the same key sends nothing. */
 export interface Mailer {
   sendOnce(key: string, message: EmailMessage): Promise<'sent' | 'duplicate'>;
+}
+
+export interface Partner {
+  partnerId: string;
+  name: string;
+  status: 'ACTIVE' | 'DISABLED';
+  /** The customer account the partner's orders belong to. */
+  customerId: string;
+  email?: string;
+  apiKeyId: string;
+}
+
+/** The partner registry, keyed by the API key API Gateway authenticated. */
+export interface PartnerRegistry {
+  byApiKey(apiKeyId: string): Promise<Partner | undefined>;
+  /** The order a partner's reference made, if any. */
+  orderFor(partnerId: string, partnerOrderRef: string): Promise<string | undefined>;
 }

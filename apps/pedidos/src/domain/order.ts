@@ -5,6 +5,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type OrderTrigger =
   'StockReserved' | 'StockReservationFailed' | 'PaymentApproved' | 'PaymentDeclined' | 'CustomerCancelled';
 
+/** A card token (customers) or the partner's account (B2B orders are invoiced to the partner). */
+export type Payment = { method: 'card'; token: string } | { method: 'account'; token: string };
+
 export interface OrderLine {
   productId: string;
   quantity: number;
@@ -25,7 +28,7 @@ export interface Order {
   channel: 'api' | 'partner';
   partnerId?: string;
   items: OrderLine[];
-  payment: { method: 'card'; token: string };
+  payment: Payment;
   status: OrderStatus;
   total?: number;
   currency: 'BRL';
@@ -96,7 +99,7 @@ export interface NewOrder {
   channel: 'api' | 'partner';
   partnerId?: string;
   items: OrderLine[];
-  payment: { method: 'card'; token: string };
+  payment: Payment;
   correlationId: string;
 }
 

@@ -1,4 +1,4 @@
-import { newEvent } from '@order-platform/contracts';
+import { newEvent, productIdOf } from '@order-platform/contracts';
 import { available, type Product } from '../domain/product';
 import type { CatalogWriter } from './catalog-ports';
 
@@ -71,7 +71,7 @@ export async function createProduct(
   correlationId: string,
 ): Promise<Product> {
   const product: Product = {
-    productId: `prod-${slug(input.sku)}`,
+    productId: productIdOf(input.sku),
     sku: input.sku,
     name: input.name,
     description: input.description,

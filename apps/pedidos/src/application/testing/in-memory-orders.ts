@@ -1,4 +1,4 @@
-import type { DomainEvent, OrderPlacedV1 } from '@order-platform/contracts';
+import type { DomainEvent } from '@order-platform/contracts';
 import type { Order } from '../../domain/order';
 import type { CreateResult, IdempotencyRecord, OrderRepository } from '../ports';
 
@@ -10,7 +10,7 @@ export class InMemoryOrders implements OrderRepository {
   /** Runs once, right before the next update is applied: simulates a concurrent writer. */
   beforeNextUpdate?: () => void;
 
-  async create(order: Order, event: OrderPlacedV1, idempotency?: IdempotencyRecord): Promise<CreateResult> {
+  async create(order: Order, event: DomainEvent, idempotency?: IdempotencyRecord): Promise<CreateResult> {
     if (idempotency && this.keys.has(idempotency.key))
       return { created: false, ...this.keys.get(idempotency.key)! };
     if (idempotency)
