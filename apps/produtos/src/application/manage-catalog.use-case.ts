@@ -35,11 +35,6 @@ export interface NewProduct {
   stock: number;
 }
 
-const slug = (sku: string) =>
-  sku
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 function updatedEvent(p: Product, change: 'details' | 'stock', correlationId: string, reason?: string) {
   return newEvent(
