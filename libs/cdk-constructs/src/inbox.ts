@@ -8,7 +8,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 import { ssmName } from './ssm-names';
-import { acknowledge, acknowledgeDeadLetterQueue } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
+import { acknowledge } from './nag';
 
 export interface InboxSource {
   /** The publishing service; its topic ARN is read from `/order-platform/<stage>/<service>/topic-arn`. */
@@ -42,29 +43,15 @@ export class Inbox extends Construct {
 
   constructor(scope: Construct, id: string, props: InboxProps) {
     super(scope, id);
-    this.dlq = new sqs.Queue(this, 'Dlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterQueue(this.dlq, 'dead-letter queue of this inbox and of its SNS subscriptions');
+    const dead = deadLetterQueue(this, 'dead-letter queue of this inbox and of its SNS subscriptions');
+    this.dlq = dead.queue;
+    this.dlqAlarm = dead.alarm;
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(60),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
-    this.dlqAlarm = new cloudwatch.Alarm(this, 'DlqAlarm', {
-      alarmDescription: `Messages in the DLQ of ${this.node.path}`,
-      metric: this.dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     for (const source of props.sources) {

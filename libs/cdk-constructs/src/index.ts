@@ -6,3 +6,4 @@ export * from './outbox-publisher';
 export * from './service-api';
 export * from './ssm-names';
 export * from './nag';
+export * from './dead-letter-queue';

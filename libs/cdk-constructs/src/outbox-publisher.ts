@@ -1,13 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
-import { acknowledgeDeadLetterQueue } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 export interface OutboxPublisherProps {
   table: dynamodb.ITable;
@@ -26,23 +24,7 @@ export class OutboxPublisher extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboxPublisherProps) {
     super(scope, id);
-    this.dlq = new sqs.Queue(this, 'Dlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterQueue(this.dlq, 'on-failure destination of the outbox stream mapping');
-    new cloudwatch.Alarm(this, 'DlqAlarm', {
-      alarmDescription: `Outbox records that could not be published (${this.node.path})`,
-      metric: this.dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.dlq = deadLetterQueue(this, 'outbox records that could not be published').queue;
     props.publisher.function.addEnvironment('EVENT_TOPIC_ARN', props.topic.topicArn);
     props.topic.grantPublish(props.publisher.function);
     props.publisher.function.addEventSource(
