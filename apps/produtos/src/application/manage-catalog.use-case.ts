@@ -35,7 +35,6 @@ export interface NewProduct {
   stock: number;
 }
 
-
 function updatedEvent(p: Product, change: 'details' | 'stock', correlationId: string, reason?: string) {
   return newEvent(
     'ProductUpdated',
