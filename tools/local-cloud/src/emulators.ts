@@ -91,6 +91,8 @@ export async function startEmulators(
         const dataDir = mkdtempSync(join(dataRoot, `${name}-`));
         const child = fork(join(__dirname, 'emulator-host.cjs'), [name, String(chosen[name]), dataDir], {
           stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+          // Plain Node: the host is CommonJS and needs none of the TypeScript loader the parent may run with.
+          execArgv: [],
           env: { ...process.env, NODE_NO_WARNINGS: '1' },
         });
         children.push(child);

@@ -36,6 +36,8 @@ interface Pending {
 /** A function's sandbox process, started at the first invocation (a cold start) and kept warm. */
 class Sandbox {
   private child?: ChildProcess;
+  /** Resolves when the sandbox finished its init phase (module loaded), outside any invocation's timeout. */
+  private ready?: Promise<void>;
   private readonly pending = new Map<string, Pending>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -61,9 +63,23 @@ class Sandbox {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => this.log(line));
     }
+    // Lambda gives the init phase its own 10 s, apart from the invocation's timeout; an init error
+    // surfaces at the invocation, which loads the module again and reports why it failed.
+    this.ready = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      child.on('message', (m: { ready?: boolean }) => {
+        if (m.ready !== undefined) done();
+      });
+      child.on('exit', done);
+    });
     child.on(
       'message',
-      (m: { id: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+      (m: { id?: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
+        if (m.id === undefined) return;
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -91,6 +107,7 @@ class Sandbox {
     try {
       this.child ??= this.start();
       const child = this.child;
+      await this.ready;
       const id = randomUUID();
       const deadline = Date.now() + this.spec.timeoutMs;
       return await new Promise((resolve, reject) => {

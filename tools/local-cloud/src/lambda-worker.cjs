@@ -12,6 +12,17 @@ const [file, exportName] = (() => {
 let handler;
 
 process.on('disconnect', () => process.exit(0));
+
+// The init phase, as in Lambda: load the module once, outside any invocation's timeout, then say so.
+try {
+  handler = require(path.join(codeDir, file))[exportName];
+  if (typeof handler !== 'function') throw new Error(`${process.env.LOCAL_LAMBDA_HANDLER} is not a function`);
+  process.send({ ready: true });
+} catch (error) {
+  console.error(JSON.stringify({ level: 'ERROR', message: 'Init Error', stack: error && error.stack }));
+  process.send({ ready: false, error: String((error && error.message) || error) });
+  handler = undefined;
+}
 process.on('message', async (msg) => {
   const { id, event, context } = msg;
   try {
