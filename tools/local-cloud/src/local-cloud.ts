@@ -15,6 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { seed, type SeedResult } from './seed';
+import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
 
 const execFileAsync = promisify(execFile);
@@ -29,6 +30,8 @@ export interface LocalCloudOptions {
   cdkOut?: string;
   /** REST origin port (0 for a free one). */
   apiPort?: number;
+  /** The (first) WebSocket API's port (0 for a free one). */
+  webSocketPort?: number;
   emulatorPorts?: Partial<Record<EmulatorName, number>>;
   /** Demo catalog, users and partner (default true). */
   seed?: boolean;
@@ -164,9 +167,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const stops: (() => void)[] = [];
   let runtime: LambdaRuntime | undefined;
   let gateway: http.Server | undefined;
+  const webSockets: Awaited<ReturnType<typeof startWebSocketGateway>>[] = [];
   const stop = async () => {
     stops.forEach((s) => s());
     runtime?.stop();
+    await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
     gateway?.closeAllConnections?.();
     await emulators.stop();
@@ -185,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const streams = new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb });
 
     progress(`creating resources of ${stacks.length} stacks`);
-    const provisioner = new Provisioner(clients, REGION, ACCOUNT_ID);
+    const provisioner = new Provisioner(clients, REGION, ACCOUNT_ID, e.cognito);
     const pending = [...stacks];
     while (pending.length) {
       const next = pending.findIndex((s) => provisioner.ready(s.template));
@@ -217,6 +222,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       NODE_NO_WARNINGS: '1',
     };
+    // API Gateway hostnames in the templates (`<id>.execute-api.<region>.amazonaws.com`) point at the local
+    // gateways: the one mapping that stands in for DNS, so handler code needs no local branch.
+    const wsApis = webSocketApis(provisioner);
+    const wsPorts: number[] = [];
+    for (const [i] of wsApis.entries())
+      wsPorts.push(await claimPort(i === 0 ? (options.webSocketPort ?? 0) : 0, 'the WebSocket API'));
+    const hostRewrites = wsApis.flatMap((api, i) => [
+      [`https://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `http://127.0.0.1:${wsPorts[i]}`],
+      [`wss://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `ws://127.0.0.1:${wsPorts[i]}`],
+    ]);
+    const localUrls = (value: string) =>
+      hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
+
     runtime = new LambdaRuntime(log);
     for (const fn of provisioner.byType('AWS::Lambda::Function')) {
       const p = fn.properties;
@@ -238,7 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
         environment: {
           ...functionEnv,
-          ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])),
+          ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
           AWS_LAMBDA_FUNCTION_NAME: fn.ref,
           AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),
           LOCAL_FUNCTION_ARN: fn.attrs['Arn']!,
@@ -347,6 +365,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
     });
     gateway = gw.server;
+    for (const [i, api] of wsApis.entries()) {
+      progress(`starting the WebSocket API ${api.name}`);
+      webSockets.push(
+        await startWebSocketGateway({
+          port: wsPorts[i]!,
+          api,
+          runtime,
+          accountId: ACCOUNT_ID,
+          region: REGION,
+          log: (line) => log(`ws ${api.name}`, line),
+        }),
+      );
+    }
 
     let seeded: SeedResult = { users: {}, partners: [], products: 0 };
     const partnerKeys = [...usagePlans.keys.values()].map((k) => ({
@@ -373,7 +404,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const outputs: LocalCloudOutputs = {
       region: REGION,
       apiUrl: gw.url,
-      webSocketUrl: null,
+      webSocketUrl: webSockets[0]?.url ?? null,
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
       partners: [...seeded.partners, ...partnerKeys],

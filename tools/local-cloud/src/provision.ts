@@ -57,6 +57,7 @@ const INERT = new Set([
   'AWS::ApiGateway::Account',
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::RequestValidator',
+  'AWS::ApiGatewayV2::Deployment',
   // The local SES accepts any sender: identities need no verification there.
   'AWS::SES::EmailIdentity',
 ]);
@@ -74,6 +75,12 @@ const RECORDED = new Set([
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
   'AWS::ApiGateway::Model',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::RouteResponse',
+  'AWS::ApiGatewayV2::Integration',
+  'AWS::ApiGatewayV2::Authorizer',
+  'AWS::ApiGatewayV2::Stage',
   'AWS::SSM::Parameter',
 ]);
 
@@ -98,6 +105,8 @@ export class Provisioner {
     private readonly clients: Clients,
     private readonly region: string,
     private readonly accountId: string,
+    /** The Cognito emulator's origin: a pool's issuer (`ProviderURL`) is `<origin>/<poolId>` there. */
+    private readonly cognitoOrigin = '',
   ) {
     // The CDK bootstrap version check reads this parameter; locally there is no bootstrap stack.
     this.ssm.set('/cdk-bootstrap/hnb659fds/version', '99');
@@ -304,7 +313,7 @@ export class Provisioner {
           attrs: {
             Arn: arn('cognito-idp', `userpool/${poolId}`),
             ProviderName: `cognito-idp.${this.region}.amazonaws.com/${poolId}`,
-            ProviderURL: '',
+            ProviderURL: `${this.cognitoOrigin}/${poolId}`,
             UserPoolId: poolId,
           },
         };
@@ -346,6 +355,15 @@ export class Provisioner {
       case 'AWS::ApiGateway::RestApi': {
         const apiId = this.physicalName(stack, id, 40).toLowerCase();
         return { ...base, ref: apiId, attrs: { RootResourceId: `${apiId}-root`, RestApiId: apiId } };
+      }
+      case 'AWS::ApiGatewayV2::Api': {
+        // Its AWS hostname; the local cloud maps `<id>.execute-api.<region>.amazonaws.com` to its own origin.
+        const apiId = this.physicalName(stack, id, 40).toLowerCase().replace(/_/g, '-');
+        return {
+          ...base,
+          ref: apiId,
+          attrs: { ApiId: apiId, ApiEndpoint: `wss://${apiId}.execute-api.${this.region}.amazonaws.com` },
+        };
       }
       case 'AWS::ApiGateway::Resource':
         return { ...base, ref: `${stack}-${id}`, attrs: { ResourceId: `${stack}-${id}` } };

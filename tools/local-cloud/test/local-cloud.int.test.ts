@@ -1,9 +1,17 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { startLocalCloud, WORKSPACE_ROOT, type LocalCloud } from '../src/local-cloud';
 import { synthFixture } from './fixture/fixture-app';
 
@@ -47,6 +55,38 @@ async function idToken(username: string, password: string): Promise<string> {
     }),
   );
   return res.AuthenticationResult!.IdToken!;
+}
+
+/** Opens a WebSocket; resolves with the socket and its messages, or with the HTTP status that refused it. */
+function openSocket(
+  token?: string,
+): Promise<{ ws?: WebSocket; refused?: number; messages: unknown[]; next(): Promise<unknown> }> {
+  const url = `${cloud.outputs.webSocketUrl}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const ws = new WebSocket(url);
+  const messages: unknown[] = [];
+  const waiters: ((m: unknown) => void)[] = [];
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as unknown;
+    const waiter = waiters.shift();
+    if (waiter) waiter(m);
+    else messages.push(m);
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      if (messages.length) return resolve(messages.shift());
+      const timer = setTimeout(() => reject(new Error('no message in time')), 10000);
+      waiters.push((m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, messages, next }));
+    ws.once('unexpected-response', (_req, res) => resolve({ refused: res.statusCode, messages, next }));
+    ws.once('error', (error) =>
+      error.message.includes('Unexpected server response') ? undefined : reject(error),
+    );
+  });
 }
 
 beforeAll(async () => {
@@ -229,5 +269,74 @@ describe('local cloud on the fixture app', () => {
       ]),
     );
     expect(cloud.outputs.cognito.userPoolId).toMatch(/^local_/);
+  });
+
+  describe('WebSocket API', () => {
+    const management = () =>
+      new ApiGatewayManagementApiClient({
+        region: cloud.outputs.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        endpoint: cloud.outputs.webSocketUrl!.replace(/^ws:/, 'http:'),
+      });
+
+    it('refuses $connect without a token (401) and with a token the authorizer denies (403)', async () => {
+      // Prepare
+      const customer = cloud.outputs.users['customer']!;
+      const token = await idToken(customer.username, customer.password);
+      // Act
+      const none = await openSocket();
+      const tampered = await openSocket(`${token.slice(0, -4)}AAAA`);
+      const denied = await openSocket(token);
+      // Assess
+      expect([none.refused, tampered.refused, denied.refused]).toEqual([401, 401, 403]);
+    });
+
+    it('admits an admin, runs $connect with the authorizer context, routes messages and @connections', async () => {
+      // Prepare
+      const admin = cloud.outputs.users['admin']!;
+      const socket = await openSocket(await idToken(admin.username, admin.password));
+      expect(socket.refused).toBeUndefined();
+      const client = management();
+      // Act: a two-way custom route, then $default (which answers through @connections).
+      socket.ws!.send(JSON.stringify({ action: 'echo', n: 1 }));
+      const echoed = await socket.next();
+      socket.ws!.send(JSON.stringify({ action: 'unknown', n: 2 }));
+      const answered = (await socket.next()) as { youSaid: string; route: string };
+      // Assess
+      expect(echoed).toEqual({ echo: { action: 'echo', n: 1 } });
+      expect(answered.route).toBe('$default');
+      expect(JSON.parse(answered.youSaid)).toEqual({ action: 'unknown', n: 2 });
+      // The $connect function recorded the connection with the authorizer's context.
+      const connectionRecord = await eventually(async () => {
+        const res = await cloud.clients.dynamodb.send(
+          new ScanCommand({ TableName: resource(logicalId('Audit')) }),
+        );
+        return res.Items?.find((i) => i['pk']?.S?.startsWith('conn#'));
+      });
+      expect(connectionRecord['email']).toEqual({ S: admin.username });
+      const connectionId = connectionRecord['pk']!.S!.slice('conn#'.length);
+      // Act: the management API from outside, through the SDK.
+      const info = await client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+      await client.send(
+        new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify({ pushed: true }) }),
+      );
+      const pushed = await socket.next();
+      const closed = new Promise<number>((r) => socket.ws!.once('close', (code) => r(code)));
+      await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+      // Assess
+      expect(info.ConnectedAt).toBeInstanceOf(Date);
+      expect(pushed).toEqual({ pushed: true });
+      expect(await closed).toBe(1000);
+      await expect(
+        client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'late' })),
+      ).rejects.toBeInstanceOf(GoneException);
+      // $disconnect ran: the record is gone.
+      await eventually(async () => {
+        const res = await cloud.clients.dynamodb.send(
+          new ScanCommand({ TableName: resource(logicalId('Audit')) }),
+        );
+        return res.Items?.some((i) => i['pk']?.S === `conn#${connectionId}`) ? undefined : true;
+      });
+    });
   });
 });
