@@ -86,6 +86,8 @@ export class PlatformStack extends Stack {
       'user-pool-id': this.userPool.userPoolId,
       'user-pool-arn': this.userPool.userPoolArn,
       'user-pool-client-id': this.client.userPoolClientId,
+      // The ID tokens' issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`), for verifiers.
+      'user-pool-provider-url': this.userPool.userPoolProviderUrl,
     };
     for (const [resource, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Param-${resource}`, {

@@ -1,34 +1,257 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { Inbox, ServiceFunction, ServiceTable } from '@order-platform/cdk-constructs';
+import { join } from 'node:path';
+import { acknowledge, Inbox, ServiceFunction, ServiceTable, ssmName } from '@order-platform/cdk-constructs';
 
 export interface PainelStackProps extends StackProps {
   stage: string;
+  /** Stock at or below this raises a low-stock alert on the dashboard. */
+  lowStockThreshold?: number;
 }
 
-/** painel: the admin dashboard's own event log, fed by an inbox subscribed to every service topic. */
+/**
+ * painel: the admins' live dashboard. An inbox on every service topic feeds its own table (feed, order
+ * statuses, stock alerts) and pushes each event to the connected admins over a WebSocket API whose
+ * `$connect` admits only Cognito `admins`; the page itself is static, in S3 behind CloudFront.
+ */
 export class PainelStack extends Stack {
   constructor(scope: Construct, id: string, props: PainelStackProps) {
     super(scope, id, props);
     const service = 'painel';
+    const param = (resource: string) =>
+      ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, 'platform', resource));
     const { table } = new ServiceTable(this, 'Dashboard', {
       indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     });
-    const recordEvent = new ServiceFunction(this, 'RecordEvent', {
-      service,
-      handler: 'record-event',
-      environment: { TABLE_NAME: table.tableName },
-      timeout: Duration.seconds(10),
+    const { table: connectionsTable } = new ServiceTable(this, 'Connections', {
+      removalPolicy: RemovalPolicy.DESTROY,
     });
-    recordEvent.grant(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+
+    const fn = (id: string, handler: string, environment: Record<string, string>, timeout = 10) =>
+      new ServiceFunction(this, id, { service, handler, environment, timeout: Duration.seconds(timeout) });
+    const authorize = fn('WsAuthorize', 'ws-authorize', {
+      TOKEN_ISSUER: param('user-pool-provider-url'),
+      CLIENT_ID: param('user-pool-client-id'),
+    });
+    const connect = fn('WsConnect', 'ws-connect', { CONNECTIONS_TABLE: connectionsTable.tableName });
+    const disconnect = fn('WsDisconnect', 'ws-disconnect', { CONNECTIONS_TABLE: connectionsTable.tableName });
+    const message = fn('WsMessage', 'ws-message', {
+      TABLE_NAME: table.tableName,
+      CONNECTIONS_TABLE: connectionsTable.tableName,
+    });
+    const recordEvent = fn(
+      'RecordEvent',
+      'record-event',
+      {
+        TABLE_NAME: table.tableName,
+        CONNECTIONS_TABLE: connectionsTable.tableName,
+        LOW_STOCK_THRESHOLD: String(props.lowStockThreshold ?? 10),
+      },
+      20,
     );
+
+    const api = new apigwv2.WebSocketApi(this, 'LiveApi', {
+      apiName: `order-platform-${props.stage}-painel-live`,
+      description: 'painel: live order events for admins',
+      connectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('ConnectIntegration', connect.function),
+        authorizer: new WebSocketLambdaAuthorizer('AdminAuthorizer', authorize.function, {
+          identitySource: ['route.request.querystring.token'],
+        }),
+      },
+      disconnectRouteOptions: {
+        integration: new WebSocketLambdaIntegration('DisconnectIntegration', disconnect.function),
+      },
+      defaultRouteOptions: {
+        integration: new WebSocketLambdaIntegration('DefaultIntegration', message.function),
+      },
+    });
+    for (const action of ['subscribe', 'snapshot', 'timeline'])
+      api.addRoute(action, {
+        integration: new WebSocketLambdaIntegration(`${action}Integration`, message.function),
+      });
+    const accessLogs = new logs.LogGroup(this, 'LiveApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = new apigwv2.WebSocketStage(this, 'LiveStage', {
+      webSocketApi: api,
+      stageName: 'live',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+    const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        eventType: '$context.eventType',
+        connectionId: '$context.connectionId',
+        status: '$context.status',
+        error: '$context.error.message',
+      }),
+    };
+    for (const f of [message, recordEvent]) f.function.addEnvironment('CONNECTIONS_URL', stage.callbackUrl);
+
+    // Least privilege: each function, the actions it uses, on the resources it uses.
+    const allow = (f: ServiceFunction, actions: string[], resources: string[]) =>
+      f.grant(new iam.PolicyStatement({ actions, resources }));
+    const manage = `arn:${this.partition}:execute-api:${this.region}:${this.account}:${api.apiId}/${stage.stageName}/POST/@connections/*`;
+    allow(connect, ['dynamodb:PutItem'], [connectionsTable.tableArn]);
+    allow(disconnect, ['dynamodb:DeleteItem'], [connectionsTable.tableArn]);
+    allow(message, ['dynamodb:Query'], [table.tableArn, `${table.tableArn}/index/gsi1`]);
+    allow(message, ['dynamodb:UpdateItem'], [connectionsTable.tableArn]);
+    allow(message, ['execute-api:ManageConnections'], [manage]);
+    allow(recordEvent, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    allow(recordEvent, ['dynamodb:Scan', 'dynamodb:DeleteItem'], [connectionsTable.tableArn]);
+    allow(recordEvent, ['execute-api:ManageConnections'], [manage]);
+    // cdk-nag names a wildcard finding by the policy text, with tokens written as `<...>`.
+    const token = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+    const region = token(this.region, 'AWS::Region');
+    const account = token(this.account, 'AWS::AccountId');
+    const apiToken = `<${this.getLogicalId(api.node.defaultChild as CfnElement)}>`;
+    for (const f of [message, recordEvent])
+      acknowledge(
+        f,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:${apiToken}/${stage.stageName}/POST/@connections/*]`,
+        'Posting to a connection is scoped to this API and stage; connection ids are only known at run time.',
+      );
+    for (const route of api.node.children.filter(
+      (c) => c.node.id.endsWith('-Route') && c.node.id !== '$connect-Route',
+    ))
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        'A WebSocket API authorizes on $connect only (the Cognito admins authorizer); later routes run on that connection.',
+      );
+
     new Inbox(this, 'Inbox', {
       stage: props.stage,
       sources: [{ service: 'produtos' }, { service: 'pedidos' }, { service: 'faturas' }],
       consumer: recordEvent,
-      visibilityTimeout: Duration.seconds(60),
+      visibilityTimeout: Duration.seconds(120),
     });
+
+    // The page: static files in a private bucket, served by CloudFront through origin access control.
+    const siteLogs = new s3.Bucket(this, 'SiteLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    acknowledge(siteLogs, 'AwsSolutions-S1', 'This bucket is the access-log destination itself.');
+    const site = new s3.Bucket(this, 'Site', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: siteLogs,
+      serverAccessLogsPrefix: 'bucket/',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const distribution = new cloudfront.Distribution(this, 'SiteDistribution', {
+      comment: `order-platform ${props.stage} painel`,
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(site),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: true,
+      logBucket: siteLogs,
+      logFilePrefix: 'cdn/',
+    });
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR1',
+      'Admins sign in from anywhere; access is controlled by Cognito, not by geography.',
+    );
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR2',
+      'A static page without server logic; the WebSocket API and Cognito do the access control. Add WAF per account if required.',
+    );
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR4',
+      'The default CloudFront certificate allows TLSv1 at the edge; a custom domain with TLSv1.2_2021 is set per account.',
+    );
+    new s3deploy.BucketDeployment(this, 'SiteContent', {
+      destinationBucket: site,
+      sources: [
+        s3deploy.Source.asset(join(__dirname, '..', 'web')),
+        s3deploy.Source.jsonData('config.json', {
+          region: this.region,
+          cognitoIssuer: param('user-pool-provider-url'),
+          clientId: param('user-pool-client-id'),
+          webSocketUrl: stage.url,
+          lowStockThreshold: props.lowStockThreshold ?? 10,
+        }),
+      ],
+      distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 256,
+    });
+    const copying =
+      'The CDK BucketDeployment provider copies the assets into the site bucket (its own grants).';
+    const siteToken = `<${this.getLogicalId(site.node.defaultChild as CfnElement)}.Arn>`;
+    const runtime =
+      'The CDK BucketDeployment provider is CDK-owned deployment plumbing with its own runtime.';
+    const providerFindings: [string, string][] = [
+      [
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'The CDK BucketDeployment provider uses the AWS managed basic execution role.',
+      ],
+      ...['GetObject*', 'GetBucket*', 'List*', 'DeleteObject*', 'Abort*'].map((action): [string, string] => [
+        `AwsSolutions-IAM5[Action::s3:${action}]`,
+        copying,
+      ]),
+      [
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
+        copying,
+      ],
+      [`AwsSolutions-IAM5[Resource::${siteToken}/*]`, copying],
+      [
+        'AwsSolutions-IAM5[Resource::*]',
+        'The CDK BucketDeployment provider invalidates the distribution; CloudFront takes no narrower resource there.',
+      ],
+      ['AwsSolutions-L1', runtime],
+      [
+        'Serverless-LambdaDLQ',
+        'Invoked synchronously by CloudFormation once per deployment: nothing to retry later.',
+      ],
+      ['Serverless-LambdaDefaultMemorySize', 'Set through memoryLimit on the BucketDeployment.'],
+      ['Serverless-LambdaLatestVersion', runtime],
+      ['Serverless-LambdaTracing', runtime],
+    ];
+    for (const provider of this.node.children.filter((c) =>
+      c.node.id.startsWith('Custom::CDKBucketDeployment'),
+    ))
+      for (const [rule, reason] of providerFindings) acknowledge(provider, rule, reason);
+
+    for (const [resource, value] of Object.entries({
+      'websocket-url': stage.url,
+      'dashboard-url': `https://${distribution.distributionDomainName}`,
+    }))
+      new ssm.StringParameter(this, `Param-${resource}`, {
+        parameterName: ssmName(props.stage, service, resource),
+        stringValue: value,
+      });
+    new CfnOutput(this, 'DashboardUrl', { value: `https://${distribution.distributionDomainName}` });
+    new CfnOutput(this, 'WebSocketUrl', { value: stage.url });
   }
 }

@@ -1,7 +1,50 @@
+import type { FeedFilter, OrderStatusChange, OrderSummary, StockAlert } from '../domain/dashboard';
 import type { FeedEntry } from '../domain/feed-entry';
 
 /** The dashboard's own copy of the events it received (no other service's table is ever read). */
 export interface EventLog {
   /** Stores the entry once; a second delivery of the same event id reports `duplicate` and changes nothing. */
   record(entry: FeedEntry): Promise<'recorded' | 'duplicate'>;
+  /** The newest entries, newest first. */
+  recent(limit: number): Promise<FeedEntry[]>;
+  /** One order's events, oldest first. */
+  timeline(orderId: string): Promise<FeedEntry[]>;
+}
+
+/** Orders as the dashboard follows them, from pedidos' events. */
+export interface OrderBoard {
+  /** Applies a status change; one of lower or equal rank than the order's current status changes nothing. */
+  apply(change: OrderStatusChange): Promise<void>;
+  /** Orders placed since the given instant. */
+  placedSince(since: string): Promise<OrderSummary[]>;
+}
+
+export interface StockAlerts {
+  raise(alert: StockAlert): Promise<void>;
+  clear(productId: string): Promise<void>;
+  list(): Promise<StockAlert[]>;
+}
+
+export interface Connection {
+  connectionId: string;
+  userId: string;
+  email?: string;
+  filter?: FeedFilter;
+}
+
+/** The open WebSocket connections of admins. */
+export interface Connections {
+  add(connection: Connection): Promise<void>;
+  remove(connectionId: string): Promise<void>;
+  setFilter(connectionId: string, filter: FeedFilter | undefined): Promise<void>;
+  all(): Promise<Connection[]>;
+}
+
+/** Sends a message to one connection; `gone` when the connection no longer exists. */
+export interface Pusher {
+  push(connectionId: string, message: unknown): Promise<'sent' | 'gone'>;
+}
+
+export interface Clock {
+  now(): Date;
 }

@@ -1,42 +1,126 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DomainEvent } from '@order-platform/contracts';
-import type { FeedEntry } from '../domain/feed-entry';
-import type { EventLog } from './ports';
-import { recordEvent } from './record-event.use-case';
+import { anEvent } from '@order-platform/testing';
+import { fanOut, recordEvent } from './record-event.use-case';
+import { InMemoryConnections, InMemoryDashboard, RecordingPusher } from './in-memory-ports';
 
-const sample = JSON.parse(
-  readFileSync(join(__dirname, '../../../../libs/contracts/samples/order-completed.v1.json'), 'utf8'),
-) as DomainEvent;
-
-class InMemoryLog implements EventLog {
-  entries = new Map<string, FeedEntry>();
-  async record(entry: FeedEntry) {
-    if (this.entries.has(entry.eventId)) return 'duplicate' as const;
-    this.entries.set(entry.eventId, entry);
-    return 'recorded' as const;
-  }
+function setup(gone: string[] = [], broken: string[] = []) {
+  const dashboard = new InMemoryDashboard();
+  const connections = new InMemoryConnections();
+  const pusher = new RecordingPusher(new Set(gone), new Set(broken));
+  const deps = {
+    log: dashboard,
+    orders: dashboard,
+    alerts: dashboard,
+    connections,
+    pusher,
+    lowStockThreshold: 5,
+  };
+  return { dashboard, connections, pusher, deps };
 }
 
 describe('recordEvent', () => {
-  it('keeps type, time, correlation, order id and data, once per event id', async () => {
+  it('keeps an event once, and pushes it to every admin once as { type, occurredAt, correlationId, data }', async () => {
     // Prepare
-    const log = new InMemoryLog();
+    const { dashboard, connections, pusher, deps } = setup();
+    await connections.add({ connectionId: 'c1', userId: 'admin-1' });
+    await connections.add({ connectionId: 'c2', userId: 'admin-2' });
+    const event = anEvent('OrderCompleted');
     // Act
-    const first = await recordEvent({ log }, sample);
-    const second = await recordEvent({ log }, sample);
+    const first = await recordEvent(deps, event);
+    const second = await recordEvent(deps, event);
     // Assess
-    expect([first, second]).toEqual(['recorded', 'duplicate']);
-    expect([...log.entries.values()]).toEqual([
-      {
-        eventId: sample.id,
-        type: 'OrderCompleted',
-        source: 'pedidos',
-        occurredAt: sample.occurredAt,
-        correlationId: sample.correlationId,
-        orderId: 'ord-7b1e',
-        data: sample.data,
-      },
+    expect(first).toEqual({ outcome: 'recorded', fanOut: { sent: 2, gone: 0, failed: 0 } });
+    expect(second).toEqual({ outcome: 'duplicate' });
+    expect([...dashboard.entries.keys()]).toEqual([event.id]);
+    const expected = {
+      type: 'OrderCompleted',
+      occurredAt: event.occurredAt,
+      correlationId: event.correlationId,
+      data: event.data,
+    };
+    expect(pusher.received.get('c1')).toEqual([expected]);
+    expect(pusher.received.get('c2')).toEqual([expected]);
+  });
+
+  it('moves an order forward only: a late OrderProcessing never takes a completed order back', async () => {
+    // Prepare
+    const { dashboard, deps } = setup();
+    const orderId = 'ord-late';
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 12, 0, s)).toISOString();
+    const options = (s: number) => ({ id: `e-${s}`, occurredAt: at(s), data: { orderId } });
+    // Act: placed, completed, then the processing event arrives last.
+    await recordEvent(deps, anEvent('OrderPlaced', options(0)));
+    await recordEvent(deps, anEvent('OrderCompleted', options(2)));
+    await recordEvent(deps, anEvent('OrderProcessing', options(1)));
+    // Assess
+    expect(dashboard.orders.get(orderId)).toMatchObject({ status: 'COMPLETED', placedAt: at(0) });
+    expect((await dashboard.timeline(orderId)).map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderProcessing',
+      'OrderCompleted',
     ]);
+  });
+
+  it('raises a stock alert at or below the threshold, and clears it when stock is back', async () => {
+    // Prepare
+    const { dashboard, deps } = setup();
+    const update = (available: number, id: string) =>
+      anEvent('ProductUpdated', { id, data: { productId: 'prod-x', available } });
+    // Act / Assess
+    await recordEvent(deps, update(5, 'e1'));
+    expect(await dashboard.list()).toEqual([expect.objectContaining({ productId: 'prod-x', available: 5 })]);
+    await recordEvent(deps, update(6, 'e2'));
+    expect(await dashboard.list()).toEqual([]);
+    await recordEvent(deps, anEvent('StockReservationFailed'));
+    expect(await dashboard.list()).toEqual([
+      expect.objectContaining({ productId: 'prod-cafe-500g', reason: 'reservation-failed' }),
+    ]);
+  });
+});
+
+describe('fanOut', () => {
+  it('removes a gone connection and still delivers to the others, even when one push fails', async () => {
+    // Prepare
+    const { connections, pusher } = setup(['dead'], ['flaky']);
+    for (const id of ['a', 'dead', 'flaky', 'b']) await connections.add({ connectionId: id, userId: id });
+    const entry = {
+      eventId: 'e',
+      type: 'OrderPlaced',
+      source: 'pedidos',
+      occurredAt: '2026-11-23T10:00:00.000Z',
+      correlationId: 'c',
+      orderId: 'o',
+      data: {},
+    };
+    // Act
+    const result = await fanOut({ connections, pusher }, entry);
+    // Assess
+    expect(result).toEqual({ sent: 2, gone: 1, failed: 1 });
+    expect([...connections.byId.keys()]).toEqual(['a', 'flaky', 'b']);
+    expect(pusher.received.get('a')).toHaveLength(1);
+    expect(pusher.received.get('b')).toHaveLength(1);
+  });
+
+  it('sends a connection only the events its filter takes', async () => {
+    // Prepare
+    const { connections, pusher } = setup();
+    await connections.add({ connectionId: 'types', userId: 'u', filter: { types: ['OrderCompleted'] } });
+    await connections.add({ connectionId: 'order', userId: 'u', filter: { orderId: 'ord-1' } });
+    const entry = (type: string, orderId: string) => ({
+      eventId: `${type}-${orderId}`,
+      type,
+      source: 'pedidos',
+      occurredAt: '2026-11-23T10:00:00.000Z',
+      correlationId: 'c',
+      orderId,
+      data: {},
+    });
+    // Act
+    await fanOut({ connections, pusher }, entry('OrderPlaced', 'ord-1'));
+    await fanOut({ connections, pusher }, entry('OrderCompleted', 'ord-2'));
+    // Assess
+    expect((pusher.received.get('types') as { type: string }[]).map((m) => m.type)).toEqual([
+      'OrderCompleted',
+    ]);
+    expect((pusher.received.get('order') as { type: string }[]).map((m) => m.type)).toEqual(['OrderPlaced']);
   });
 });

@@ -1,15 +1,66 @@
 import type { DomainEvent } from '@order-platform/contracts';
-import { toFeedEntry } from '../domain/feed-entry';
-import type { EventLog } from './ports';
+import { matchesFilter, pushMessageOf, statusChangeOf, stockSignalsOf } from '../domain/dashboard';
+import { toFeedEntry, type FeedEntry } from '../domain/feed-entry';
+import type { Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
+
+export interface RecordEventDeps {
+  log: EventLog;
+  orders: OrderBoard;
+  alerts: StockAlerts;
+  connections: Connections;
+  pusher: Pusher;
+  lowStockThreshold: number;
+}
+
+export interface FanOutResult {
+  sent: number;
+  gone: number;
+  failed: number;
+}
 
 /**
- * Keeps one event for the dashboard:
- * 1. turns it into a feed entry;
- * 2. records it once by event id (at-least-once delivery makes duplicates normal).
+ * Pushes one event to every connected admin whose filter takes it. The pushes go out together and none
+ * waits on another; a connection that is gone is removed; any other failure is counted and left alone.
+ */
+export async function fanOut(
+  deps: Pick<RecordEventDeps, 'connections' | 'pusher'>,
+  entry: FeedEntry,
+): Promise<FanOutResult> {
+  const targets = (await deps.connections.all()).filter((c) => matchesFilter(c.filter, entry));
+  const message = pushMessageOf(entry);
+  const outcomes = await Promise.allSettled(
+    targets.map(async (c) => {
+      const outcome = await deps.pusher.push(c.connectionId, message);
+      if (outcome === 'gone') await deps.connections.remove(c.connectionId);
+      return outcome;
+    }),
+  );
+  const result: FanOutResult = { sent: 0, gone: 0, failed: 0 };
+  for (const o of outcomes) {
+    if (o.status === 'rejected') result.failed += 1;
+    else result[o.value] += 1;
+  }
+  return result;
+}
+
+/**
+ * Takes one event into the dashboard:
+ * 1. records it in the feed once by event id (at-least-once delivery makes duplicates normal);
+ * 2. moves its order's status forward and keeps stock alerts current (both idempotent, so a retry after a
+ *    partial failure converges);
+ * 3. pushes it to the connected admins, the first time only.
  */
 export async function recordEvent(
-  deps: { log: EventLog },
+  deps: RecordEventDeps,
   event: DomainEvent,
-): Promise<'recorded' | 'duplicate'> {
-  return deps.log.record(toFeedEntry(event));
+): Promise<{ outcome: 'recorded' | 'duplicate'; fanOut?: FanOutResult }> {
+  const entry = toFeedEntry(event);
+  const outcome = await deps.log.record(entry);
+  const change = statusChangeOf(entry);
+  if (change) await deps.orders.apply(change);
+  const { raise, clear } = stockSignalsOf(entry, deps.lowStockThreshold);
+  for (const alert of raise) await deps.alerts.raise(alert);
+  for (const productId of clear) await deps.alerts.clear(productId);
+  if (outcome === 'duplicate') return { outcome };
+  return { outcome, fanOut: await fanOut(deps, entry) };
 }

@@ -1,9 +1,18 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { recordEvent } from '../application/record-event.use-case';
-import { log } from '../composition';
+import { connections, dashboard, lowStockThreshold, pusher } from '../composition';
 
-/** Consumes every service's events from the painel inbox and keeps them for the dashboard. */
+const deps = {
+  log: dashboard(),
+  orders: dashboard(),
+  alerts: dashboard(),
+  connections: connections(),
+  pusher: pusher(),
+  lowStockThreshold: lowStockThreshold(),
+};
+
+/** Consumes every service's events from the painel inbox: keeps them for the dashboard and pushes them live. */
 export const handler = eventHandler(async (event) => {
-  const outcome = await recordEvent({ log }, event);
-  logger.info('Event kept for the dashboard', { outcome, type: event.type });
+  const result = await recordEvent(deps, event);
+  logger.info('Event taken into the dashboard', { type: event.type, ...result });
 });

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboard';
+import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
+
+/** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
+export const ClientMessage = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('subscribe'),
+    types: z.array(z.string().min(1)).max(50).optional(),
+    orderId: z.string().min(1).max(100).optional(),
+  }),
+  z.object({ action: z.literal('snapshot') }),
+  z.object({ action: z.literal('timeline'), orderId: z.string().min(1).max(100) }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export interface LiveFeedDeps {
+  log: EventLog;
+  orders: OrderBoard;
+  alerts: StockAlerts;
+  connections: Connections;
+  pusher: Pusher;
+  clock: Clock;
+}
+
+/** The dashboard's opening picture, built only from what painel keeps. */
+export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'alerts' | 'clock'>) {
+  const now = deps.clock.now();
+  const [orders, alerts, events] = await Promise.all([
+    deps.orders.placedSince(new Date(now.getTime() - 24 * 3600_000).toISOString()),
+    deps.alerts.list(),
+    deps.log.recent(50),
+  ]);
+  return buildSnapshot(now, orders, alerts, events);
+}
+
+/**
+ * Answers one client message on its connection:
+ * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;
+ * - `snapshot` sends the opening picture;
+ * - `timeline` sends one order's events, oldest first.
+ * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
+ */
+export async function handleClientMessage(
+  deps: LiveFeedDeps,
+  connectionId: string,
+  body: unknown,
+): Promise<void> {
+  const parsed = ClientMessage.safeParse(body);
+  if (!parsed.success) {
+    await deps.pusher.push(connectionId, {
+      type: 'error',
+      message: 'Unknown or invalid message',
+      errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'action', message: i.message })),
+    });
+    return;
+  }
+  const message = parsed.data;
+  if (message.action === 'subscribe') {
+    const filter: FeedFilter | undefined =
+      message.types?.length || message.orderId
+        ? { types: message.types, orderId: message.orderId }
+        : undefined;
+    await deps.connections.setFilter(connectionId, filter);
+    await deps.pusher.push(connectionId, { type: 'subscribed', filter: filter ?? {} });
+    return;
+  }
+  if (message.action === 'snapshot') {
+    await deps.pusher.push(connectionId, await snapshot(deps));
+    return;
+  }
+  const events = await deps.log.timeline(message.orderId);
+  await deps.pusher.push(connectionId, {
+    type: 'timeline',
+    orderId: message.orderId,
+    events: events.map(pushMessageOf),
+  });
+}

@@ -1,0 +1,363 @@
+// Painel: the admins' live dashboard. Plain browser JavaScript, no framework, no build step.
+// Signs in against Cognito (USER_PASSWORD_AUTH), opens the painel WebSocket with the ID token, asks for a
+// snapshot, then follows every event live; it reconnects by itself when the connection drops.
+'use strict';
+
+const STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'];
+const LABELS = {
+  RECEIVED: 'Recebidos',
+  PROCESSING: 'Em processamento',
+  COMPLETED: 'Concluídos',
+  REJECTED: 'Rejeitados',
+  CANCELLED: 'Cancelados',
+};
+const RANK = { RECEIVED: 0, PROCESSING: 1, COMPLETED: 2, REJECTED: 2, CANCELLED: 2 };
+const STATUS_OF_EVENT = {
+  OrderPlaced: 'RECEIVED',
+  OrderProcessing: 'PROCESSING',
+  OrderCompleted: 'COMPLETED',
+  OrderRejected: 'REJECTED',
+  OrderCancelled: 'CANCELLED',
+};
+
+const state = {
+  config: null,
+  socket: null,
+  retry: 0,
+  orders: new Map(), // orderId → { orderId, status, placedAt, updatedAt, total }
+  alerts: new Map(), // productId → alert
+  perMinute: { endMinute: 0, counts: new Array(60).fill(0) },
+  feed: [],
+  selectedOrder: null,
+  timeline: [],
+};
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? '')));
+  return node;
+};
+const money = (cents) =>
+  typeof cents === 'number' ? `R$ ${(cents / 100).toFixed(2).replace('.', ',')}` : '—';
+const time = (iso) => (iso ? new Date(iso).toLocaleTimeString('pt-BR') : '');
+
+// ---- Cognito -------------------------------------------------------------------------------------------
+// The pool's issuer is `<endpoint>/<poolId>`: the same on AWS and on the local cloud's Cognito.
+function cognitoEndpoint() {
+  return state.config.cognitoIssuer.replace(/\/[^/]+\/?$/, '/');
+}
+
+async function cognito(action, body) {
+  const res = await fetch(cognitoEndpoint(), {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.message || json.__type || `HTTP ${res.status}`);
+  return json;
+}
+
+function tokenClaims(token) {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    return {};
+  }
+}
+
+async function signIn(email, password) {
+  const res = await cognito('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: state.config.clientId,
+    AuthParameters: { USERNAME: email, PASSWORD: password },
+  });
+  if (!res.AuthenticationResult) throw new Error('Esta conta precisa concluir um desafio de login.');
+  const groups = tokenClaims(res.AuthenticationResult.IdToken)['cognito:groups'] || [];
+  if (!groups.includes('admins')) throw new Error('Somente administradores podem abrir o painel.');
+  sessionStorage.setItem('painel.idToken', res.AuthenticationResult.IdToken);
+  sessionStorage.setItem('painel.refreshToken', res.AuthenticationResult.RefreshToken || '');
+}
+
+/** A valid ID token: the stored one, refreshed when it is about to expire; null when sign-in is needed. */
+async function idToken() {
+  const token = sessionStorage.getItem('painel.idToken');
+  if (token && (tokenClaims(token).exp || 0) * 1000 > Date.now() + 60_000) return token;
+  const refresh = sessionStorage.getItem('painel.refreshToken');
+  if (!refresh) return null;
+  try {
+    const res = await cognito('InitiateAuth', {
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: state.config.clientId,
+      AuthParameters: { REFRESH_TOKEN: refresh },
+    });
+    sessionStorage.setItem('painel.idToken', res.AuthenticationResult.IdToken);
+    return res.AuthenticationResult.IdToken;
+  } catch {
+    return null;
+  }
+}
+
+function signOut() {
+  sessionStorage.removeItem('painel.idToken');
+  sessionStorage.removeItem('painel.refreshToken');
+  if (state.socket) {
+    state.socket.onclose = null;
+    state.socket.close();
+  }
+  showSignIn();
+}
+
+// ---- WebSocket -----------------------------------------------------------------------------------------
+function setConnection(text, on) {
+  const badge = $('connection');
+  badge.textContent = text;
+  badge.className = `status ${on ? 'on' : 'off'}`;
+  badge.dataset.state = on ? 'online' : 'offline';
+}
+
+async function connect() {
+  const token = await idToken();
+  if (!token) return showSignIn();
+  showDashboard();
+  setConnection('conectando…', false);
+  const socket = new WebSocket(`${state.config.webSocketUrl}?token=${encodeURIComponent(token)}`);
+  state.socket = socket;
+  let opened = false;
+  socket.onopen = () => {
+    opened = true;
+    state.retry = 0;
+    setConnection('ao vivo', true);
+    socket.send(JSON.stringify({ action: 'snapshot' }));
+    if (state.selectedOrder)
+      socket.send(JSON.stringify({ action: 'timeline', orderId: state.selectedOrder }));
+  };
+  socket.onmessage = (message) => {
+    try {
+      onMessage(JSON.parse(message.data));
+    } catch (error) {
+      console.error('Bad message', error);
+    }
+  };
+  socket.onclose = () => {
+    if (state.socket !== socket) return;
+    // Refused before opening: the token may have expired; drop it so the next try refreshes it.
+    if (!opened) sessionStorage.removeItem('painel.idToken');
+    const delay = Math.min(15_000, 500 * 2 ** state.retry++);
+    setConnection(`reconectando em ${Math.round(delay / 1000)} s`, false);
+    setTimeout(connect, delay);
+  };
+}
+
+// ---- State -----------------------------------------------------------------------------------------------
+function currentMinute() {
+  return Math.floor(Date.now() / 60_000);
+}
+
+function shiftPerMinute() {
+  const now = currentMinute();
+  const shift = now - state.perMinute.endMinute;
+  if (shift > 0) {
+    state.perMinute.counts = state.perMinute.counts
+      .slice(Math.min(shift, 60))
+      .concat(new Array(Math.min(shift, 60)).fill(0));
+    state.perMinute.endMinute = now;
+  }
+}
+
+function applyStatus(orderId, status, at, extra = {}) {
+  const current = state.orders.get(orderId);
+  if (current && RANK[current.status] >= RANK[status]) {
+    state.orders.set(orderId, { ...current, ...extra, placedAt: current.placedAt || extra.placedAt });
+    return;
+  }
+  state.orders.set(orderId, { ...(current || { orderId }), ...extra, status, updatedAt: at });
+}
+
+function onEvent(event) {
+  state.feed.unshift(event);
+  state.feed.length = Math.min(state.feed.length, 200);
+  const data = event.data || {};
+  const status = STATUS_OF_EVENT[event.type];
+  if (status && data.orderId) {
+    const extra = {};
+    if (event.type === 'OrderPlaced') {
+      extra.placedAt = event.occurredAt;
+      shiftPerMinute();
+      const age = currentMinute() - Math.floor(Date.parse(event.occurredAt) / 60_000);
+      if (age >= 0 && age < 60) state.perMinute.counts[59 - age] += 1;
+    }
+    if (typeof data.total === 'number') extra.total = data.total;
+    applyStatus(data.orderId, status, event.occurredAt, extra);
+  }
+  if (
+    (event.type === 'ProductCreated' || event.type === 'ProductUpdated') &&
+    typeof data.available === 'number'
+  ) {
+    if (data.available <= state.config.lowStockThreshold)
+      state.alerts.set(data.productId, {
+        productId: data.productId,
+        sku: data.sku,
+        name: data.name,
+        available: data.available,
+        reason: 'low-stock',
+      });
+    else state.alerts.delete(data.productId);
+  }
+  if (event.type === 'StockReservationFailed')
+    for (const u of data.unavailable || [])
+      state.alerts.set(u.productId, {
+        productId: u.productId,
+        available: u.available,
+        reason: 'reservation-failed',
+      });
+  if (data.orderId && data.orderId === state.selectedOrder) state.timeline.push(event);
+}
+
+function onMessage(message) {
+  if (message.type === 'snapshot') {
+    state.orders = new Map(message.recentOrders.map((o) => [o.orderId, o]));
+    state.alerts = new Map(message.stockAlerts.map((a) => [a.productId, a]));
+    state.perMinute = {
+      endMinute: Math.floor(Date.parse(message.at) / 60_000),
+      counts: message.ordersPerMinute,
+    };
+    state.feed = message.recentEvents.slice();
+  } else if (message.type === 'timeline') {
+    if (message.orderId === state.selectedOrder) state.timeline = message.events;
+  } else if (message.type === 'error' || message.type === 'subscribed') {
+    console.info('painel', message);
+    return;
+  } else if (message.type && message.occurredAt) {
+    onEvent(message);
+  }
+  render();
+}
+
+// ---- Rendering -----------------------------------------------------------------------------------------
+function render() {
+  shiftPerMinute();
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const o of state.orders.values())
+    if (!o.placedAt || Date.parse(o.placedAt) >= dayAgo) counts[o.status] += 1;
+  $('status-counts').replaceChildren(
+    ...STATUSES.map((s) => el('div', { class: 'card', 'data-status': s }, LABELS[s], el('b', {}, counts[s]))),
+  );
+
+  const svg = $('per-minute');
+  const max = Math.max(1, ...state.perMinute.counts);
+  svg.replaceChildren(
+    ...state.perMinute.counts.map((n, i) => {
+      const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      const h = (n / max) * 76;
+      rect.setAttribute('x', String(i * 10 + 1));
+      rect.setAttribute('y', String(80 - h));
+      rect.setAttribute('width', '8');
+      rect.setAttribute('height', String(h));
+      rect.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'title')).textContent =
+        `${n} pedido(s)`;
+      return rect;
+    }),
+  );
+
+  const orders = [...state.orders.values()].sort((a, b) =>
+    (b.placedAt || b.updatedAt || '').localeCompare(a.placedAt || a.updatedAt || ''),
+  );
+  $('orders').tBodies[0].replaceChildren(
+    ...orders.slice(0, 100).map((o) => {
+      const row = el(
+        'tr',
+        { 'data-order-id': o.orderId },
+        el('td', {}, o.orderId),
+        el('td', {}, el('span', { class: `badge ${o.status}`, 'data-status': o.status }, o.status)),
+        el('td', {}, money(o.total)),
+        el('td', {}, time(o.updatedAt)),
+      );
+      row.addEventListener('click', () => selectOrder(o.orderId));
+      return row;
+    }),
+  );
+
+  $('alerts').replaceChildren(
+    ...(state.alerts.size
+      ? [...state.alerts.values()].map((a) =>
+          el(
+            'li',
+            { 'data-product-id': a.productId },
+            `${a.name || a.productId}: ${a.available} disponível(is)`,
+            a.reason === 'reservation-failed' ? ' (reserva falhou)' : '',
+          ),
+        )
+      : [el('li', {}, 'Nenhum alerta')]),
+  );
+
+  $('timeline-order').textContent = state.selectedOrder || '(clique num pedido)';
+  $('timeline').replaceChildren(
+    ...state.timeline.map((e) => el('li', {}, `${time(e.occurredAt)} ${e.type}`)),
+  );
+
+  $('feed').replaceChildren(
+    ...state.feed
+      .slice(0, 50)
+      .map((e) =>
+        el(
+          'li',
+          { 'data-type': e.type },
+          `${time(e.occurredAt)} ${e.type}${e.data && e.data.orderId ? ` · ${e.data.orderId}` : ''}`,
+        ),
+      ),
+  );
+}
+
+function selectOrder(orderId) {
+  state.selectedOrder = orderId;
+  state.timeline = [];
+  render();
+  if (state.socket && state.socket.readyState === WebSocket.OPEN)
+    state.socket.send(JSON.stringify({ action: 'timeline', orderId }));
+}
+
+function showSignIn() {
+  $('sign-in-view').hidden = false;
+  $('dashboard-view').hidden = true;
+  $('sign-out').hidden = true;
+  setConnection('desconectado', false);
+}
+
+function showDashboard() {
+  $('sign-in-view').hidden = true;
+  $('dashboard-view').hidden = false;
+  $('sign-out').hidden = false;
+}
+
+async function main() {
+  state.config = await (await fetch('config.json', { cache: 'no-store' })).json();
+  state.config.lowStockThreshold = state.config.lowStockThreshold ?? 10;
+  state.perMinute.endMinute = currentMinute();
+  $('sign-in').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('sign-in-error').textContent = '';
+    try {
+      await signIn($('email').value.trim(), $('password').value);
+      await connect();
+    } catch (error) {
+      $('sign-in-error').textContent = error.message;
+    }
+  });
+  $('sign-out').addEventListener('click', signOut);
+  render();
+  await connect();
+}
+
+main().catch((error) => {
+  document.body.prepend(el('p', { class: 'error' }, `O painel não carregou: ${error.message}`));
+});
