@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on this machine. Options: `--quiet` hides the functions' logs,
- * `--api-port N` (default 3000). Ctrl-C stops everything it started.
+ * `--api-port N` (default 3000), `--ws-port N` (default 3001), `--site-port N` (default 3002).
+ * Ctrl-C stops everything it started.
  */
 import { LocalCloudError } from './emulators';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
@@ -8,8 +9,13 @@ import { TemplateError } from './provision';
 
 const args = process.argv.slice(2);
 const quiet = args.includes('--quiet');
-const portArg = args.indexOf('--api-port');
-const apiPort = portArg >= 0 ? Number(args[portArg + 1]) : 3000;
+const portOption = (name: string, fallback: number) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const apiPort = portOption('--api-port', 3000);
+const webSocketPort = portOption('--ws-port', 3001);
+const sitePort = portOption('--site-port', 3002);
 
 const colors = [36, 33, 35, 32, 34, 31];
 const colorOf = new Map<string, number>();
@@ -52,6 +58,8 @@ async function main(): Promise<void> {
 
   const cloud = await startLocalCloud({
     apiPort,
+    webSocketPort,
+    sitePort,
     log,
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
   });
@@ -62,7 +70,10 @@ async function main(): Promise<void> {
     `\n${line}\n Order platform running locally — ready in ${(o.readyInMs / 1000).toFixed(1)} s\n${line}`,
   );
   console.log(` REST API        ${o.apiUrl}   (e.g. GET ${o.apiUrl}/products)`);
-  console.log(` WebSocket       ${o.webSocketUrl ?? '(not in the templates yet)'}`);
+  console.log(
+    ` Dashboard       ${o.dashboardUrl ?? '(no distribution in the templates)'}   (sign in as admin)`,
+  );
+  console.log(` WebSocket       ${o.webSocketUrl ?? '(no WebSocket API in the templates)'}`);
   console.log(
     ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
   );

@@ -15,6 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { seed, type SeedResult } from './seed';
+import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
 
@@ -32,6 +33,8 @@ export interface LocalCloudOptions {
   apiPort?: number;
   /** The (first) WebSocket API's port (0 for a free one). */
   webSocketPort?: number;
+  /** The (first) CloudFront distribution's port (0 for a free one). */
+  sitePort?: number;
   emulatorPorts?: Partial<Record<EmulatorName, number>>;
   /** Demo catalog, users and partner (default true). */
   seed?: boolean;
@@ -45,6 +48,10 @@ export interface LocalCloudOutputs {
   region: string;
   apiUrl: string;
   webSocketUrl: string | null;
+  /** The first CloudFront distribution (the admin dashboard), served from its bucket. */
+  dashboardUrl: string | null;
+  /** Every distribution: stack/logical id → local URL. */
+  sites: Record<string, string>;
   cognito: { endpoint: string; userPoolId: string | null; clientId: string | null };
   users: SeedResult['users'];
   partners: SeedResult['partners'];
@@ -168,10 +175,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let runtime: LambdaRuntime | undefined;
   let gateway: http.Server | undefined;
   const webSockets: Awaited<ReturnType<typeof startWebSocketGateway>>[] = [];
+  const siteServers: http.Server[] = [];
   const stop = async () => {
     stops.forEach((s) => s());
     runtime?.stop();
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
+    for (const site of siteServers) site.closeAllConnections();
+    await Promise.all(siteServers.map((site) => new Promise((r) => site.close(r))));
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
     gateway?.closeAllConnections?.();
     await emulators.stop();
@@ -190,7 +200,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const streams = new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb });
 
     progress(`creating resources of ${stacks.length} stacks`);
-    const provisioner = new Provisioner(clients, REGION, ACCOUNT_ID, e.cognito);
+    const sitePorts: number[] = [];
+    const provisioner = new Provisioner(clients, REGION, ACCOUNT_ID, e.cognito, async () => {
+      const port = await claimPort(
+        sitePorts.length === 0 ? (options.sitePort ?? 0) : 0,
+        'the dashboard site (CloudFront)',
+      );
+      sitePorts.push(port);
+      return `127.0.0.1:${port}`;
+    });
     const pending = [...stacks];
     while (pending.length) {
       const next = pending.findIndex((s) => provisioner.ready(s.template));
@@ -238,6 +256,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     runtime = new LambdaRuntime(log);
     for (const fn of provisioner.byType('AWS::Lambda::Function')) {
       const p = fn.properties;
+      // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
+      // Python provider, whose work the local cloud does itself (see static-sites.ts).
+      if (!String(p['Runtime'] ?? 'nodejs').startsWith('nodejs')) {
+        provisioner.inert.set(
+          'AWS::Lambda::Function',
+          (provisioner.inert.get('AWS::Lambda::Function') ?? 0) + 1,
+        );
+        continue;
+      }
       const code = p['Code'] as { S3Key?: string };
       const codeDir = join(cdkOutDir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
       if (!existsSync(codeDir))
@@ -379,6 +406,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       );
     }
 
+    for (const deployment of provisioner.byType('Custom::CDKBucketDeployment')) {
+      progress(
+        `deploying site files (${deployment.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${deployment.logicalId})`,
+      );
+      await runBucketDeployment(deployment, cdkOutDir, clients.s3, localUrls);
+    }
+    const sites: Record<string, string> = {};
+    for (const [i, distribution] of provisioner.byType('AWS::CloudFront::Distribution').entries()) {
+      const bucket = distributionBucket(distribution, provisioner);
+      if (!bucket) {
+        provisioner.notEmulated.set('AWS::CloudFront::Distribution', [
+          ...(provisioner.notEmulated.get('AWS::CloudFront::Distribution') ?? []),
+          `${distribution.stack}/${distribution.logicalId} (origin is not a bucket of the templates)`,
+        ]);
+        continue;
+      }
+      const config = distribution.properties['DistributionConfig'] as { DefaultRootObject?: string };
+      const site = await startDistribution({
+        port: sitePorts[i]!,
+        bucket,
+        defaultRootObject: config.DefaultRootObject ?? 'index.html',
+        s3: clients.s3,
+        log: (line) => log('cdn', line),
+      });
+      siteServers.push(site.server);
+      sites[`${distribution.stack}/${distribution.logicalId}`] = site.url;
+    }
+
     let seeded: SeedResult = { users: {}, partners: [], products: 0 };
     const partnerKeys = [...usagePlans.keys.values()].map((k) => ({
       name: k.name,
@@ -405,6 +460,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: REGION,
       apiUrl: gw.url,
       webSocketUrl: webSockets[0]?.url ?? null,
+      dashboardUrl: Object.values(sites)[0] ?? null,
+      sites,
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
       partners: [...seeded.partners, ...partnerKeys],

@@ -58,6 +58,8 @@ const INERT = new Set([
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::RequestValidator',
   'AWS::ApiGatewayV2::Deployment',
+  // The bucket deployment's Python provider and its AWS CLI layer: the local cloud deploys the files itself.
+  'AWS::Lambda::LayerVersion',
   // The local SES accepts any sender: identities need no verification there.
   'AWS::SES::EmailIdentity',
 ]);
@@ -82,6 +84,9 @@ const RECORDED = new Set([
   'AWS::ApiGatewayV2::Authorizer',
   'AWS::ApiGatewayV2::Stage',
   'AWS::SSM::Parameter',
+  'AWS::CloudFront::OriginAccessControl',
+  'AWS::CloudFront::Distribution',
+  'Custom::CDKBucketDeployment',
 ]);
 
 export class TemplateError extends Error {
@@ -107,6 +112,8 @@ export class Provisioner {
     private readonly accountId: string,
     /** The Cognito emulator's origin: a pool's issuer (`ProviderURL`) is `<origin>/<poolId>` there. */
     private readonly cognitoOrigin = '',
+    /** Gives each CloudFront distribution its local `host:port`. */
+    private readonly distributionHost: () => Promise<string> = async () => '127.0.0.1',
   ) {
     // The CDK bootstrap version check reads this parameter; locally there is no bootstrap stack.
     this.ssm.set('/cdk-bootstrap/hnb659fds/version', '99');
@@ -365,6 +372,17 @@ export class Provisioner {
           attrs: { ApiId: apiId, ApiEndpoint: `wss://${apiId}.execute-api.${this.region}.amazonaws.com` },
         };
       }
+      case 'AWS::CloudFront::Distribution': {
+        const host = await this.distributionHost();
+        const distributionId = this.physicalName(stack, id, 14).toUpperCase();
+        return { ...base, ref: distributionId, attrs: { DomainName: host, Id: distributionId } };
+      }
+      case 'AWS::CloudFront::OriginAccessControl':
+        return {
+          ...base,
+          ref: this.physicalName(stack, id, 14),
+          attrs: { Id: this.physicalName(stack, id, 14) },
+        };
       case 'AWS::ApiGateway::Resource':
         return { ...base, ref: `${stack}-${id}`, attrs: { ResourceId: `${stack}-${id}` } };
       default: {
