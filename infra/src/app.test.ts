@@ -23,7 +23,7 @@ describe('platform stack', () => {
   });
 
   it('announces the pool through SSM parameters, not exports', () => {
-    for (const name of ['user-pool-id', 'user-pool-arn', 'user-pool-client-id']) {
+    for (const name of ['user-pool-id', 'user-pool-arn', 'user-pool-client-id', 'user-pool-provider-url']) {
       platform.hasResourceProperties('AWS::SSM::Parameter', { Name: `/order-platform/dev/platform/${name}` });
     }
     expect(Object.keys(platform.toJSON().Outputs ?? {}).filter((k) => !k.startsWith('CDK'))).toEqual([]);
@@ -145,5 +145,84 @@ describe('painel inbox', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
     });
+  });
+});
+
+describe('painel live dashboard', () => {
+  const resources = (type: string) => Object.entries(painel.findResources(type));
+  const logicalIdOf = (type: string, prefix: string) =>
+    resources(type).find(([id]) => id.startsWith(prefix))![0];
+
+  it('authorizes $connect with a REQUEST authorizer on the token query parameter, and nothing else', () => {
+    painel.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    painel.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.token'],
+    });
+    const routes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+    ]);
+    expect(routes.sort()).toEqual(
+      [
+        ['$connect', 'CUSTOM'],
+        ['$default', 'NONE'],
+        ['$disconnect', 'NONE'],
+        ['snapshot', 'NONE'],
+        ['subscribe', 'NONE'],
+        ['timeline', 'NONE'],
+      ].sort(),
+    );
+    painel.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('verifies tokens against the platform pool read from SSM', () => {
+    const authorize = logicalIdOf('AWS::Lambda::Function', 'WsAuthorize');
+    const env = painel.toJSON().Resources[authorize].Properties.Environment.Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['TOKEN_ISSUER', 'CLIENT_ID']));
+    expect(JSON.stringify(painel.toJSON().Parameters)).toContain(
+      '/order-platform/dev/platform/user-pool-provider-url',
+    );
+  });
+
+  it('keeps connections in their own table with a TTL, and lets only the fan-out and message functions post', () => {
+    painel.resourceCountIs('AWS::DynamoDB::Table', 2);
+    painel.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const posting = resources('AWS::IAM::Policy')
+      .filter(([, r]) =>
+        JSON.stringify(r.Properties.PolicyDocument).includes('execute-api:ManageConnections'),
+      )
+      .map(([id]) => id.replace(/Role.*$/, ''));
+    expect(posting.sort()).toEqual(['RecordEvent', 'WsMessage']);
+    const message = logicalIdOf('AWS::Lambda::Function', 'WsMessage');
+    expect(painel.toJSON().Resources[message].Properties.Environment.Variables.CONNECTIONS_URL).toBeDefined();
+  });
+
+  it('serves the page from a private, TLS-only bucket through CloudFront with origin access control', () => {
+    painel.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    painel.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    painel.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    painel.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    painel.hasResourceProperties('AWS::SSM::Parameter', { Name: '/order-platform/dev/painel/dashboard-url' });
   });
 });

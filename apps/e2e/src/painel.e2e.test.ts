@@ -1,0 +1,206 @@
+import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import WebSocket from 'ws';
+import { startPlatform, type Platform } from './platform';
+
+// The admin live dashboard on the local cloud: the WebSocket API as a client sees it, then the real page
+// in a headless Chromium.
+let p: Platform;
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'dist', 'test-artifacts');
+
+interface Feed {
+  ws?: WebSocket;
+  refused?: number;
+  received: { type: string; occurredAt?: string; data?: { orderId?: string } }[];
+  waitFor<T>(pick: () => T | undefined, timeoutMs?: number): Promise<T>;
+}
+
+/** Opens the live feed with a token; resolves once open (or refused, with the HTTP status). */
+function openFeed(token?: string): Promise<Feed> {
+  const url = `${p.cloud.outputs.webSocketUrl}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const ws = new WebSocket(url);
+  const received: Feed['received'] = [];
+  ws.on('message', (data) => received.push(JSON.parse(data.toString()) as Feed['received'][number]));
+  const waitFor: Feed['waitFor'] = async (pick, timeoutMs = 60000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = pick();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline)
+        throw new Error(`not received in time; got ${JSON.stringify(received.map((m) => m.type))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, received, waitFor }));
+    ws.once('unexpected-response', (_req, res) => resolve({ refused: res.statusCode, received, waitFor }));
+    ws.once('error', (error) =>
+      /Unexpected server response/.test(error.message) ? undefined : reject(error),
+    );
+  });
+}
+
+async function placeOrder(productId = 'prod-cafe-500g', quantity = 1): Promise<string> {
+  const res = await p.call('POST', '/orders', {
+    token: await p.token('customer'),
+    body: { items: [{ productId, quantity }], payment: { method: 'card', token: 'tok_approved' } },
+  });
+  expect(res.status).toBe(202);
+  return res.body.orderId;
+}
+
+function chromiumPath(): string {
+  if (process.env['CHROMIUM_PATH']) return process.env['CHROMIUM_PATH'];
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    throw new Error(
+      'Chromium is required for the dashboard test: apt-get install chromium (or set CHROMIUM_PATH).',
+    );
+  }
+}
+
+beforeAll(async () => {
+  p = await startPlatform();
+}, 180000);
+afterAll(() => p?.cloud.stop());
+
+describe('painel live feed (WebSocket)', () => {
+  it('refuses a customer token (403) and no token (401) before the connection opens', async () => {
+    // Act
+    const customer = await openFeed(await p.token('customer'));
+    const anonymous = await openFeed();
+    // Assess
+    expect(customer.refused).toBe(403);
+    expect(anonymous.refused).toBe(401);
+  });
+
+  it("streams an order's events to an admin, in order, until COMPLETED; then snapshot and timeline agree", async () => {
+    // Prepare
+    const feed = await openFeed(await p.token('admin'));
+    expect(feed.refused).toBeUndefined();
+    // Act
+    const orderId = await placeOrder();
+    // Assess
+    const ofOrder = () => feed.received.filter((m) => m.data?.orderId === orderId).map((m) => m.type);
+    await feed.waitFor(() => (ofOrder().includes('OrderCompleted') ? true : undefined));
+    const types = ofOrder();
+    expect(types.indexOf('OrderPlaced')).toBe(0);
+    expect(types.indexOf('StockReserved')).toBeGreaterThan(types.indexOf('OrderPlaced'));
+    expect(types.indexOf('OrderProcessing')).toBeGreaterThan(types.indexOf('StockReserved'));
+    expect(types.indexOf('OrderCompleted')).toBeGreaterThan(types.indexOf('OrderProcessing'));
+    const event = feed.received.find((m) => m.type === 'OrderCompleted' && m.data?.orderId === orderId)!;
+    expect(Object.keys(event).sort()).toEqual(['correlationId', 'data', 'occurredAt', 'type']);
+
+    // Act: the snapshot and the order's timeline, from painel's own data.
+    feed.ws!.send(JSON.stringify({ action: 'snapshot' }));
+    const snapshot = await feed.waitFor(
+      () =>
+        feed.received.find((m) => m.type === 'snapshot') as unknown as
+          | {
+              ordersByStatus: Record<string, number>;
+              recentOrders: { orderId: string; status: string }[];
+              recentEvents: unknown[];
+            }
+          | undefined,
+    );
+    feed.ws!.send(JSON.stringify({ action: 'timeline', orderId }));
+    const timeline = await feed.waitFor(
+      () =>
+        feed.received.find((m) => m.type === 'timeline') as unknown as
+          { events: { type: string }[] } | undefined,
+    );
+    // Assess
+    expect(snapshot.ordersByStatus['COMPLETED']).toBeGreaterThanOrEqual(1);
+    expect(snapshot.recentOrders).toContainEqual(expect.objectContaining({ orderId, status: 'COMPLETED' }));
+    expect(snapshot.recentEvents.length).toBeGreaterThan(0);
+    expect(timeline.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['OrderPlaced', 'OrderCompleted']),
+    );
+    feed.ws!.close();
+  });
+
+  it('narrows the feed to one order after subscribe', async () => {
+    // Prepare
+    const feed = await openFeed(await p.token('admin'));
+    const watched = await placeOrder();
+    feed.ws!.send(JSON.stringify({ action: 'subscribe', orderId: watched }));
+    await feed.waitFor(() => feed.received.find((m) => m.type === 'subscribed'));
+    const from = feed.received.length;
+    // Act: another order, then wait until the watched one has finished its flow.
+    const other = await placeOrder();
+    await p.waitFor(async () => {
+      const res = await p.call('GET', `/orders/${other}`, { token: await p.token('customer') });
+      return res.body?.status === 'COMPLETED' ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    // Assess
+    const after = feed.received.slice(from);
+    expect(after.some((m) => m.data?.orderId === other)).toBe(false);
+    feed.ws!.close();
+  });
+});
+
+describe('painel page (headless Chromium)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ['--no-sandbox'],
+    });
+  }, 60000);
+  afterAll(() => browser?.close());
+
+  it('signs in as admin and shows an order placed through the API appear and reach COMPLETED', async () => {
+    // Prepare
+    const admin = p.cloud.outputs.users['admin']!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(p.cloud.outputs.dashboardUrl!);
+    await page.fill('#email', admin.username);
+    await page.fill('#password', admin.password);
+    await page.click('#sign-in button[type=submit]');
+    await page.waitForSelector('#connection[data-state=online]', { timeout: 20000 });
+    // Act: an order through the REST API, not through the page.
+    const orderId = await placeOrder();
+    // Assess
+    const row = page.locator(`tr[data-order-id="${orderId}"]`);
+    await row.waitFor({ timeout: 30000 });
+    await page.waitForSelector(`tr[data-order-id="${orderId}"] [data-status=COMPLETED]`, { timeout: 60000 });
+    await row.click();
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#timeline li')].some((li) =>
+          li.textContent?.includes('OrderCompleted'),
+        ),
+      undefined,
+      { timeout: 20000 },
+    );
+    expect(Number(await page.textContent('[data-status=COMPLETED] b'))).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#feed li[data-type=OrderCompleted]').count()).toBeGreaterThanOrEqual(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'painel-dashboard.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a customer at sign-in', async () => {
+    // Prepare
+    const customer = p.cloud.outputs.users['customer']!;
+    const page = await browser.newPage();
+    await page.goto(p.cloud.outputs.dashboardUrl!);
+    // Act
+    await page.fill('#email', customer.username);
+    await page.fill('#password', customer.password);
+    await page.click('#sign-in button[type=submit]');
+    // Assess
+    await page.waitForFunction(() => document.querySelector('#sign-in-error')?.textContent !== '');
+    expect(await page.textContent('#sign-in-error')).toContain('administradores');
+    expect(await page.isHidden('#dashboard-view')).toBe(true);
+  });
+});
