@@ -226,3 +226,30 @@ describe('painel live dashboard', () => {
     painel.hasResourceProperties('AWS::SSM::Parameter', { Name: '/order-platform/dev/painel/dashboard-url' });
   });
 });
+
+describe('partner administration', () => {
+  type Resource = { Type: string; Properties: Record<string, never> };
+  it('finds the partners plan by name (no cycle through the stage) and may only create, disable or delete keys', () => {
+    const resources = Object.entries(pedidos.toJSON().Resources as Record<string, Resource>);
+    const plan = resources.find(([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan')![1];
+    const register = resources.find(
+      ([id, r]) => id.startsWith('RegisterPartnerFunction') && r.Type === 'AWS::Lambda::Function',
+    )![1];
+    const env = (register.Properties['Environment'] as { Variables: Record<string, string> }).Variables;
+    expect(env['PARTNER_USAGE_PLAN_NAME']).toBe(plan.Properties['UsagePlanName']);
+    const actions = resources
+      .filter(([id, r]) => /^(Register|Disable)PartnerRole/.test(id) && r.Type === 'AWS::IAM::Policy')
+      .flatMap(([, r]) =>
+        (r.Properties['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement.flatMap(
+          (st) => st.Action,
+        ),
+      )
+      .filter((a) => a.startsWith('apigateway:'));
+    expect([...new Set(actions)].sort()).toEqual([
+      'apigateway:DELETE',
+      'apigateway:GET',
+      'apigateway:PATCH',
+      'apigateway:POST',
+    ]);
+  });
+});

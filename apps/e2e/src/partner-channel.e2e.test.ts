@@ -19,9 +19,9 @@ const partnerOrder = (ref: string, items: unknown[] = [{ sku: 'DIPIRONA-500MG', 
 const send = (body: unknown, key: string | null = apiKey) =>
   p.call('POST', '/partner/orders', { body, headers: key ? { 'x-api-key': key } : {} });
 
-async function finalOrder(ref: string) {
+async function finalOrder(ref: string, key = apiKey) {
   return p.waitFor(async () => {
-    const res = await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': apiKey } });
+    const res = await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': key } });
     return res.status === 200 && ['COMPLETED', 'REJECTED', 'CANCELLED'].includes(res.body.status)
       ? res.body
       : undefined;
@@ -109,5 +109,92 @@ describe('partner channel', () => {
     const order = await finalOrder(ref);
     expect(order.status).toBe('REJECTED');
     expect(order.statusHistory.at(-1).reason).toContain('prod-nao-existe');
+  });
+});
+
+describe('partner administration', () => {
+  const partner = (partnerId: string) => ({
+    partnerId,
+    name: `Drogaria ${partnerId}`,
+    email: `compras@${partnerId}.example.com`,
+    billing: {
+      legalName: `Drogaria ${partnerId} Ltda`,
+      taxId: '12345678000199',
+      address: 'Rua A, 1, Campinas SP',
+    },
+  });
+  const register = async (body: unknown, user: 'admin' | 'customer' = 'admin') =>
+    p.call('POST', '/partners', { token: await p.token(user), body });
+
+  it('lets an admin register a partner whose new key places an order that completes; then disable it (403)', async () => {
+    // Prepare
+    const id = `sul-${Date.now()}`;
+    // Act: register.
+    const created = await register(partner(id));
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ partnerId: id, status: 'ACTIVE', customerId: `partner-${id}` });
+    const key: string = created.body.apiKey;
+    expect(key).toMatch(/^\w{20,}$/);
+    // Act: the new key at work.
+    const ref = `new-${Date.now()}`;
+    const accepted = await send(partnerOrder(ref), key);
+    // Assess
+    expect(accepted.status).toBe(202);
+    expect((await finalOrder(ref, key)).status).toBe('COMPLETED');
+    // Act: disable it.
+    const disabled = await p.call('POST', `/partners/${id}/disable`, { token: await p.token('admin') });
+    const refused = await send(partnerOrder(`after-${Date.now()}`), key);
+    const poll = await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': key } });
+    // Assess
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.status).toBe('DISABLED');
+    expect(refused.status).toBe(403);
+    expect(poll.status).toBe(403);
+    // The demo partner is untouched.
+    expect((await send(partnerOrder(`demo-${Date.now()}`))).status).toBe(202);
+  });
+
+  it('refuses a customer (403), an invalid partner (400 naming the fields), a taken id (409), an unknown id (404)', async () => {
+    // Act
+    const byCustomer = await register(partner(`c-${Date.now()}`), 'customer');
+    const invalid = await register({
+      partnerId: 'X',
+      name: '',
+      email: 'nope',
+      billing: { legalName: 'A', taxId: '123' },
+    });
+    const taken = await register(partner('farmacia-demo'));
+    const unknown = await p.call('POST', '/partners/nobody-here/disable', { token: await p.token('admin') });
+    // Assess
+    expect(byCustomer.status).toBe(403);
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toContain('application/problem+json');
+    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
+      ['body.billing.taxId', 'body.email', 'body.name', 'body.partnerId'].sort(),
+    );
+    expect(taken.status).toBe(409);
+    expect(unknown.status).toBe(404);
+  });
+
+  it("throttles a partner past its plan's burst (429) and queues none of it", async () => {
+    // Prepare: a partner of its own, so no other test shares its bucket.
+    const created = await register(partner(`burst-${Date.now()}`));
+    const key: string = created.body.apiKey;
+    // Act: 100 requests at once against a burst of 40 refilled at 20 a second (bodies invalid, so nothing
+    // could be queued anyway).
+    const started = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, () => send({ partnerOrderRef: 'burst', items: [], deliverTo: {} }, key)),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    // Assess: a token bucket lets through at most the burst plus what refilled meanwhile.
+    const counts = statuses.reduce<Record<number, number>>(
+      (c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }),
+      {},
+    );
+    expect(counts[429]).toBeGreaterThanOrEqual(Math.min(59, 100 - 40 - Math.ceil(20 * seconds)));
+    expect(counts[429]).toBeGreaterThan(0);
+    expect(Object.keys(counts).sort()).toEqual(['400', '429']);
   });
 });

@@ -1,6 +1,16 @@
 // Composition root of the partner functions.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { parseConfig, traced } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { ApiGatewayPartnerKeys } from './adapters/apigateway-partner.keys';
 import { DynamoDbPartnerRegistry } from './adapters/dynamodb-partner.registry';
 import { dynamo } from './composition';
 import { config } from './config';
 
 export const partners = new DynamoDbPartnerRegistry(dynamo, config.TABLE_NAME);
+
+/** The key manager, for the admin routes only (they alone have the usage plan id and the rights). */
+export function partnerKeys(): ApiGatewayPartnerKeys {
+  const { PARTNER_USAGE_PLAN_NAME } = parseConfig(z.object({ PARTNER_USAGE_PLAN_NAME: z.string().min(1) }));
+  return new ApiGatewayPartnerKeys(traced(new APIGatewayClient({})), PARTNER_USAGE_PLAN_NAME);
+}

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -41,6 +42,8 @@ const order = {
  */
 export class PartnerChannel extends Construct {
   readonly usagePlan: apigw.UsagePlan;
+  /** The plan's name, by which functions find it at run time. */
+  readonly usagePlanName: string;
   readonly demoKey: apigw.IApiKey;
 
   constructor(scope: Construct, id: string, props: PartnerChannelProps) {
@@ -110,7 +113,9 @@ export class PartnerChannel extends Construct {
     );
     acknowledgePartnerRoute(method, 'POST', '/partner/orders');
 
+    this.usagePlanName = `${Stack.of(this).stackName}-partners`;
     this.usagePlan = props.api.addUsagePlan('PartnerPlan', {
+      name: this.usagePlanName,
       description: 'B2B partners: steady 20 requests/s, bursts of 40, 10 000 requests a day',
       throttle: { rateLimit: 20, burstLimit: 40 },
       quota: { limit: 10_000, period: apigw.Period.DAY },

@@ -1,8 +1,9 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
+  acknowledge,
   Inbox,
   OutboxPublisher,
   ServiceApi,
@@ -130,7 +131,57 @@ export class PedidosStack extends Stack {
       environment,
     });
     allow(getPartnerOrder, ['GetItem']);
-    new PartnerChannel(this, 'Partners', { api: api.api, validator: api.validator, queue: intake.queue });
+    const channel = new PartnerChannel(this, 'Partners', {
+      api: api.api,
+      validator: api.validator,
+      queue: intake.queue,
+    });
     api.route('GET', '/partner/orders/{partnerOrderRef}', getPartnerOrder, 'partner');
+
+    // Admins register partners (each gets its own key in the partners' usage plan) and disable them.
+    // The plan travels by name, not by id: an id would make the functions depend on the API's own stage.
+    const partnerAdmin = { ...environment, PARTNER_USAGE_PLAN_NAME: channel.usagePlanName };
+    const registerPartner = new ServiceFunction(this, 'RegisterPartner', {
+      service,
+      handler: 'register-partner',
+      environment: partnerAdmin,
+    });
+    const disablePartner = new ServiceFunction(this, 'DisablePartner', {
+      service,
+      handler: 'disable-partner',
+      environment: partnerAdmin,
+    });
+    allow(registerPartner, ['GetItem', 'PutItem']);
+    allow(disablePartner, ['GetItem', 'UpdateItem']);
+    const controlPlane = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    registerPartner.grant(
+      new iam.PolicyStatement({
+        actions: ['apigateway:POST'],
+        resources: [controlPlane('/apikeys'), controlPlane('/usageplans/*/keys')],
+      }),
+    );
+    registerPartner.grant(
+      new iam.PolicyStatement({ actions: ['apigateway:DELETE'], resources: [controlPlane('/apikeys/*')] }),
+    );
+    registerPartner.grant(
+      new iam.PolicyStatement({ actions: ['apigateway:GET'], resources: [controlPlane('/usageplans')] }),
+    );
+    disablePartner.grant(
+      new iam.PolicyStatement({ actions: ['apigateway:PATCH'], resources: [controlPlane('/apikeys/*')] }),
+    );
+    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
+    for (const fn of [registerPartner, disablePartner])
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::/apikeys/*]`,
+        'A partner key id is only known at run time; the actions are limited to PATCH (disable) and DELETE (undo).',
+      );
+    acknowledge(
+      registerPartner,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::/usageplans/*/keys]`,
+      'Naming the plan id would make this function depend on the API stage it serves (a cycle); only POST of keys is allowed.',
+    );
+    api.route('POST', '/partners', registerPartner, 'customer');
+    api.route('POST', '/partners/{partnerId}/disable', disablePartner, 'customer');
   }
 }

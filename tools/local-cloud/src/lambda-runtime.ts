@@ -88,6 +88,8 @@ class Sandbox {
         else p.resolve(m.result);
       },
     );
+    // A send to a sandbox that just went away reports through its callback; nothing else to do here.
+    child.on('error', (error) => this.log(`sandbox error: ${error.message}`));
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;
       for (const [id, p] of this.pending) {
@@ -124,20 +126,32 @@ class Sandbox {
           child.kill('SIGKILL');
         }, this.spec.timeoutMs);
         this.pending.set(id, { resolve, reject, timer });
-        child.send({
-          id,
-          event,
-          context: {
-            functionName: this.spec.name,
-            functionVersion: '$LATEST',
-            invokedFunctionArn: this.spec.environment['LOCAL_FUNCTION_ARN'],
-            memoryLimitInMB: String(this.spec.memoryMb),
-            awsRequestId: id,
-            logGroupName: `/aws/lambda/${this.spec.name}`,
-            logStreamName: 'local',
-            deadline,
+        const failSend = (error: Error | null) => {
+          if (!error || !this.pending.has(id)) return;
+          this.pending.delete(id);
+          clearTimeout(timer);
+          reject(
+            new FunctionError(this.spec.name, 'Runtime.ExitError', `the sandbox is gone: ${error.message}`),
+          );
+        };
+        if (!child.connected) return failSend(new Error('channel closed'));
+        child.send(
+          {
+            id,
+            event,
+            context: {
+              functionName: this.spec.name,
+              functionVersion: '$LATEST',
+              invokedFunctionArn: this.spec.environment['LOCAL_FUNCTION_ARN'],
+              memoryLimitInMB: String(this.spec.memoryMb),
+              awsRequestId: id,
+              logGroupName: `/aws/lambda/${this.spec.name}`,
+              logStreamName: 'local',
+              deadline,
+            },
           },
-        });
+          failSend,
+        );
       });
     } catch (error) {
       this.failures += 1;

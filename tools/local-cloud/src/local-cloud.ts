@@ -15,6 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { seed, type SeedResult } from './seed';
+import { startApiGatewayControl } from './apigateway-control';
 import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
@@ -176,10 +177,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let gateway: http.Server | undefined;
   const webSockets: Awaited<ReturnType<typeof startWebSocketGateway>>[] = [];
   const siteServers: http.Server[] = [];
+  let controlServer: http.Server | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
     runtime?.stop();
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
+    controlServer?.closeAllConnections();
+    controlServer?.close();
     for (const site of siteServers) site.closeAllConnections();
     await Promise.all(siteServers.map((site) => new Promise((r) => site.close(r))));
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
@@ -221,6 +225,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await provisioner.provisionStack(stack!.name, stack!.template);
     }
 
+    // API keys and usage plans, checked by the REST gateway and managed by functions through the control plane.
+    const usagePlans = new UsagePlans(provisioner);
+    const control = await startApiGatewayControl({ usagePlans, log: (line) => log('apigateway', line) });
+    controlServer = control.server;
+
     const functionEnv = {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -234,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_SES: e.ses,
       AWS_ENDPOINT_URL_SESV2: e.ses,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
+      AWS_ENDPOINT_URL_API_GATEWAY: control.url,
       // No X-Ray daemon locally: Powertools Tracer stays off; everything else runs as in AWS.
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
@@ -364,7 +374,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress('starting the REST API');
     const pool = provisioner.byType('AWS::Cognito::UserPool')[0];
     const client = provisioner.byType('AWS::Cognito::UserPoolClient')[0];
-    const usagePlans = new UsagePlans(provisioner);
     const queuesByName = new Map(
       provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
     );
@@ -465,7 +474,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
       partners: [...seeded.partners, ...partnerKeys],
-      emulators: { ...e },
+      emulators: { ...e, apigateway: control.url },
       resources,
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,

@@ -202,6 +202,13 @@ export async function seed(
           },
         }),
       );
+      // The pointer that keeps partner ids unique and lets admins find the partner by id.
+      await db.send(
+        new PutCommand({
+          TableName: orders.ref,
+          Item: { pk: `PARTNERID#${partner.partnerId}`, sk: 'PARTNERID', apiKeyId: key.id },
+        }),
+      );
     }
   }
   return result;

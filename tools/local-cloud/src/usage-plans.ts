@@ -10,9 +10,12 @@ export interface ApiKey {
 
 interface Plan {
   id: string;
+  name: string;
   apiIds: Set<string>;
   throttle?: { rateLimit: number; burstLimit: number };
-  quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH'; used: number; resetsAt: number };
+  quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH' };
+  /** Quota use per key: API Gateway counts a plan's quota for each of its keys. */
+  used: Map<string, { count: number; resetsAt: number }>;
   keys: Set<string>;
   buckets: Map<string, { tokens: number; at: number }>;
 }
@@ -44,9 +47,11 @@ export class UsagePlans {
       const q = u.properties['Quota'] as { Limit?: number; Period?: 'DAY' | 'WEEK' | 'MONTH' } | undefined;
       this.plans.push({
         id: u.ref,
+        name: String(u.properties['UsagePlanName'] ?? u.logicalId),
         apiIds: new Set(((u.properties['ApiStages'] as { ApiId: string }[]) ?? []).map((s) => s.ApiId)),
         throttle: t ? { rateLimit: t.RateLimit ?? 10_000, burstLimit: t.BurstLimit ?? 5_000 } : undefined,
-        quota: q?.Limit ? { limit: q.Limit, period: q.Period ?? 'DAY', used: 0, resetsAt: 0 } : undefined,
+        quota: q?.Limit ? { limit: q.Limit, period: q.Period ?? 'DAY' } : undefined,
+        used: new Map(),
         keys: new Set(),
         buckets: new Map(),
       });
@@ -62,12 +67,14 @@ export class UsagePlans {
     const key = [...this.keys.values()].find((k) => k.value === value);
     const plan = key && this.plans.find((pl) => pl.keys.has(key.id) && pl.apiIds.has(apiId));
     if (!key || !key.enabled || !plan) return { ok: false, status: 403, message: 'Forbidden' };
+    let use: { count: number; resetsAt: number } | undefined;
     if (plan.quota) {
-      if (now >= plan.quota.resetsAt) {
-        plan.quota.used = 0;
-        plan.quota.resetsAt = now + PERIOD_MS[plan.quota.period];
+      use = plan.used.get(key.id);
+      if (!use || now >= use.resetsAt) {
+        use = { count: 0, resetsAt: now + PERIOD_MS[plan.quota.period] };
+        plan.used.set(key.id, use);
       }
-      if (plan.quota.used >= plan.quota.limit) return { ok: false, status: 429, message: 'Limit Exceeded' };
+      if (use.count >= plan.quota.limit) return { ok: false, status: 429, message: 'Limit Exceeded' };
     }
     if (plan.throttle) {
       const b = plan.buckets.get(key.id) ?? { tokens: plan.throttle.burstLimit, at: now };
@@ -80,7 +87,34 @@ export class UsagePlans {
       if (b.tokens < 1) return { ok: false, status: 429, message: 'Too Many Requests' };
       b.tokens -= 1;
     }
-    if (plan.quota) plan.quota.used += 1;
+    if (use) use.count += 1;
     return { ok: true, key };
+  }
+
+  /** `GetUsagePlans`. */
+  list(): { id: string; name: string }[] {
+    return this.plans.map((p) => ({ id: p.id, name: p.name }));
+  }
+
+  /** `CreateApiKey`: a new key (a random 40-character value unless one is given). */
+  createKey(name: string, enabled = true, value?: string): ApiKey {
+    const id = randomBytes(5).toString('hex');
+    const key = { id, name, value: value ?? randomBytes(20).toString('hex'), enabled };
+    this.keys.set(id, key);
+    return key;
+  }
+
+  /** `CreateUsagePlanKey`: false when the plan or the key does not exist. */
+  attach(planId: string, keyId: string): boolean {
+    const plan = this.plans.find((p) => p.id === planId);
+    if (!plan || !this.keys.has(keyId)) return false;
+    plan.keys.add(keyId);
+    return true;
+  }
+
+  /** `DeleteApiKey`. */
+  deleteKey(keyId: string): boolean {
+    for (const plan of this.plans) plan.keys.delete(keyId);
+    return this.keys.delete(keyId);
   }
 }

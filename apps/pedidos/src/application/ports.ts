@@ -63,11 +63,28 @@ export interface Partner {
   customerId: string;
   email?: string;
   apiKeyId: string;
+  /** Who is invoiced: legal name, CNPJ and address. */
+  billing?: { legalName: string; taxId: string; address?: string };
+  createdAt?: string;
 }
 
 /** The partner registry, keyed by the API key API Gateway authenticated. */
 export interface PartnerRegistry {
   byApiKey(apiKeyId: string): Promise<Partner | undefined>;
+  byId(partnerId: string): Promise<Partner | undefined>;
+  /** Stores a new partner; `false` (and nothing stored) when its id is taken. */
+  register(partner: Partner): Promise<boolean>;
+  setStatus(partner: Partner, status: Partner['status']): Promise<void>;
   /** The order a partner's reference made, if any. */
   orderFor(partnerId: string, partnerOrderRef: string): Promise<string | undefined>;
+}
+
+/** Partners' API keys in API Gateway, bound to the partners' usage plan. */
+export interface PartnerKeys {
+  /** A new enabled key in the partners' usage plan; its value is returned here and never stored. */
+  issue(name: string): Promise<{ apiKeyId: string; apiKey: string }>;
+  /** API Gateway refuses a disabled key (403) before anything else runs. */
+  disable(apiKeyId: string): Promise<void>;
+  /** Deletes a key (cleanup when its partner could not be stored). */
+  revoke(apiKeyId: string): Promise<void>;
 }

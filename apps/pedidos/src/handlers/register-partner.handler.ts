@@ -1,0 +1,24 @@
+import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
+import {
+  PartnerExistsError,
+  registerPartner,
+  RegisterPartnerRequest,
+} from '../application/manage-partners.use-case';
+import { partnerKeys, partners } from '../partner-composition';
+
+const deps = { partners, keys: partnerKeys(), now: () => new Date() };
+
+/** `POST /partners` (admins): registers a partner and returns its API key, this once. */
+export const handler = httpHandler({ body: RegisterPartnerRequest, auth: ['admins'] }, async ({ body }) => {
+  try {
+    const { partner, apiKey } = await registerPartner(deps, body);
+    return {
+      status: 201,
+      headers: { Location: `/partners/${partner.partnerId}` },
+      body: { ...partner, apiKey },
+    };
+  } catch (error) {
+    if (error instanceof PartnerExistsError) throw new ConflictError(error.message);
+    throw error;
+  }
+});
