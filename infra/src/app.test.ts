@@ -231,12 +231,16 @@ describe('partner administration', () => {
   type Resource = { Type: string; Properties: Record<string, never> };
   it('finds the partners plan by name (no cycle through the stage) and may only create, disable or delete keys', () => {
     const resources = Object.entries(pedidos.toJSON().Resources as Record<string, Resource>);
-    const plan = resources.find(([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan')![1];
+    const plans = resources
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::UsagePlan')
+      .map(([, r]) => r.Properties['UsagePlanName'] as string);
     const register = resources.find(
       ([id, r]) => id.startsWith('RegisterPartnerFunction') && r.Type === 'AWS::Lambda::Function',
     )![1];
     const env = (register.Properties['Environment'] as { Variables: Record<string, string> }).Variables;
-    expect(env['PARTNER_USAGE_PLAN_NAME']).toBe(plan.Properties['UsagePlanName']);
+    const named = JSON.parse(env['PARTNER_USAGE_PLANS']!) as Record<string, string>;
+    expect(Object.values(named).sort()).toEqual(plans.sort());
+    expect(Object.keys(named).sort()).toEqual(['standard', 'trial']);
     const actions = resources
       .filter(([id, r]) => /^(Register|Disable)PartnerRole/.test(id) && r.Type === 'AWS::IAM::Policy')
       .flatMap(([, r]) =>

@@ -197,4 +197,27 @@ describe('partner administration', () => {
     expect(counts[429]).toBeGreaterThan(0);
     expect(Object.keys(counts).sort()).toEqual(['400', '429']);
   });
+
+  it('stops a trial partner at its daily quota of 100 requests (429 Limit Exceeded)', async () => {
+    // Prepare
+    const created = await register({ ...partner(`trial-${Date.now()}`), plan: 'trial' });
+    expect(created.body.plan).toBe('trial');
+    const key: string = created.body.apiKey;
+    const invalid = { partnerOrderRef: 'quota', items: [], deliverTo: {} };
+    // Act: waves of 20 a second (under the throttle) until the quota answers.
+    let counted = 0;
+    let limited: { status: number; body: { message: string } } | undefined;
+    for (let wave = 0; wave < 10 && !limited; wave++) {
+      for (const res of await Promise.all(Array.from({ length: 20 }, () => send(invalid, key)))) {
+        if (res.status === 400) counted += 1;
+        else if (res.status === 429 && res.body.message === 'Limit Exceeded') limited = res;
+      }
+      if (!limited) await new Promise((r) => setTimeout(r, 1100));
+    }
+    const valid = await send(partnerOrder(`trial-after-${Date.now()}`), key);
+    // Assess
+    expect(counted).toBe(100);
+    expect(limited?.status).toBe(429);
+    expect(valid.status).toBe(429);
+  });
 });

@@ -11,6 +11,14 @@ export const partners = new DynamoDbPartnerRegistry(dynamo, config.TABLE_NAME);
 
 /** The key manager, for the admin routes only (they alone have the usage plan id and the rights). */
 export function partnerKeys(): ApiGatewayPartnerKeys {
-  const { PARTNER_USAGE_PLAN_NAME } = parseConfig(z.object({ PARTNER_USAGE_PLAN_NAME: z.string().min(1) }));
-  return new ApiGatewayPartnerKeys(traced(new APIGatewayClient({})), PARTNER_USAGE_PLAN_NAME);
+  const { PARTNER_USAGE_PLANS } = parseConfig(
+    z.object({
+      /** `{ "standard": "<plan name>", "trial": "<plan name>" }` */
+      PARTNER_USAGE_PLANS: z
+        .string()
+        .transform((v) => JSON.parse(v) as unknown)
+        .pipe(z.object({ standard: z.string().min(1), trial: z.string().min(1) })),
+    }),
+  );
+  return new ApiGatewayPartnerKeys(traced(new APIGatewayClient({})), PARTNER_USAGE_PLANS);
 }

@@ -42,8 +42,8 @@ const order = {
  */
 export class PartnerChannel extends Construct {
   readonly usagePlan: apigw.UsagePlan;
-  /** The plan's name, by which functions find it at run time. */
-  readonly usagePlanName: string;
+  /** The plans' names by tier, by which functions find them at run time. */
+  readonly planNames: { standard: string; trial: string };
   readonly demoKey: apigw.IApiKey;
 
   constructor(scope: Construct, id: string, props: PartnerChannelProps) {
@@ -113,9 +113,12 @@ export class PartnerChannel extends Construct {
     );
     acknowledgePartnerRoute(method, 'POST', '/partner/orders');
 
-    this.usagePlanName = `${Stack.of(this).stackName}-partners`;
+    this.planNames = {
+      standard: `${Stack.of(this).stackName}-partners`,
+      trial: `${Stack.of(this).stackName}-partners-trial`,
+    };
     this.usagePlan = props.api.addUsagePlan('PartnerPlan', {
-      name: this.usagePlanName,
+      name: this.planNames.standard,
       description: 'B2B partners: steady 20 requests/s, bursts of 40, 10 000 requests a day',
       throttle: { rateLimit: 20, burstLimit: 40 },
       quota: { limit: 10_000, period: apigw.Period.DAY },
@@ -126,5 +129,13 @@ export class PartnerChannel extends Construct {
       description: 'Demo partner (a pharmacy chain); its registry record is seeded locally',
     });
     this.usagePlan.addApiKey(this.demoKey);
+    // Partners on trial: the same pace, a hundred requests a day.
+    props.api.addUsagePlan('PartnerTrialPlan', {
+      name: this.planNames.trial,
+      description: 'B2B partners on trial: steady 20 requests/s, bursts of 40, 100 requests a day',
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      quota: { limit: 100, period: apigw.Period.DAY },
+      apiStages: [{ api: props.api, stage: props.api.deploymentStage }],
+    });
   }
 }

@@ -140,7 +140,7 @@ export class PedidosStack extends Stack {
 
     // Admins register partners (each gets its own key in the partners' usage plan) and disable them.
     // The plan travels by name, not by id: an id would make the functions depend on the API's own stage.
-    const partnerAdmin = { ...environment, PARTNER_USAGE_PLAN_NAME: channel.usagePlanName };
+    const partnerAdmin = { ...environment, PARTNER_USAGE_PLANS: JSON.stringify(channel.planNames) };
     const registerPartner = new ServiceFunction(this, 'RegisterPartner', {
       service,
       handler: 'register-partner',

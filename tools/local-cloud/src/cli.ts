@@ -7,6 +7,10 @@ import { LocalCloudError } from './emulators';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { TemplateError } from './provision';
 
+// The lockfile pins the SDK, so its notice about releases after early 2027 needing Node 22 is noise here
+// (the Lambdas themselves target Node 22).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const args = process.argv.slice(2);
 const quiet = args.includes('--quiet');
 const portOption = (name: string, fallback: number) => {

@@ -23,11 +23,11 @@ class InMemoryPartners implements PartnerRegistry {
 }
 
 class FakeKeys implements PartnerKeys {
-  readonly keys = new Map<string, { name: string; enabled: boolean }>();
+  readonly keys = new Map<string, { name: string; plan: string; enabled: boolean }>();
   private next = 0;
-  async issue(name: string) {
+  async issue(name: string, plan: string) {
     const apiKeyId = `key-${++this.next}`;
-    this.keys.set(apiKeyId, { name, enabled: true });
+    this.keys.set(apiKeyId, { name, plan, enabled: true });
     return { apiKeyId, apiKey: `secret-${this.next}` };
   }
   async disable(apiKeyId: string) {
@@ -68,7 +68,8 @@ describe('registerPartner', () => {
       createdAt: '2026-11-23T10:00:00.000Z',
     });
     expect(JSON.stringify([...partners.byKey.values()])).not.toContain('secret-1');
-    expect(keys.keys.get('key-1')).toEqual({ name: 'partner-drogaria-sul', enabled: true });
+    expect(keys.keys.get('key-1')).toEqual({ name: 'partner-drogaria-sul', plan: 'standard', enabled: true });
+    expect(partner.plan).toBe('standard');
   });
 
   it('refuses a taken id before issuing any key', async () => {

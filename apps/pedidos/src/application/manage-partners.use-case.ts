@@ -13,6 +13,8 @@ export const RegisterPartnerRequest = z.object({
     taxId: z.string().regex(/^\d{14}$/, 'a CNPJ of 14 digits'),
     address: z.string().trim().max(300).optional(),
   }),
+  /** The usage plan: `standard` (10 000 requests a day, the default) or `trial` (100 a day). */
+  plan: z.enum(['standard', 'trial']).default('standard'),
   /** The customer account its orders belong to; `partner-<partnerId>` by default. */
   customerId: z.string().min(1).max(64).optional(),
 });
@@ -34,20 +36,22 @@ export interface ManagePartnersDeps {
 /**
  * Registers a partner and issues its API key:
  * 1. refuses an id already taken (409) before creating anything;
- * 2. creates an enabled key in the partners' usage plan (throttle and daily quota come with the plan);
+ * 2. creates an enabled key in its tier's usage plan (throttle and daily quota come with the plan);
  * 3. stores the partner; if another admin took the id meanwhile, the new key is deleted again;
  * 4. returns the key's value, which is shown this once and stored nowhere.
  */
 export async function registerPartner(
   deps: ManagePartnersDeps,
-  input: RegisterPartnerRequest,
+  input: z.input<typeof RegisterPartnerRequest>,
 ): Promise<{ partner: Partner; apiKey: string }> {
+  const plan = input.plan ?? 'standard';
   if (await deps.partners.byId(input.partnerId)) throw new PartnerExistsError(input.partnerId);
-  const { apiKeyId, apiKey } = await deps.keys.issue(`partner-${input.partnerId}`);
+  const { apiKeyId, apiKey } = await deps.keys.issue(`partner-${input.partnerId}`, plan);
   const partner: Partner = {
     partnerId: input.partnerId,
     name: input.name,
     status: 'ACTIVE',
+    plan,
     customerId: input.customerId ?? `partner-${input.partnerId}`,
     email: input.email,
     apiKeyId,

@@ -55,8 +55,12 @@ export interface Mailer {
   sendOnce(key: string, message: EmailMessage): Promise<'sent' | 'duplicate'>;
 }
 
+/** A partner's usage plan: `standard` (10 000 requests a day) or `trial` (100 a day). */
+export type PartnerPlan = 'standard' | 'trial';
+
 export interface Partner {
   partnerId: string;
+  plan?: PartnerPlan;
   name: string;
   status: 'ACTIVE' | 'DISABLED';
   /** The customer account the partner's orders belong to. */
@@ -81,8 +85,8 @@ export interface PartnerRegistry {
 
 /** Partners' API keys in API Gateway, bound to the partners' usage plan. */
 export interface PartnerKeys {
-  /** A new enabled key in the partners' usage plan; its value is returned here and never stored. */
-  issue(name: string): Promise<{ apiKeyId: string; apiKey: string }>;
+  /** A new enabled key in the tier's usage plan; its value is returned here and never stored. */
+  issue(name: string, plan: PartnerPlan): Promise<{ apiKeyId: string; apiKey: string }>;
   /** API Gateway refuses a disabled key (403) before anything else runs. */
   disable(apiKeyId: string): Promise<void>;
   /** Deletes a key (cleanup when its partner could not be stored). */
