@@ -1,72 +1,78 @@
 /**
- * `nx build <service>`: bundles every `apps/<service>/src/handlers/*.handler.ts` into
+ * `nx build <service>` (or `build-lambdas <service>...` for several in one process, as the local cloud
+ * does): bundles every `apps/<service>/src/handlers/*.handler.ts` into
  * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps,
  * dependencies bundled at the versions the lockfile pins).
  */
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
-const service = process.argv[2];
-if (!service) {
-  console.error('Usage: build-lambdas <service>');
+const services = process.argv.slice(2);
+if (!services.length) {
+  console.error('Usage: build-lambdas <service>...');
   process.exit(2);
 }
-const handlersDir = join(root, 'apps', service, 'src', 'handlers');
-const outRoot = join(root, 'dist', 'apps', service);
-const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.handler.ts'));
+
+/** pdfkit loads its data files (ICC profile) next to itself and its standard fonts through a computed
+ * `require('#standard-fonts/<name>')`, which no bundler can follow: ship both with the bundle, and map the
+ * subpath import in a package.json beside it, as pdfkit's own package.json does. */
+function shipPdfkitFiles(outdir: string): void {
+  const pdfkit = join(root, 'node_modules', 'pdfkit', 'js');
+  cpSync(join(pdfkit, 'data'), join(outdir, 'data'), { recursive: true });
+  cpSync(join(pdfkit, 'standard-fonts'), join(outdir, 'standard-fonts'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.mjs'),
+  });
+  writeFileSync(
+    join(outdir, 'package.json'),
+    JSON.stringify({ private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } }, null, 2),
+  );
+}
 
 async function main(): Promise<void> {
-  rmSync(outRoot, { recursive: true, force: true });
   const started = Date.now();
-  let i = 0;
-  for (const file of entries) {
-    const name = file.replace(/\.handler\.ts$/, '');
-    const outdir = join(outRoot, name);
-    mkdirSync(outdir, { recursive: true });
-    const result = await build({
-      entryPoints: [join(handlersDir, file)],
-      outfile: join(outdir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      legalComments: 'none',
-      tsconfig: join(root, 'tsconfig.base.json'),
-      metafile: true,
-      // ESM dependencies (pdfkit) locate their data files from import.meta.url, which CommonJS lacks.
-      banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-      define: { 'import.meta.url': '__importMetaUrl' },
-      logLevel: 'warning',
-    });
-    // pdfkit loads its data files (ICC profile) next to itself and its standard fonts through a computed
-    // `require('#standard-fonts/<name>')`, which no bundler can follow: ship both with the bundle, and
-    // map the subpath import in a package.json beside it, as pdfkit's own package.json does.
-    if (Object.keys(result.metafile.inputs).some((input) => input.includes('node_modules/pdfkit/'))) {
-      const pdfkit = join(root, 'node_modules', 'pdfkit', 'js');
-      cpSync(join(pdfkit, 'data'), join(outdir, 'data'), { recursive: true });
-      cpSync(join(pdfkit, 'standard-fonts'), join(outdir, 'standard-fonts'), {
-        recursive: true,
-        filter: (src) => !src.endsWith('.mjs'),
-      });
-      writeFileSync(
-        join(outdir, 'package.json'),
-        JSON.stringify(
-          { private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } },
-          null,
-          2,
-        ),
-      );
-    }
-    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
-    i += 1;
-    console.log(`[${i}/${entries.length}] ${service}/${name}: ${(bytes / 1024).toFixed(0)} KiB`);
+  const distApps = join(root, 'dist', 'apps');
+  const entryPoints = services.flatMap((service) => {
+    rmSync(join(distApps, service), { recursive: true, force: true });
+    const handlersDir = join(root, 'apps', service, 'src', 'handlers');
+    return readdirSync(handlersDir)
+      .filter((f) => f.endsWith('.handler.ts'))
+      .map((file) => ({
+        in: join(handlersDir, file),
+        out: `${service}/${file.replace(/\.handler\.ts$/, '')}/index`,
+      }));
+  });
+  // One build for every handler: esbuild parses the shared code (SDK clients, Powertools) once and writes
+  // one self-contained bundle per entry point.
+  const result = await build({
+    entryPoints,
+    outdir: distApps,
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    tsconfig: join(root, 'tsconfig.base.json'),
+    metafile: true,
+    // ESM dependencies (pdfkit) locate their data files from import.meta.url, which CommonJS lacks.
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    logLevel: 'warning',
+  });
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (!file.endsWith('index.js')) continue;
+    const outdir = dirname(join(root, file));
+    if (Object.keys(output.inputs).some((input) => input.includes('node_modules/pdfkit/')))
+      shipPdfkitFiles(outdir);
+    console.log(`${relative(distApps, outdir)}: ${(output.bytes / 1024).toFixed(0)} KiB`);
   }
-  console.log(`${service}: ${entries.length} handlers bundled in ${Date.now() - started} ms`);
+  console.log(`${services.join(', ')}: ${entryPoints.length} handlers bundled in ${Date.now() - started} ms`);
 }
 
 main().catch((error) => {
