@@ -10,6 +10,19 @@ const port = Number(portArg);
 const host = '127.0.0.1';
 const cleanups = [];
 
+// This process serves one emulator, on the loopback address only: some emulators (fauxqs) listen on
+// 0.0.0.0 whatever they are told, so every TCP listen of this process is pinned to 127.0.0.1.
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (args[0] !== null && typeof args[0] === 'object' && 'port' in args[0]) {
+    args[0] = { ...args[0], host };
+  } else if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0]))) {
+    if (typeof args[1] === 'string') args[1] = host;
+    else args.splice(1, 0, host);
+  }
+  return listen.apply(this, args);
+};
+
 function shutdown(code) {
   for (const fn of cleanups.reverse()) {
     try {
@@ -51,14 +64,34 @@ async function start() {
         .readdirSync(path.join(root, 'lib'))
         .find((d) => d.startsWith('dynamodb_local'));
       const dir = path.join(root, 'lib', libDir);
+      // DynamoDB Local has no option for its listen address. With a JDK (its compiler runs single-file
+      // sources), a small launcher binds it to 127.0.0.1; a JRE alone runs it as shipped, on every interface.
+      const { spawnSync } = require('node:child_process');
+      const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' }).stdout ?? '';
+      const loopback = modules.includes('jdk.compiler');
+      const launch = loopback
+        ? [
+            '-cp',
+            [path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*')].join(
+              path.delimiter,
+            ),
+            path.join(__dirname, '..', 'java', 'DynamoDbLocalLoopback.java'),
+          ]
+        : ['-jar', path.join(dir, 'DynamoDBLocal.jar')];
+      if (!loopback) {
+        process.send?.({
+          warning:
+            'DynamoDB Local listens on every interface: install a JDK (not only a JRE) to bind it to 127.0.0.1.',
+        });
+      }
       const java = spawn(
         'java',
         [
           '-Xmx512m',
           `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-          '-jar',
-          path.join(dir, 'DynamoDBLocal.jar'),
+          ...launch,
           '-inMemory',
+          '-disableTelemetry',
           '-port',
           String(port),
         ],

@@ -103,7 +103,8 @@ export async function startEmulators(
             () => reject(new LocalCloudError(`The ${name} emulator did not start within 60 s.`)),
             60000,
           );
-          child.on('message', (m: { ready?: boolean; error?: string }) => {
+          child.on('message', (m: { ready?: boolean; error?: string; warning?: string }) => {
+            if (m.warning) return void console.warn(`Warning: ${m.warning}`);
             clearTimeout(timer);
             if (m.ready) resolve();
             else reject(new LocalCloudError(`The ${name} emulator failed to start: ${m.error}`));

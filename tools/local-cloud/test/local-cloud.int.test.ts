@@ -9,7 +9,7 @@ import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startLocalCloud, WORKSPACE_ROOT, type LocalCloud } from '../src/local-cloud';
@@ -338,5 +338,36 @@ describe('local cloud on the fixture app', () => {
         return res.Items?.some((i) => i['pk']?.S === `conn#${connectionId}`) ? undefined : true;
       });
     });
+  });
+
+  it('listens on the loopback address only: every emulator, the gateways and the control plane', () => {
+    // Prepare: the listening sockets of this machine, from the kernel's tables (state 0A = LISTEN).
+    const listening = new Map<number, string[]>();
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+        const [, local, , state] = line.trim().split(/\s+/);
+        if (state !== '0A') continue;
+        const [address, portHex] = local!.split(':');
+        const port = parseInt(portHex!, 16);
+        listening.set(port, [...(listening.get(port) ?? []), address!]);
+      }
+    }
+    const loopback = new Set(['0100007F', '0000000000000000FFFF00000100007F']);
+    const ports = [
+      ...Object.values(cloud.outputs.emulators),
+      cloud.outputs.apiUrl,
+      cloud.outputs.webSocketUrl!.replace(/^ws/, 'http'),
+    ].map((url) => Number(new URL(url).port));
+    // Act / Assess
+    for (const port of ports) {
+      expect({ port, addresses: listening.get(port) }).toEqual({
+        port,
+        addresses: expect.arrayContaining([expect.any(String)]),
+      });
+      expect({ port, outside: listening.get(port)!.filter((a) => !loopback.has(a)) }).toEqual({
+        port,
+        outside: [],
+      });
+    }
   });
 });
