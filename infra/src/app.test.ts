@@ -256,4 +256,17 @@ describe('partner administration', () => {
       'apigateway:POST',
     ]);
   });
+
+  it("hears partner callbacks' events from its own topic, final statuses only, with a DLQ", () => {
+    const subscriptions = Object.values(pedidos.findResources('AWS::SNS::Subscription')).map(
+      (r) => r['Properties'] as { FilterPolicy?: { type?: string[] }; RedrivePolicy?: unknown },
+    );
+    expect(subscriptions).toContainEqual(
+      expect.objectContaining({
+        FilterPolicy: { type: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] },
+        RedrivePolicy: expect.any(Object),
+      }),
+    );
+    pedidos.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 8 } });
+  });
 });

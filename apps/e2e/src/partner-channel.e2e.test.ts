@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startPlatform, type Platform } from './platform';
 
 // The B2B channel through the public API: API key, model validation, SQS integration, intake consumer.
@@ -219,5 +222,64 @@ describe('partner administration', () => {
     expect(counted).toBe(100);
     expect(limited?.status).toBe(429);
     expect(valid.status).toBe(429);
+  });
+
+  it("posts the order's final status to the partner's callback, signed, and retries a refused delivery", async () => {
+    // Prepare: the partner's receiver on the loopback address refuses the first delivery.
+    const deliveries: { at: number; headers: http.IncomingHttpHeaders; body: string; answered: number }[] =
+      [];
+    const receiver = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const answered = deliveries.length === 0 ? 503 : 200;
+      deliveries.push({
+        at: Date.now(),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        answered,
+      });
+      res.writeHead(answered).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/orders`;
+      const created = await register({ ...partner(`cb-${Date.now()}`), callbackUrl });
+      expect(created.status).toBe(201);
+      const { apiKey: key, callbackSecret } = created.body as { apiKey: string; callbackSecret: string };
+      expect(callbackSecret).toMatch(/^[0-9a-f]{64}$/);
+      // Act
+      const ref = `cb-${Date.now()}`;
+      expect((await send(partnerOrder(ref), key)).status).toBe(202);
+      // Assess
+      await p.waitFor(async () => (deliveries.some((d) => d.answered === 200) ? true : undefined), 90000);
+      expect(deliveries.map((d) => d.answered)).toEqual([503, 200]);
+      expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(4000);
+      const [first, second] = deliveries;
+      expect(second!.body).toBe(first!.body);
+      expect(second!.headers['x-order-platform-delivery']).toBe(first!.headers['x-order-platform-delivery']);
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(
+        String(second!.headers['x-order-platform-signature']),
+      )!;
+      expect(v1).toBe(createHmac('sha256', callbackSecret).update(`${t}.${second!.body}`).digest('hex'));
+      expect(JSON.parse(second!.body)).toMatchObject({
+        type: 'order.final',
+        partnerOrderRef: ref,
+        status: 'COMPLETED',
+        total: 2 * 650,
+        currency: 'BRL',
+      });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  it('refuses a callback URL that is neither https nor loopback', async () => {
+    const res = await register({
+      ...partner(`cbx-${Date.now()}`),
+      callbackUrl: 'http://partner.example.com/hook',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.callbackUrl']);
   });
 });

@@ -181,6 +181,27 @@ export class PedidosStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::/usageplans/*/keys]`,
       'Naming the plan id would make this function depend on the API stage it serves (a cycle); only POST of keys is allowed.',
     );
+    // Partners with a callback URL hear of each order's final status (signed, retried with backoff, DLQ).
+    const notifyPartner = new ServiceFunction(this, 'NotifyPartner', {
+      service,
+      handler: 'notify-partner',
+      environment,
+      timeout: Duration.seconds(15),
+    });
+    allow(notifyPartner, ['GetItem']);
+    const callbacks = new Inbox(this, 'PartnerCallbacks', {
+      stage: props.stage,
+      sources: [{ service, eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] }],
+      consumer: notifyPartner,
+      maxReceiveCount: 8,
+      visibilityTimeout: Duration.seconds(90),
+    });
+    notifyPartner.grant(
+      new iam.PolicyStatement({
+        actions: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl'],
+        resources: [callbacks.queue.queueArn],
+      }),
+    );
     api.route('POST', '/partners', registerPartner, 'customer');
     api.route('POST', '/partners/{partnerId}/disable', disablePartner, 'customer');
   }

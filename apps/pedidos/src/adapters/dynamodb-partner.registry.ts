@@ -14,8 +14,30 @@ export class DynamoDbPartnerRegistry extends DynamoDbRepository implements Partn
   async byApiKey(apiKeyId: string): Promise<Partner | undefined> {
     const item = await this.getItem<Partner & Record<string, unknown>>(`PARTNER#${apiKeyId}`, 'PARTNER');
     if (!item) return undefined;
-    const { partnerId, name, status, plan, customerId, email, billing, createdAt } = item;
-    return { partnerId, name, status, plan, customerId, email, apiKeyId, billing, createdAt };
+    const {
+      partnerId,
+      name,
+      status,
+      plan,
+      customerId,
+      email,
+      billing,
+      createdAt,
+      callbackUrl,
+      callbackSecret,
+    } = item;
+    return {
+      partnerId,
+      name,
+      status,
+      plan,
+      customerId,
+      email,
+      apiKeyId,
+      billing,
+      createdAt,
+      ...(callbackUrl ? { callbackUrl, callbackSecret } : {}),
+    };
   }
 
   async byId(partnerId: string): Promise<Partner | undefined> {

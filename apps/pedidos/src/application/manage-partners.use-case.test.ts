@@ -48,7 +48,11 @@ const request = {
 function setup() {
   const partners = new InMemoryPartners();
   const keys = new FakeKeys();
-  return { partners, keys, deps: { partners, keys, now: () => new Date('2026-11-23T10:00:00Z') } };
+  return {
+    partners,
+    keys,
+    deps: { partners, keys, now: () => new Date('2026-11-23T10:00:00Z'), newSecret: () => 'sekret' },
+  };
 }
 
 describe('registerPartner', () => {

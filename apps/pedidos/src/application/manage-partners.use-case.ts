@@ -1,4 +1,13 @@
 import { z } from 'zod';
+
+/** HTTPS, or plain HTTP to this machine's loopback (a partner's test receiver). */
+const CallbackUrl = z
+  .url()
+  .max(500)
+  .refine((u) => {
+    const url = new URL(u);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'an https URL (http only for 127.0.0.1 or localhost)');
 import type { Partner, PartnerKeys, PartnerRegistry } from './ports';
 
 /** `POST /partners`: a partner as an admin registers it. */
@@ -15,6 +24,8 @@ export const RegisterPartnerRequest = z.object({
   }),
   /** The usage plan: `standard` (10 000 requests a day, the default) or `trial` (100 a day). */
   plan: z.enum(['standard', 'trial']).default('standard'),
+  /** Where each order's final status is posted, signed (see the README). */
+  callbackUrl: CallbackUrl.optional(),
   /** The customer account its orders belong to; `partner-<partnerId>` by default. */
   customerId: z.string().min(1).max(64).optional(),
 });
@@ -31,6 +42,8 @@ export interface ManagePartnersDeps {
   partners: PartnerRegistry;
   keys: PartnerKeys;
   now(): Date;
+  /** A new random secret (hex) for signing a partner's callbacks. */
+  newSecret(): string;
 }
 
 /**
@@ -43,7 +56,7 @@ export interface ManagePartnersDeps {
 export async function registerPartner(
   deps: ManagePartnersDeps,
   input: z.input<typeof RegisterPartnerRequest>,
-): Promise<{ partner: Partner; apiKey: string }> {
+): Promise<{ partner: Partner; apiKey: string; callbackSecret?: string }> {
   const plan = input.plan ?? 'standard';
   if (await deps.partners.byId(input.partnerId)) throw new PartnerExistsError(input.partnerId);
   const { apiKeyId, apiKey } = await deps.keys.issue(`partner-${input.partnerId}`, plan);
@@ -57,12 +70,13 @@ export async function registerPartner(
     apiKeyId,
     billing: input.billing,
     createdAt: deps.now().toISOString(),
+    ...(input.callbackUrl ? { callbackUrl: input.callbackUrl, callbackSecret: deps.newSecret() } : {}),
   };
   if (!(await deps.partners.register(partner))) {
     await deps.keys.revoke(apiKeyId);
     throw new PartnerExistsError(input.partnerId);
   }
-  return { partner, apiKey };
+  return { partner, apiKey, callbackSecret: partner.callbackSecret };
 }
 
 /**

@@ -29,6 +29,7 @@ export interface AdmitOrderInput {
   customerEmail?: string;
   channel: 'api' | 'partner';
   partnerId?: string;
+  partnerOrderRef?: string;
   items: { productId: string; quantity: number }[];
   payment: Payment;
   /** Caller-scoped key: `<customerId>#<Idempotency-Key>` or `PARTNER#<partnerId>#<partnerOrderRef>`. */
@@ -58,6 +59,7 @@ export async function admitOrder(
       customerEmail: input.customerEmail,
       channel: input.channel,
       ...(input.partnerId ? { partnerId: input.partnerId } : {}),
+      ...(input.partnerOrderRef ? { partnerOrderRef: input.partnerOrderRef } : {}),
       items: input.items.map(({ productId, quantity }) => ({ productId, quantity })),
       payment: input.payment,
       correlationId: input.correlationId,

@@ -67,6 +67,9 @@ export interface Partner {
   customerId: string;
   email?: string;
   apiKeyId: string;
+  /** Where the order's final status is posted (signed with `callbackSecret`), if the partner wants it. */
+  callbackUrl?: string;
+  callbackSecret?: string;
   /** Who is invoiced: legal name, CNPJ and address. */
   billing?: { legalName: string; taxId: string; address?: string };
   createdAt?: string;
@@ -81,6 +84,11 @@ export interface PartnerRegistry {
   setStatus(partner: Partner, status: Partner['status']): Promise<void>;
   /** The order a partner's reference made, if any. */
   orderFor(partnerId: string, partnerOrderRef: string): Promise<string | undefined>;
+}
+
+/** Posts a partner's callback; throws when it is not taken (non-2xx, timeout), so the message is retried. */
+export interface PartnerCallbacks {
+  deliver(url: string, secret: string, deliveryId: string, body: unknown): Promise<void>;
 }
 
 /** Partners' API keys in API Gateway, bound to the partners' usage plan. */

@@ -27,6 +27,8 @@ export interface Order {
   customerEmail?: string;
   channel: 'api' | 'partner';
   partnerId?: string;
+  /** The partner's own reference for the order (partner channel). */
+  partnerOrderRef?: string;
   items: OrderLine[];
   payment: Payment;
   status: OrderStatus;
@@ -98,6 +100,7 @@ export interface NewOrder {
   customerEmail?: string;
   channel: 'api' | 'partner';
   partnerId?: string;
+  partnerOrderRef?: string;
   items: OrderLine[];
   payment: Payment;
   correlationId: string;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { disablePartner } from '../application/manage-partners.use-case';
 import { partnerKeys, partners } from '../partner-composition';
 
-const deps = { partners, keys: partnerKeys(), now: () => new Date() };
+const deps = { partners, keys: partnerKeys(), now: () => new Date(), newSecret: () => '' };
 
 /** `POST /partners/{partnerId}/disable` (admins): its key stops working at once (403). */
 export const handler = httpHandler(
@@ -11,6 +11,7 @@ export const handler = httpHandler(
   async ({ params }) => {
     const partner = await disablePartner(deps, params.partnerId);
     if (!partner) throw new NotFoundError(`No partner ${params.partnerId}`);
-    return { status: 200, body: partner };
+    const { callbackSecret: _secret, ...view } = partner;
+    return { status: 200, body: view };
   },
 );

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
 import {
   PartnerExistsError,
@@ -6,16 +7,22 @@ import {
 } from '../application/manage-partners.use-case';
 import { partnerKeys, partners } from '../partner-composition';
 
-const deps = { partners, keys: partnerKeys(), now: () => new Date() };
+const deps = {
+  partners,
+  keys: partnerKeys(),
+  now: () => new Date(),
+  newSecret: () => randomBytes(32).toString('hex'),
+};
 
 /** `POST /partners` (admins): registers a partner and returns its API key, this once. */
 export const handler = httpHandler({ body: RegisterPartnerRequest, auth: ['admins'] }, async ({ body }) => {
   try {
-    const { partner, apiKey } = await registerPartner(deps, body);
+    const { partner, apiKey, callbackSecret } = await registerPartner(deps, body);
+    // The key and the callback secret are shown this once.
     return {
       status: 201,
       headers: { Location: `/partners/${partner.partnerId}` },
-      body: { ...partner, apiKey },
+      body: { ...partner, apiKey, ...(callbackSecret ? { callbackSecret } : {}) },
     };
   } catch (error) {
     if (error instanceof PartnerExistsError) throw new ConflictError(error.message);
