@@ -30,3 +30,12 @@ export const verifier = once(() => {
 });
 export const lowStockThreshold = once(() => alertConfig().LOW_STOCK_THRESHOLD);
 export const clock = { now: () => new Date() };
+
+/** What the functions that read or feed the dashboard work with. */
+export const liveFeed = once(() => ({
+  log: dashboard(),
+  orders: dashboard(),
+  alerts: dashboard(),
+  connections: connections(),
+  pusher: pusher(),
+}));

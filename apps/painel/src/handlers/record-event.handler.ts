@@ -1,15 +1,8 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { recordEvent } from '../application/record-event.use-case';
-import { connections, dashboard, lowStockThreshold, pusher } from '../composition';
+import { liveFeed, lowStockThreshold } from '../composition';
 
-const deps = {
-  log: dashboard(),
-  orders: dashboard(),
-  alerts: dashboard(),
-  connections: connections(),
-  pusher: pusher(),
-  lowStockThreshold: lowStockThreshold(),
-};
+const deps = { ...liveFeed(), lowStockThreshold: lowStockThreshold() };
 
 /** Consumes every service's events from the painel inbox: keeps them for the dashboard and pushes them live. */
 export const handler = eventHandler(async (event) => {

@@ -1,16 +1,9 @@
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { logger } from '@order-platform/lambda-kit';
 import { handleClientMessage } from '../application/live-feed.use-case';
-import { clock, connections, dashboard, pusher } from '../composition';
+import { clock, liveFeed } from '../composition';
 
-const deps = {
-  log: dashboard(),
-  orders: dashboard(),
-  alerts: dashboard(),
-  connections: connections(),
-  pusher: pusher(),
-  clock,
-};
+const deps = { ...liveFeed(), clock };
 
 /** `subscribe`, `snapshot`, `timeline` and `$default`: answers on the caller's connection. */
 export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: Context) => {

@@ -14,30 +14,9 @@ export class DynamoDbPartnerRegistry extends DynamoDbRepository implements Partn
   async byApiKey(apiKeyId: string): Promise<Partner | undefined> {
     const item = await this.getItem<Partner & Record<string, unknown>>(`PARTNER#${apiKeyId}`, 'PARTNER');
     if (!item) return undefined;
-    const {
-      partnerId,
-      name,
-      status,
-      plan,
-      customerId,
-      email,
-      billing,
-      createdAt,
-      callbackUrl,
-      callbackSecret,
-    } = item;
-    return {
-      partnerId,
-      name,
-      status,
-      plan,
-      customerId,
-      email,
-      apiKeyId,
-      billing,
-      createdAt,
-      ...(callbackUrl ? { callbackUrl, callbackSecret } : {}),
-    };
+    // The record is the partner plus its keys; older records (the seeded demo) lack the optional fields.
+    const { pk: _pk, sk: _sk, kind: _kind, ...partner } = item;
+    return { ...partner, apiKeyId } as Partner;
   }
 
   async byId(partnerId: string): Promise<Partner | undefined> {
