@@ -70,6 +70,16 @@ describe('recordEvent', () => {
     expect(await dashboard.list()).toEqual([expect.objectContaining({ productId: 'prod-x', available: 5 })]);
     await recordEvent(deps, update(6, 'e2'));
     expect(await dashboard.list()).toEqual([]);
+    await recordEvent(
+      deps,
+      anEvent('StockReserved', {
+        data: { items: [{ productId: 'prod-y', quantity: 1, unitPrice: 100, availableAfter: 3 }] },
+      }),
+    );
+    expect(await dashboard.list()).toEqual([
+      expect.objectContaining({ productId: 'prod-y', available: 3, reason: 'low-stock' }),
+    ]);
+    await dashboard.clear('prod-y');
     await recordEvent(deps, anEvent('StockReservationFailed'));
     expect(await dashboard.list()).toEqual([
       expect.objectContaining({ productId: 'prod-cafe-500g', reason: 'reservation-failed' }),

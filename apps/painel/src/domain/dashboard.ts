@@ -60,7 +60,8 @@ export interface StockAlert {
 
 /**
  * What an event says of stock: an alert when a product's available stock is at or below the threshold
- * (or a reservation failed for want of it), a clearance when a product is back above it.
+ * (after a product change or a reservation) or a reservation failed for want of it; a clearance when a
+ * product change puts it back above.
  */
 export function stockSignalsOf(
   entry: FeedEntry,
@@ -82,6 +83,17 @@ export function stockSignalsOf(
         });
       else clear.push(d.productId);
     }
+  }
+  if (entry.type === 'StockReserved') {
+    const d = entry.data as { items?: { productId: string; availableAfter?: number }[] };
+    for (const item of d.items ?? [])
+      if (typeof item.availableAfter === 'number' && item.availableAfter <= threshold)
+        raise.push({
+          productId: item.productId,
+          available: item.availableAfter,
+          at: entry.occurredAt,
+          reason: 'low-stock',
+        });
   }
   if (entry.type === 'StockReservationFailed') {
     const d = entry.data as { unavailable?: { productId: string; available: number }[] };

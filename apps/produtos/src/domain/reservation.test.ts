@@ -28,9 +28,10 @@ describe('planReservation', () => {
       ),
     ).toEqual({
       ok: true,
+      // Both lines take what is left: nothing remains available after them.
       items: [
-        { productId: 'a', quantity: 6, unitPrice: 250 },
-        { productId: 'b', quantity: 3, unitPrice: 990 },
+        { productId: 'a', quantity: 6, unitPrice: 250, availableAfter: 0 },
+        { productId: 'b', quantity: 3, unitPrice: 990, availableAfter: 0 },
       ],
     });
   });

@@ -7,6 +7,8 @@ export interface Line {
 
 export interface PricedLine extends Line {
   unitPrice: number;
+  /** Available stock left once this line is reserved, as read when the reservation was planned. */
+  availableAfter?: number;
 }
 
 export interface Unavailable {
@@ -39,7 +41,7 @@ export function planReservation(lines: Line[], products: Map<string, Product>): 
     if (!product || free < line.quantity) {
       unavailable.push({ productId: line.productId, requested: line.quantity, available: free });
     } else {
-      items.push({ ...line, unitPrice: product.price });
+      items.push({ ...line, unitPrice: product.price, availableAfter: free - line.quantity });
     }
   }
   return unavailable.length ? { ok: false, unavailable } : { ok: true, items };

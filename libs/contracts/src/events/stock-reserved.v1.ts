@@ -7,7 +7,17 @@ export const StockReservedV1 = eventSchema(
   z.object({
     orderId: z.string().min(1),
     /** Authoritative unit prices at the moment of the reservation. */
-    items: z.array(PricedOrderLine).min(1),
+    items: z
+      .array(
+        PricedOrderLine.extend({
+          /**
+           * Available stock of the product once this reservation is taken, as produtos saw it when it
+           * planned the reservation (concurrent orders may have taken more since): for low-stock signals.
+           */
+          availableAfter: z.number().int().nonnegative().optional(),
+        }),
+      )
+      .min(1),
   }),
 );
 export type StockReservedV1 = z.infer<typeof StockReservedV1>;
