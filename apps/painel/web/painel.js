@@ -212,6 +212,15 @@ function onEvent(event) {
       });
     else state.alerts.delete(data.productId);
   }
+  if (event.type === 'StockReserved')
+    for (const item of data.items || [])
+      if (typeof item.availableAfter === 'number' && item.availableAfter <= state.config.lowStockThreshold)
+        state.alerts.set(item.productId, {
+          ...state.alerts.get(item.productId),
+          productId: item.productId,
+          available: item.availableAfter,
+          reason: 'low-stock',
+        });
   if (event.type === 'StockReservationFailed')
     for (const u of data.unavailable || [])
       state.alerts.set(u.productId, {
