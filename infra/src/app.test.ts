@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, stackName } from './app';
+import { stageConfig } from './stages';
 
 // One synth of the dev stage for all assertions (bundles come from `nx build`, a dependency of this target).
 const app = buildApp('dev', new App());
@@ -32,8 +33,12 @@ describe('platform stack', () => {
 
 describe('event topics', () => {
   it('are one per publishing service, encrypted, TLS-only, and announced in SSM', () => {
-    platform.resourceCountIs('AWS::SNS::Topic', 3);
-    platform.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // The three event topics and the alarm topic.
+    platform.resourceCountIs('AWS::SNS::Topic', 4);
+    platform.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.anyValue(),
+      TracingConfig: 'Active',
+    });
     for (const service of ['pedidos', 'produtos', 'faturas']) {
       platform.hasResourceProperties('AWS::SSM::Parameter', {
         Name: `/order-platform/dev/${service}/topic-arn`,
@@ -268,5 +273,52 @@ describe('partner administration', () => {
       }),
     );
     pedidos.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 8 } });
+  });
+});
+
+describe('alarms and dashboards', () => {
+  it('wire every alarm of every stack to the stage alarm topic', () => {
+    // Assess
+    let count = 0;
+    for (const t of [pedidos, produtos, faturas, painel]) {
+      for (const [id, alarm] of Object.entries(t.findResources('AWS::CloudWatch::Alarm'))) {
+        count++;
+        const props = (alarm as { Properties: Record<string, unknown[]> }).Properties;
+        expect({ id, actions: props['AlarmActions']?.length ?? 0 }).toEqual({ id, actions: 1 });
+        expect(props['OKActions']).toHaveLength(1);
+      }
+      expect(JSON.stringify(t.toJSON().Parameters)).toContain('/order-platform/dev/platform/alarm-topic-arn');
+    }
+    expect(count).toBeGreaterThanOrEqual(8);
+    platform.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/order-platform/dev/platform/alarm-topic-arn',
+    });
+  });
+
+  it('give each service a dashboard with its DLQs, errors, throttles and durations', () => {
+    for (const t of [pedidos, produtos, faturas, painel]) {
+      t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      const body = JSON.stringify(t.findResources('AWS::CloudWatch::Dashboard'));
+      for (const metric of ['ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'Duration'])
+        expect(body).toContain(metric);
+    }
+  });
+
+  it('subscribe the configured e-mail to the alarm topic, and refuse one that is not an address', () => {
+    // Prepare
+    const withEmail = new App({ context: { alarmEmail: 'ops@example.com' } });
+    // Act
+    buildApp('dev', withEmail);
+    // Assess
+    Template.fromStack(withEmail.node.findChild(stackName('dev', 'Platform')) as never).hasResourceProperties(
+      'AWS::SNS::Subscription',
+      { Protocol: 'email', Endpoint: 'ops@example.com' },
+    );
+    expect(() => stageConfig('dev', () => 'not-an-address')).toThrow(/not an e-mail address/);
+    expect(
+      stageConfig('prod', (k) => (k === 'alarmEmail.prod' ? 'p@example.com' : 'd@example.com')),
+    ).toMatchObject({
+      alarmEmail: 'p@example.com',
+    });
   });
 });

@@ -1,13 +1,14 @@
-import { App, RemovalPolicy, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { App, Annotations, Tags, Validations, type Stack, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { FaturasStack } from '@order-platform/faturas-stack';
 import { PainelStack } from '@order-platform/painel-stack';
 import { PedidosStack } from '@order-platform/pedidos-stack';
 import { ProdutosStack } from '@order-platform/produtos-stack';
+import { alarmTopic, notifyOnAlarms, serviceDashboard } from '@order-platform/cdk-constructs';
 import { PlatformStack } from './platform.stack';
+import { stageConfig, type Stage } from './stages';
 
-export const STAGES = ['dev', 'prod', 'local'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from './stages';
 
 /** Name of a stack in a stage, e.g. `OrderPlatform-dev-Pedidos`. */
 export const stackName = (stage: string, part: string) => `OrderPlatform-${stage}-${part}`;
@@ -17,16 +18,34 @@ export const stackName = (stage: string, part: string) => `OrderPlatform-${stage
  * Serverless packs) validating every synth. Stage decisions live here, never in the service stacks.
  */
 export function buildApp(stage: Stage, app = new App()): App {
+  const config = stageConfig(stage, (key) => app.node.tryGetContext(key));
   const env: StackProps['env'] = {
     account: process.env['CDK_DEFAULT_ACCOUNT'],
     region: process.env['CDK_DEFAULT_REGION'] ?? 'us-east-1',
   };
-  const removalPolicy = stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-  new PlatformStack(app, stackName(stage, 'Platform'), { env, stage, removalPolicy });
-  new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage });
-  new PedidosStack(app, stackName(stage, 'Pedidos'), { env, stage });
-  new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage });
-  new PainelStack(app, stackName(stage, 'Painel'), { env, stage });
+  const platform = new PlatformStack(app, stackName(stage, 'Platform'), {
+    env,
+    stage,
+    removalPolicy: config.removalPolicy,
+    alarmEmail: config.alarmEmail,
+  });
+  if (!config.alarmEmail && stage === 'prod')
+    Annotations.of(platform).addWarningV2(
+      'order-platform:alarm-email',
+      'No alarmEmail for prod: alarms reach the alarm topic but nobody is subscribed (-c alarmEmail=...).',
+    );
+  const services: [string, Stack][] = [
+    ['produtos', new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage })],
+    ['pedidos', new PedidosStack(app, stackName(stage, 'Pedidos'), { env, stage })],
+    ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage })],
+    ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
+  ];
+  notifyOnAlarms(platform, platform.alarmTopic);
+  for (const [service, stack] of services) {
+    // Every alarm notifies the stage's alarm topic; every service gets its operations dashboard.
+    notifyOnAlarms(stack, alarmTopic(stack, stage));
+    serviceDashboard(stack, service);
+  }
   Tags.of(app).add('project', 'order-platform');
   Tags.of(app).add('stage', stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -1,12 +1,19 @@
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
-import { EventTopic, ssmName } from '@order-platform/cdk-constructs';
+import { acknowledge, EventTopic, ssmName } from '@order-platform/cdk-constructs';
 
 export interface PlatformStackProps extends StackProps {
   stage: string;
   removalPolicy: RemovalPolicy;
+  /** Subscribed by e-mail to the stage's alarm topic. */
+  alarmEmail?: string;
 }
 
 /**
@@ -16,6 +23,8 @@ export interface PlatformStackProps extends StackProps {
 export class PlatformStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
+  /** Every alarm of the stage notifies this topic. */
+  readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -82,7 +91,55 @@ export class PlatformStack extends Stack {
       });
     }
 
+    // Alarms of every stack notify this topic. CloudWatch cannot use the AWS managed SNS key, so the
+    // topic has a key of its own that CloudWatch may use.
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the alarm topic; CloudWatch alarms may publish to it',
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `order-platform ${props.stage} alarms`,
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) {
+      const email = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      acknowledge(
+        email,
+        'Serverless-SNSRedrivePolicy',
+        "The only subscription is a person's e-mail: SNS retries it, and a DLQ of alarm mails would only raise an alarm to this same topic.",
+      );
+    }
+
+    // SNS sends the segments of actively traced topics to X-Ray only when X-Ray lets it.
+    new xray.CfnResourcePolicy(this, 'SnsTracingPolicy', {
+      policyName: `order-platform-${props.stage}-sns-tracing`,
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'SnsActiveTracing',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: ['xray:PutTraceSegments', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': this.account } },
+          },
+        ],
+      }),
+    });
+
     const parameters: Record<string, string> = {
+      'alarm-topic-arn': this.alarmTopic.topicArn,
       'user-pool-id': this.userPool.userPoolId,
       'user-pool-arn': this.userPool.userPoolArn,
       'user-pool-client-id': this.client.userPoolClientId,

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgePartnerRoute } from '@order-platform/cdk-constructs';
+import { partnerOrdersJsonSchema } from '@order-platform/contracts';
 
 export interface PartnerChannelProps {
   api: apigw.RestApi;
@@ -11,29 +12,16 @@ export interface PartnerChannelProps {
   queue: sqs.IQueue;
 }
 
-const order = {
-  type: apigw.JsonSchemaType.OBJECT,
-  required: ['partnerOrderRef', 'items', 'deliverTo'],
-  properties: {
-    partnerOrderRef: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
-    items: {
-      type: apigw.JsonSchemaType.ARRAY,
-      minItems: 1,
-      maxItems: 50,
-      items: {
-        type: apigw.JsonSchemaType.OBJECT,
-        required: ['quantity'],
-        properties: {
-          sku: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 40 },
-          productId: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
-          quantity: { type: apigw.JsonSchemaType.INTEGER, minimum: 1 },
-        },
-        anyOf: [{ required: ['sku'] }, { required: ['productId'] }],
-      },
-    },
-    deliverTo: { type: apigw.JsonSchemaType.OBJECT },
-  },
-} satisfies apigw.JsonSchema;
+/** The request model, generated from the same zod schema the intake consumer parses with (no drift). */
+export function partnerOrdersModelSchema(): apigw.JsonSchema {
+  const { $schema: _draft, ...schema } = partnerOrdersJsonSchema();
+  return { ...(schema as apigw.JsonSchema), schema: apigw.JsonSchemaVersion.DRAFT4, title: 'PartnerOrders' };
+}
+
+const QUEUE_REFUSED =
+  '{"message":"The order was not stored: the queue refused it. Send it again.",' +
+  `"code":"$util.escapeJavaScript($input.path('$.Error.Code'))",` +
+  `"reason":"$util.escapeJavaScript($input.path('$.Error.Message'))"}`;
 
 /**
  * `POST /partner/orders`: the body is checked against the model (one order or a batch of up to 25), then
@@ -56,20 +44,7 @@ export class PartnerChannel extends Construct {
     const model = props.api.addModel('PartnerOrders', {
       contentType: 'application/json',
       modelName: 'PartnerOrders',
-      schema: {
-        schema: apigw.JsonSchemaVersion.DRAFT4,
-        title: 'PartnerOrders',
-        anyOf: [
-          order,
-          {
-            type: apigw.JsonSchemaType.OBJECT,
-            required: ['orders'],
-            properties: {
-              orders: { type: apigw.JsonSchemaType.ARRAY, minItems: 1, maxItems: 25, items: order },
-            },
-          },
-        ],
-      },
+      schema: partnerOrdersModelSchema(),
     });
     const method = props.api.root.resourceForPath('/partner/orders').addMethod(
       'POST',
@@ -85,7 +60,8 @@ export class PartnerChannel extends Construct {
           },
           requestTemplates: {
             'application/json':
-              'Action=SendMessage&MessageBody=$util.urlEncode($input.body)' +
+              // `$input.json('$')` re-serializes the validated body compactly: padding cannot inflate it.
+              "Action=SendMessage&MessageBody=$util.urlEncode($input.json('$'))" +
               '&MessageAttribute.1.Name=apiKeyId&MessageAttribute.1.Value.DataType=String' +
               '&MessageAttribute.1.Value.StringValue=$context.identity.apiKeyId',
           },
@@ -96,10 +72,17 @@ export class PartnerChannel extends Construct {
                 'application/json': `{"messageId":"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')"}`,
               },
             },
+            // SQS refused the message (4xx: throttled, refused content, permissions) or failed (5xx): nothing
+            // was stored, and the partner is told so with SQS's reason, never a 202 without a message id.
             {
-              statusCode: '500',
+              statusCode: '502',
+              selectionPattern: '4\\d{2}',
+              responseTemplates: { 'application/json': QUEUE_REFUSED },
+            },
+            {
+              statusCode: '503',
               selectionPattern: '5\\d{2}',
-              responseTemplates: { 'application/json': '{"message":"Try again"}' },
+              responseTemplates: { 'application/json': QUEUE_REFUSED },
             },
           ],
         },
@@ -108,7 +91,7 @@ export class PartnerChannel extends Construct {
         apiKeyRequired: true,
         requestValidator: props.validator,
         requestModels: { 'application/json': model },
-        methodResponses: [{ statusCode: '202' }, { statusCode: '500' }],
+        methodResponses: [{ statusCode: '202' }, { statusCode: '502' }, { statusCode: '503' }],
       },
     );
     acknowledgePartnerRoute(method, 'POST', '/partner/orders');

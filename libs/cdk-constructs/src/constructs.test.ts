@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventTopic } from './event-topic';
 import { Inbox } from './inbox';
 import { ServiceFunction } from './service-function';
 
@@ -61,5 +62,16 @@ describe('Inbox', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 3 },
     });
+  });
+});
+
+describe('EventTopic', () => {
+  it('traces actively, so an X-Ray trace goes on through the topic', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'S');
+    // Act
+    new EventTopic(stack, 'T', { stage: 'dev', service: 'pedidos' });
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { TracingConfig: 'Active' });
   });
 });

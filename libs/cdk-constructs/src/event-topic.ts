@@ -23,6 +23,8 @@ export class EventTopic extends Construct {
       displayName: `${props.service} events`,
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
+      // Active tracing: an order's X-Ray trace continues through the topic to its subscribers.
+      tracingConfig: sns.TracingConfig.ACTIVE,
     });
     this.parameter = new ssm.StringParameter(this, 'TopicArnParameter', {
       parameterName: ssmName(props.stage, props.service, 'topic-arn'),

@@ -7,3 +7,4 @@ export * from './service-api';
 export * from './ssm-names';
 export * from './nag';
 export * from './dead-letter-queue';
+export * from './operations';

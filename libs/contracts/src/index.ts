@@ -13,3 +13,4 @@ export * from './events/product-updated.v1';
 export * from './events/invoice-issued.v1';
 export * from './compatibility';
 export * from './new-event';
+export * from './api/partner-orders';

@@ -64,10 +64,17 @@ export class TooManyRequestsError extends HttpError {
 
 /** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)'),
-    message: issue.message,
-  }));
+  const name = (path: PropertyKey[]) =>
+    [prefix, ...path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)');
+  return error.issues.flatMap((issue) =>
+    // A field the request may not carry is named itself, so the caller sees what was refused.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: name([...issue.path, key]),
+          message: 'not a field of this request',
+        }))
+      : [{ field: name(issue.path), message: issue.message }],
+  );
 }
 
 export interface ProblemResponse {

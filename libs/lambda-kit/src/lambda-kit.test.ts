@@ -61,6 +61,24 @@ describe('httpHandler', () => {
     expect(fields).toEqual(['body.name', 'body.qty']);
   });
 
+  it('names a field the request may not carry', async () => {
+    // Prepare
+    const strict = httpHandler(
+      { body: z.object({ price: z.number(), currency: z.literal('BRL').optional() }).strict() },
+      async ({ body }) => ({ status: 201, body }),
+    );
+    // Act
+    const extra = await strict(apiEvent({ body: JSON.stringify({ price: 1, colour: 'red' }) }), context);
+    const usd = await strict(apiEvent({ body: JSON.stringify({ price: 1, currency: 'USD' }) }), context);
+    // Assess
+    expect(extra.statusCode).toBe(400);
+    expect(JSON.parse(extra.body).errors).toEqual([
+      { field: 'body.colour', message: 'not a field of this request' },
+    ]);
+    expect(usd.statusCode).toBe(400);
+    expect(JSON.parse(usd.body).errors[0].field).toBe('body.currency');
+  });
+
   it('answers 400 for a body that is not JSON', async () => {
     const res = await handler(apiEvent({ body: '{nope' }), context);
     expect(res.statusCode).toBe(400);

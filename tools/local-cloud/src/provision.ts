@@ -49,6 +49,10 @@ const INERT = new Set([
   'AWS::IAM::Policy',
   'AWS::Logs::LogGroup',
   'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
+  // Keys only encrypt in AWS; the emulators keep data in the clear.
+  'AWS::KMS::Key',
+  'AWS::XRay::ResourcePolicy',
   'AWS::SQS::QueuePolicy',
   'AWS::SNS::TopicPolicy',
   'AWS::S3::BucketPolicy',

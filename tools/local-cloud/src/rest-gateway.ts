@@ -185,10 +185,18 @@ export function startRestGateway(options: {
     if (!target || !options.sendToQueue)
       return send(res, 500, { message: `Integration ${integration.uri} not emulated` });
     const requestId = randomUUID();
+    let compact = body;
+    try {
+      compact = JSON.stringify(JSON.parse(body));
+    } catch {
+      // Not JSON: `$input.json('$')` has nothing to re-serialize; the model check refused it already.
+    }
     const rendered = (
       integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)'
     )
       .replace(/\$util\.urlEncode\(\$input\.body\)/g, encodeURIComponent(body))
+      .replace(/\$util\.urlEncode\(\$input\.json\('\$'\)\)/g, encodeURIComponent(compact))
+      .replace(/\$input\.json\('\$'\)/g, compact)
       .replace(/\$input\.body/g, body)
       .replace(/\$context\.identity\.apiKeyId/g, apiKey?.id ?? '')
       .replace(/\$context\.identity\.apiKey/g, apiKey?.value ?? '')
@@ -199,23 +207,26 @@ export function startRestGateway(options: {
       attributes[form.get(`MessageAttribute.${i}.Name`)!] =
         form.get(`MessageAttribute.${i}.Value.StringValue`) ?? '';
     }
-    let messageId: string;
+    // As API Gateway does: the backend's status picks the integration response whose selection pattern
+    // matches it, else the default one (so an unmapped SQS error answers the default status, as in AWS).
+    let status = 200;
+    let reply: Record<string, unknown>;
     try {
-      messageId = await options.sendToQueue(target[1]!, form.get('MessageBody') ?? '', attributes);
+      const messageId = await options.sendToQueue(target[1]!, form.get('MessageBody') ?? '', attributes);
+      reply = { SendMessageResponse: { SendMessageResult: { MessageId: messageId } } };
     } catch (error) {
-      options.log(`POST ${path} → 500 (${(error as Error).message})`);
-      return send(res, 500, { message: 'Internal server error' });
+      const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      status = e.$metadata?.httpStatusCode ?? 500;
+      reply = { Error: { Code: e.name ?? 'InternalError', Message: e.message ?? '' } };
+      options.log(`POST ${path}: SQS answered ${status} ${e.name}: ${e.message}`);
     }
-    const response = integration.responses.find((r) => !r.selectionPattern) ?? {
-      statusCode: '200',
-      template: undefined,
-    };
+    const response = integration.responses.find(
+      (r) => r.selectionPattern && new RegExp(`^(?:${r.selectionPattern})$`).test(String(status)),
+    ) ??
+      integration.responses.find((r) => !r.selectionPattern) ?? { statusCode: '200', template: undefined };
     const payload = response.template
-      ? response.template.replace(
-          /\$input\.path\('\$\.SendMessageResponse\.SendMessageResult\.MessageId'\)/g,
-          messageId,
-        )
-      : JSON.stringify({ SendMessageResponse: { SendMessageResult: { MessageId: messageId } } });
+      ? renderResponseTemplate(response.template, reply)
+      : JSON.stringify(reply);
     options.log(`POST ${path} → ${response.statusCode} (SQS ${target[1]}, ${Date.now() - started} ms)`);
     return send(res, Number(response.statusCode), payload, { 'x-amzn-RequestId': requestId });
   };
@@ -365,4 +376,25 @@ export function startRestGateway(options: {
       resolve({ server, url: `http://127.0.0.1:${port}` });
     });
   });
+}
+
+/**
+ * The slice of API Gateway's response mapping templates the templates here use: `$input.path('$.a.b')`
+ * (a dotted path into the backend's JSON) and `$util.escapeJavaScript(...)` around it.
+ */
+export function renderResponseTemplate(template: string, reply: unknown): string {
+  const at = (path: string) => {
+    let value: unknown = reply;
+    for (const key of path
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean))
+      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return value === undefined || value === null ? '' : String(value);
+  };
+  return template
+    .replace(/\$util\.escapeJavaScript\(\$input\.path\('([^']*)'\)\)/g, (_, p: string) =>
+      JSON.stringify(at(p)).slice(1, -1),
+    )
+    .replace(/\$input\.path\('([^']*)'\)/g, (_, p: string) => at(p));
 }

@@ -4,15 +4,71 @@
  * acknowledgement fails the synth.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
 const stage = process.argv[2] || 'dev';
 const service = process.argv[3];
 const outdir = join(root, 'dist', 'cdk.out', stage);
 
+/**
+ * Holds `<out>.lock` while `run` works: `nx run-many -t synth` starts one synth per project and each writes
+ * the same assembly folder; without the lock two of them stage assets at once and one dies with EEXIST.
+ * A lock left by a process that is gone is taken over.
+ */
+export function withOutdirLock<T>(out: string, run: () => T, timeoutMs = 10 * 60_000): T {
+  const lock = `${out}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!holderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return run();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Just created and the pid not written yet, unless that was long ago (its holder died in between).
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 30_000;
+    } catch {
+      return false;
+    }
+  }
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function synth(stageName: string, out: string): void {
+  withOutdirLock(out, () => synthUnlocked(stageName, out));
+}
+
+function synthUnlocked(stageName: string, out: string): void {
   execFileSync(
     process.execPath,
     [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'infra', 'src', 'main.ts')],
@@ -24,7 +80,7 @@ export function synth(stageName: string, out: string): void {
   );
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename) && !process.env['JEST_WORKER_ID']) {
   const started = Date.now();
   try {
     synth(stage, outdir);

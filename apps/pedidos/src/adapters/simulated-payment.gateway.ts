@@ -1,4 +1,4 @@
-import type { PaymentGateway, PaymentResult } from '../application/ports';
+import type { PaymentGateway, PaymentResult, RefundRequest, RefundResult } from '../application/ports';
 
 /**
  * The payment gateway of the platform until a real one is plugged in: deterministic test tokens
@@ -19,5 +19,12 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       status: 'declined',
       reason: request.token === 'tok_declined' ? 'card declined' : 'unknown token',
     };
+  }
+
+  /** Stateless like `charge`: an order whose token approves was (or would have been) charged, so it is refunded. */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const charged =
+      request.chargeId !== undefined || request.method === 'account' || request.token === 'tok_approved';
+    return charged ? { status: 'refunded', refundId: `re_${request.orderId}` } : { status: 'not-charged' };
   }
 }

@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { canTake, transition, type Order } from '../domain/order';
+import { canTake, transition, withPayment, type Order } from '../domain/order';
 import { OrderNotFoundError, type Viewer } from './get-order.use-case';
 import type { OrderRepository } from './ports';
 
@@ -16,7 +16,8 @@ export class OrderNotCancellableError extends Error {
 /**
  * The customer (or an admin) cancels an order before it completes:
  * 1. the order must be visible to the viewer (else not found);
- * 2. RECEIVED or PROCESSING → CANCELLED with OrderCancelled, on which produtos releases any reservation;
+ * 2. RECEIVED or PROCESSING → CANCELLED with OrderCancelled, on which produtos releases any reservation
+ *    (a charge that ran meanwhile is refunded by the saga);
  * 3. a concurrent change (the order just completed) is re-read and decided again.
  */
 export async function cancelOrder(
@@ -34,7 +35,10 @@ export async function cancelOrder(
       viewer.isAdmin && order.customerId !== viewer.customerId
         ? 'Cancelled by an admin'
         : 'Cancelled by the customer';
-    const next = transition(order, 'CustomerCancelled', deps.now(), reason);
+    // Before PROCESSING nothing was charged: the payment is void. During PROCESSING the saga may be
+    // charging right now; it refunds whatever it took once it sees the order cancelled.
+    const cancelled = transition(order, 'CustomerCancelled', deps.now(), reason);
+    const next = order.status === 'RECEIVED' ? withPayment(cancelled, 'VOIDED') : cancelled;
     const event = newEvent(
       'OrderCancelled',
       'pedidos',

@@ -11,7 +11,30 @@ const payments: PaymentGateway = {
     token === 'tok_approved'
       ? { status: 'approved', chargeId: `ch_${orderId}` }
       : { status: 'declined', reason: 'card declined' },
+  refund: async ({ orderId, chargeId }) =>
+    chargeId ? { status: 'refunded', refundId: `re_${orderId}` } : { status: 'not-charged' },
 };
+
+/** A provider that records charges and refunds, and can run something in the middle of a charge. */
+function recordingProvider(duringCharge?: () => Promise<void>) {
+  const charges: string[] = [];
+  const refunds: string[] = [];
+  let failRefunds = 0;
+  const gateway: PaymentGateway = {
+    charge: async (request) => {
+      await duringCharge?.();
+      charges.push(request.orderId);
+      return { status: 'approved', chargeId: `ch_${request.orderId}` };
+    },
+    refund: async ({ orderId }) => {
+      if (failRefunds-- > 0) throw new Error('provider timed out');
+      if (!charges.includes(orderId)) return { status: 'not-charged' };
+      if (!refunds.includes(orderId)) refunds.push(orderId);
+      return { status: 'refunded', refundId: `re_${orderId}` };
+    },
+  };
+  return { gateway, charges, refunds, failNextRefunds: (n: number) => (failRefunds = n) };
+}
 
 async function placed(orders: InMemoryOrders, token: 'tok_approved' | 'tok_declined' = 'tok_approved') {
   const { order } = await placeOrder(
@@ -138,5 +161,105 @@ describe('order saga', () => {
     const order = await onStockReserved({ orders, payments, now }, reserved);
     // Assess
     expect(order!.status).toBe('COMPLETED');
+  });
+
+  it('records where the money stands: CAPTURED, DECLINED, VOIDED', async () => {
+    // Prepare
+    const completed = new InMemoryOrders();
+    const declined = new InMemoryOrders();
+    const early = new InMemoryOrders();
+    await placed(completed);
+    await placed(declined, 'tok_declined');
+    await placed(early);
+    // Act
+    await onStockReserved({ orders: completed, payments, now }, reserved);
+    await onStockReserved({ orders: declined, payments, now }, reserved);
+    await cancelOrder({ orders: early, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    // Assess
+    expect(completed.orders.get('o1')!.payment).toMatchObject({ status: 'CAPTURED', chargeId: 'ch_o1' });
+    expect(declined.orders.get('o1')!.payment.status).toBe('DECLINED');
+    expect(early.orders.get('o1')!.payment.status).toBe('VOIDED');
+  });
+
+  it('refunds a charge that a customer cancel raced: the order ends CANCELLED and REFUNDED', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const provider = recordingProvider(async () => {
+      await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    });
+    // Act
+    const order = await onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    // Assess
+    expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' } });
+    expect(provider.charges).toEqual(['o1']);
+    expect(provider.refunds).toEqual(['o1']);
+    expect(orders.outbox.map((e) => e.type)).not.toContain('OrderCompleted');
+  });
+
+  it('refunds on redelivery when the process died after the charge and the customer cancelled before the retry', async () => {
+    // Prepare: the charge went through, then the process died before recording it.
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const provider = recordingProvider();
+    orders.beforeNextUpdate = () => undefined;
+    const crashing = {
+      ...provider.gateway,
+      charge: async (r: Parameters<PaymentGateway['charge']>[0]) => {
+        await provider.gateway.charge(r);
+        throw new Error('sandbox died');
+      },
+    };
+    await expect(onStockReserved({ orders, payments: crashing, now }, reserved)).rejects.toThrow(
+      'sandbox died',
+    );
+    await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    // Act: the message comes back.
+    const order = await onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    // Assess
+    expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' } });
+    expect(provider.refunds).toEqual(['o1']);
+  });
+
+  it('retries a refund the provider failed, and refunds once however often the event comes', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const provider = recordingProvider(async () => {
+      await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    });
+    provider.failNextRefunds(1);
+    // Act
+    await expect(onStockReserved({ orders, payments: provider.gateway, now }, reserved)).rejects.toThrow(
+      'provider timed out',
+    );
+    const stranded = structuredClone(orders.orders.get('o1')!);
+    await onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    await onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    // Assess
+    expect(stranded.payment.status).toBe('PENDING');
+    expect(orders.orders.get('o1')!.payment.status).toBe('REFUNDED');
+    expect(provider.refunds).toEqual(['o1']);
+  });
+
+  it('voids the payment of a rejected order', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const failed = newEvent(
+      'StockReservationFailed',
+      'produtos',
+      {
+        orderId: 'o1',
+        unavailable: [{ productId: 'b', requested: 1, available: 0 }],
+        reason: 'Duplicate lines',
+      },
+      { correlationId: 'corr-1' },
+    );
+    // Act
+    const order = await onStockReservationFailed({ orders, payments, now }, failed);
+    // Assess
+    expect(order).toMatchObject({ status: 'REJECTED', payment: { status: 'VOIDED' } });
+    expect(order!.statusHistory.at(-1)!.reason).toBe('Duplicate lines');
   });
 });

@@ -4,8 +4,8 @@ import {
   type StockReservationFailedV1,
   type StockReservedV1,
 } from '@order-platform/contracts';
-import { orderTotal, transition, type Order } from '../domain/order';
-import type { OrderRepository, PaymentGateway } from './ports';
+import { mayHoldCharge, orderTotal, transition, withPayment, type Order } from '../domain/order';
+import type { OrderRepository, PaymentGateway, PaymentResult } from './ports';
 
 export interface SagaDeps {
   orders: OrderRepository;
@@ -46,8 +46,10 @@ async function withOrder(
  * Stock is reserved for an order:
  * 1. RECEIVED → PROCESSING with the authoritative prices and total (OrderProcessing);
  * 2. charges the payment (idempotent per order);
- * 3. PROCESSING → COMPLETED (OrderCompleted), or → CANCELLED on a declined payment (OrderCancelled, which
- *    makes produtos release the stock). An order cancelled meanwhile is left alone.
+ * 3. PROCESSING → COMPLETED (OrderCompleted, payment CAPTURED), or → CANCELLED on a declined payment
+ *    (OrderCancelled, which makes produtos release the stock; payment DECLINED);
+ * 4. an order cancelled meanwhile keeps no money: what may have been charged is refunded (payment
+ *    REFUNDED, or VOIDED when nothing was taken). A redelivery after a crash anywhere lands in the same place.
  */
 export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): Promise<Order | undefined> {
   const { orderId, items } = event.data;
@@ -75,7 +77,9 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
     );
     return { order: next, events: [processingEvent] };
   });
-  if (!processing || processing.status !== 'PROCESSING') return processing;
+  if (!processing) return processing;
+  if (processing.status === 'CANCELLED') return refundIfCharged(deps, orderId);
+  if (processing.status !== 'PROCESSING') return processing;
 
   const payment = await deps.payments.charge({
     orderId,
@@ -84,10 +88,14 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
     method: processing.payment.method,
     token: processing.payment.token,
   });
-  return withOrder(deps, orderId, async (order) => {
+  const settled = await withOrder(deps, orderId, async (order) => {
     if (order.status !== 'PROCESSING') return undefined;
     if (payment.status === 'approved') {
-      const next = transition(order, 'PaymentApproved', deps.now());
+      const next = withPayment(
+        transition(order, 'PaymentApproved', deps.now()),
+        'CAPTURED',
+        payment.chargeId,
+      );
       const completed = newEvent(
         'OrderCompleted',
         'pedidos',
@@ -105,7 +113,7 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
       return { order: next, events: [completed] };
     }
     const reason = `Payment declined: ${payment.reason}`;
-    const next = transition(order, 'PaymentDeclined', deps.now(), reason);
+    const next = withPayment(transition(order, 'PaymentDeclined', deps.now(), reason), 'DECLINED');
     const cancelled = newEvent(
       'OrderCancelled',
       'pedidos',
@@ -120,6 +128,34 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
     );
     return { order: next, events: [cancelled] };
   });
+  // Cancelled by the customer while the charge ran: the charge is given back.
+  if (settled?.status === 'CANCELLED') return refundIfCharged(deps, orderId, payment);
+  return settled;
+}
+
+/**
+ * The compensation of a cancelled order that went through PROCESSING: refunds what the provider may have
+ * charged (idempotent per order) and records it on the order. Nothing to do for any other order.
+ */
+export async function refundIfCharged(
+  deps: SagaDeps,
+  orderId: string,
+  charge?: PaymentResult,
+): Promise<Order | undefined> {
+  const current = await deps.orders.get(orderId);
+  if (!current || current.status !== 'CANCELLED' || !mayHoldCharge(current)) return current;
+  const refund = await deps.payments.refund({
+    orderId,
+    method: current.payment.method,
+    token: current.payment.token,
+    amount: current.total,
+    chargeId: current.payment.chargeId ?? (charge?.status === 'approved' ? charge.chargeId : undefined),
+  });
+  return withOrder(deps, orderId, async (order) => {
+    if (!mayHoldCharge(order)) return undefined;
+    const status = refund.status === 'refunded' ? 'REFUNDED' : 'VOIDED';
+    return { order: { ...withPayment(order, status), revision: order.revision + 1 }, events: [] };
+  });
 }
 
 /** Stock could not be reserved: RECEIVED → REJECTED with the lines that could not be served (OrderRejected). */
@@ -129,10 +165,12 @@ export async function onStockReservationFailed(
 ): Promise<Order | undefined> {
   return withOrder(deps, event.data.orderId, async (order) => {
     if (order.status !== 'RECEIVED') return undefined;
-    const reason = `Out of stock: ${event.data.unavailable
-      .map((u) => `${u.productId} (asked ${u.requested}, available ${u.available})`)
-      .join(', ')}`;
-    const next = transition(order, 'StockReservationFailed', deps.now(), reason);
+    const reason =
+      event.data.reason ??
+      `Out of stock: ${event.data.unavailable
+        .map((u) => `${u.productId} (asked ${u.requested}, available ${u.available})`)
+        .join(', ')}`;
+    const next = withPayment(transition(order, 'StockReservationFailed', deps.now(), reason), 'VOIDED');
     return {
       order: next,
       events: [

@@ -2,6 +2,8 @@ import type { DomainEvent, OrderPlacedV1, OrderRejectedV1 } from '@order-platfor
 import type { Order } from '../domain/order';
 
 export interface IdempotencyRecord {
+  /** Kept for ever (a partner's order reference); other keys expire after 24 hours. */
+  permanent?: boolean;
   /** Caller-scoped key: the customer's `Idempotency-Key` header (or a partner's order reference). */
   key: string;
   /** Hash of the request body: the same key with another body is a conflict. */
@@ -42,7 +44,23 @@ export interface PaymentGateway {
     method: 'card' | 'account';
     token: string;
   }): Promise<PaymentResult>;
+  /**
+   * Gives back what was charged for the order, idempotent per order: `refunded` when money had been taken
+   * (now or by an earlier call), `not-charged` when there was nothing to give back.
+   */
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
+
+export interface RefundRequest {
+  orderId: string;
+  method: 'card' | 'account';
+  token: string;
+  /** The charge, when the order recorded it. */
+  chargeId?: string;
+  amount?: number;
+}
+
+export type RefundResult = { status: 'refunded'; refundId: string } | { status: 'not-charged' };
 
 export interface EmailMessage {
   to: string;

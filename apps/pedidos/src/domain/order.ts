@@ -5,8 +5,48 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type OrderTrigger =
   'StockReserved' | 'StockReservationFailed' | 'PaymentApproved' | 'PaymentDeclined' | 'CustomerCancelled';
 
+/**
+ * Where the order's money stands: PENDING until charged, CAPTURED once taken, DECLINED when refused,
+ * REFUNDED when taken and given back (an order cancelled during or after the charge), VOIDED when the
+ * order ended before any charge (cancelled early, rejected). AUTHORIZED is for providers that authorize
+ * and capture in two steps.
+ */
+export const PAYMENT_STATUSES = [
+  'PENDING',
+  'AUTHORIZED',
+  'CAPTURED',
+  'DECLINED',
+  'REFUNDED',
+  'VOIDED',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
 /** A card token (customers) or the partner's account (B2B orders are invoiced to the partner). */
-export type Payment = { method: 'card'; token: string } | { method: 'account'; token: string };
+export type Payment = ({ method: 'card'; token: string } | { method: 'account'; token: string }) & {
+  status?: PaymentStatus;
+  chargeId?: string;
+};
+
+/** The payment status of an order, for orders stored before the status was recorded. */
+export function paymentStatusOf(order: Pick<Order, 'payment' | 'status'>): PaymentStatus {
+  if (order.payment.status) return order.payment.status;
+  if (order.status === 'COMPLETED') return 'CAPTURED';
+  if (order.status === 'REJECTED') return 'VOIDED';
+  return 'PENDING';
+}
+
+/** Whether money may have been taken for the order: it reached PROCESSING and was not refunded or declined. */
+export function mayHoldCharge(order: Order): boolean {
+  const status = paymentStatusOf(order);
+  return (
+    (status === 'PENDING' || status === 'AUTHORIZED' || status === 'CAPTURED') &&
+    order.statusHistory.some((s) => s.status === 'PROCESSING')
+  );
+}
+
+export function withPayment(order: Order, status: PaymentStatus, chargeId?: string): Order {
+  return { ...order, payment: { ...order.payment, status, ...(chargeId ? { chargeId } : {}) } };
+}
 
 export interface OrderLine {
   productId: string;
@@ -109,6 +149,7 @@ export interface NewOrder {
 export function receiveOrder(input: NewOrder, at: Date): Order {
   return {
     ...input,
+    payment: { ...input.payment, status: 'PENDING' },
     status: 'RECEIVED',
     currency: 'BRL',
     statusHistory: [{ status: 'RECEIVED', at: at.toISOString() }],

@@ -8,11 +8,14 @@ import { productView } from './product-view';
 export const handler = httpHandler(
   {
     params: z.object({ id: z.string().min(1).max(64) }),
-    body: z.object({
-      name: z.string().trim().min(1).max(200),
-      description: z.string().max(2000).default(''),
-      price: z.number().int().positive(),
-    }),
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        description: z.string().max(2000).default(''),
+        price: z.number().int().positive(),
+        currency: z.literal('BRL', { message: 'only BRL is supported' }).optional(),
+      })
+      .strict(),
     auth: ['admins'],
   },
   async ({ params, body, correlationId }) => {

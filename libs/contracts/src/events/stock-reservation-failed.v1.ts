@@ -15,6 +15,8 @@ export const StockReservationFailedV1 = eventSchema(
         }),
       )
       .min(1),
+    /** Why, when it is not plain lack of stock (an order produtos cannot reserve as it stands). */
+    reason: z.string().min(1).max(500).optional(),
   }),
 );
 export type StockReservationFailedV1 = z.infer<typeof StockReservationFailedV1>;
