@@ -33,13 +33,20 @@ function deps() {
   let id = 0;
   const stored = new Map<string, Buffer | string>();
   const mails: string[] = [];
-  const d: IssueInvoiceDeps & { stored: typeof stored; mails: typeof mails; invoices: InMemoryInvoices } = {
+  const mailFailures = { left: 0 };
+  const d: IssueInvoiceDeps & {
+    stored: typeof stored;
+    mails: typeof mails;
+    invoices: InMemoryInvoices;
+    mailFailures: typeof mailFailures;
+  } = {
     invoices: new InMemoryInvoices(),
     documents: { put: async (key, body) => void stored.set(key, body) },
     pdf: { render: async (inv) => Buffer.from(`%PDF fatura ${inv.number}`) },
     links: { downloadUrl: async (key) => `https://signed/${key}` },
     mailer: {
       sendOnce: async (key) => {
+        if (mailFailures.left-- > 0) throw new Error('SES: Throttling');
         if (mails.includes(key)) return 'duplicate';
         mails.push(key);
         return 'sent';
@@ -49,6 +56,7 @@ function deps() {
     newId: () => `inv-${++id}`,
     stored,
     mails,
+    mailFailures,
   };
   return d;
 }
@@ -113,6 +121,24 @@ describe('issueInvoice', () => {
     const byOrder = new Map(issued.map((i) => [i.orderId, i.number]));
     expect([...byOrder.values()].sort()).toEqual([1, 2, 3, 4, 5]);
     expect(d.invoices.series.get('1')).toBe(5);
+  });
+});
+
+describe('issueInvoice when SES fails', () => {
+  it('retries the mail of an invoice issued by the failed delivery: the mail is not lost, nothing is issued twice', async () => {
+    // Prepare
+    const d = deps();
+    d.mailFailures.left = 1;
+    // Act
+    await expect(issueInvoice(d, completed('o1'))).rejects.toThrow('Throttling');
+    const issuedBeforeRetry = d.invoices.invoices.get('o1')!.status;
+    const retried = await issueInvoice(d, completed('o1'));
+    await issueInvoice(d, completed('o1'));
+    // Assess
+    expect(issuedBeforeRetry).toBe('ISSUED');
+    expect(retried.number).toBe(1);
+    expect(d.mails).toEqual([`invoice-${retried.invoiceId}`]);
+    expect(d.invoices.events).toHaveLength(1);
   });
 });
 

@@ -16,17 +16,19 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * Issues the one invoice of a completed order:
- * 1. an ISSUED invoice for the order means it was done: stop (duplicate delivery);
+ * 1. an ISSUED invoice for the order means it was done: only its e-mail may be owed (step 5);
  * 2. otherwise takes the next number of the series and records the invoice as ISSUING, in one transaction
  *    conditioned on the series not having moved (gap-free; a lost race re-reads and tries again);
  * 3. renders the PDF and the NF-e XML and stores both (same keys on a retry);
  * 4. marks the invoice ISSUED together with InvoiceIssued;
- * 5. e-mails the customer a short-lived download link, once.
+ * 5. e-mails the customer a short-lived download link, effectively once; a failed mail fails the message,
+ *    whose retry finds the invoice ISSUED and sends only the mail.
  */
 export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompletedV1): Promise<Invoice> {
   const { orderId } = event.data;
   let invoice = await deps.invoices.getByOrder(orderId);
-  if (invoice?.status === 'ISSUED') return invoice;
+  // Issued by an earlier delivery: only the mail may still be owed (its failure retried the message).
+  if (invoice?.status === 'ISSUED') return mailInvoice(deps, invoice);
 
   for (let attempt = 0; !invoice && attempt < MAX_ATTEMPTS; attempt++) {
     const number = nextNumber(await deps.invoices.lastNumber(DEFAULT_SERIES));
@@ -49,7 +51,7 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
     else if (outcome.reason === 'invoice-exists') invoice = await deps.invoices.getByOrder(orderId);
   }
   if (!invoice) throw new Error(`No invoice number could be taken for order ${orderId}`);
-  if (invoice.status === 'ISSUED') return invoice;
+  if (invoice.status === 'ISSUED') return mailInvoice(deps, invoice);
 
   await deps.documents.put(invoice.pdfKey, await deps.pdf.render(invoice), 'application/pdf');
   await deps.documents.put(invoice.xmlKey, nfeXml(invoice), 'application/xml');
@@ -72,13 +74,17 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
       { correlationId: event.correlationId, causationId: event.id },
     ),
   );
-  if (issued.customerEmail) {
-    const link = await deps.links.downloadUrl(issued.pdfKey, `fatura-${issued.series}-${issued.number}.pdf`);
-    await deps.mailer.sendOnce(`invoice-${issued.invoiceId}`, {
-      to: issued.customerEmail,
-      subject: `Fatura ${issued.series}-${issued.number} do pedido ${orderId}`,
-      text: `Sua fatura nº ${issued.number} (série ${issued.series}) está disponível por tempo limitado em:\n${link}`,
-    });
-  }
+  return mailInvoice(deps, issued);
+}
+
+/** E-mails the customer a short-lived link to an issued invoice, effectively once per invoice. */
+async function mailInvoice(deps: IssueInvoiceDeps, issued: Invoice): Promise<Invoice> {
+  if (!issued.customerEmail) return issued;
+  const link = await deps.links.downloadUrl(issued.pdfKey, `fatura-${issued.series}-${issued.number}.pdf`);
+  await deps.mailer.sendOnce(`invoice-${issued.invoiceId}`, {
+    to: issued.customerEmail,
+    subject: `Fatura ${issued.series}-${issued.number} do pedido ${issued.orderId}`,
+    text: `Sua fatura nº ${issued.number} (série ${issued.series}) está disponível por tempo limitado em:\n${link}`,
+  });
   return issued;
 }

@@ -56,7 +56,10 @@ export class DynamoDbOrderRepository extends DynamoDbRepository implements Order
             kind: 'idempotency',
             orderId: order.orderId,
             fingerprint: idempotency.fingerprint,
-            expiresAt: Math.floor(Date.parse(order.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+            // A partner's reference names its order for ever; a customer's key lasts a day.
+            ...(idempotency.permanent
+              ? {}
+              : { expiresAt: Math.floor(Date.parse(order.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS }),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },

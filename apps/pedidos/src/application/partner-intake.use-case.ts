@@ -1,85 +1,78 @@
-import { newEvent, productIdOf } from '@order-platform/contracts';
-import { z } from 'zod';
-import { type Order } from '../domain/order';
+import { newEvent, PartnerOrder, PartnerOrderRef, productIdOf } from '@order-platform/contracts';
+import { type Order, type OrderLine } from '../domain/order';
 import { admitOrder, IdempotencyConflictError, type PlaceOrderDeps } from './place-order.use-case';
-import type { PartnerRegistry } from './ports';
+import type { Partner, PartnerRegistry } from './ports';
 
-/** One partner order as partners send it (the API Gateway model checks the same shape first). */
-export const PartnerOrder = z.object({
-  partnerOrderRef: z.string().trim().min(1).max(64),
-  items: z
-    .array(
-      z.union([
-        z.object({ sku: z.string().min(1).max(40), quantity: z.number().int().positive() }),
-        z.object({ productId: z.string().min(1).max(64), quantity: z.number().int().positive() }),
-      ]),
-    )
-    .min(1)
-    .max(50),
-  deliverTo: z.unknown(),
-});
-export type PartnerOrder = z.infer<typeof PartnerOrder>;
-
-/** A message of the intake queue: one order, or a batch of up to 25. */
-export const PartnerMessage = z.union([
-  PartnerOrder,
-  z.object({ orders: z.array(PartnerOrder).min(1).max(25) }),
-]);
+export { PartnerOrder };
 
 export type IntakeOutcome = 'accepted' | 'replayed' | 'rejected' | 'conflict';
 
+type IntakeDeps = PlaceOrderDeps & { partners: PartnerRegistry };
+
 /**
- * Takes in one partner order from the intake queue:
- * 1. finds the partner by the API key API Gateway authenticated;
- * 2. an unknown or disabled partner does not lose the order: it is stored REJECTED with the reason;
- * 3. SKU lines become product ids; the partner's account pays (invoiced);
- * 4. the same reference twice makes one order (the reference is the idempotency key per partner).
+ * The orders of one intake message, each to be admitted on its own: a batch `{ orders: [...] }` or one
+ * order. Anything else is one entry that will be rejected. Never throws on content.
+ */
+export function ordersOfMessage(body: unknown): unknown[] {
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'orders' in body) {
+    const orders = (body as { orders: unknown }).orders;
+    return Array.isArray(orders) && orders.length ? orders : [body];
+  }
+  return [body];
+}
+
+/** Lines naming the same product (by `sku` and `productId`, or two SKUs of one id) become one line. */
+export function mergeLines(items: PartnerOrder['items']): OrderLine[] {
+  const merged = new Map<string, number>();
+  for (const item of items) {
+    const productId = 'sku' in item ? productIdOf(item.sku) : item.productId;
+    merged.set(productId, (merged.get(productId) ?? 0) + item.quantity);
+  }
+  return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/**
+ * Takes in one entry of a partner message from the intake queue:
+ * 1. an entry that does not fit the schema (the gateway checks the same schema, so this is rare) becomes
+ *    a REJECTED order naming the bad fields, under its reference when it has a usable one;
+ * 2. finds the partner by the API key API Gateway authenticated; an unknown or disabled partner's order is
+ *    stored REJECTED with the reason;
+ * 3. SKU lines become product ids, lines of the same product are merged; the partner's account pays;
+ * 4. the same reference twice makes one order, for ever (the reference is the partner's idempotency key).
  */
 export async function takePartnerOrder(
-  deps: PlaceOrderDeps & { partners: PartnerRegistry },
+  deps: IntakeDeps,
   apiKeyId: string,
-  input: PartnerOrder,
+  entry: unknown,
   correlationId: string,
-): Promise<{ outcome: IntakeOutcome; order?: Order }> {
+  fallbackRef: string,
+): Promise<{ outcome: IntakeOutcome; order?: Order; partnerOrderRef: string }> {
+  const parsed = PartnerOrder.safeParse(entry);
   const partner = await deps.partners.byApiKey(apiKeyId);
-  const items = input.items.map((i) => ({
-    productId: 'sku' in i ? productIdOf(i.sku) : i.productId,
-    quantity: i.quantity,
-  }));
+  if (!parsed.success) {
+    const rawRef = (entry as { partnerOrderRef?: unknown } | null)?.partnerOrderRef;
+    const partnerOrderRef = PartnerOrderRef.safeParse(rawRef).success ? (rawRef as string) : fallbackRef;
+    const fields = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(order)'}: ${i.message}`)
+      .slice(0, 10)
+      .join('; ');
+    const result = await reject(
+      deps,
+      partner,
+      apiKeyId,
+      partnerOrderRef,
+      [],
+      `Invalid order: ${fields}`,
+      correlationId,
+    );
+    return { ...result, partnerOrderRef };
+  }
+  const input = parsed.data;
+  const items = mergeLines(input.items);
   if (!partner || partner.status !== 'ACTIVE') {
     const reason = partner ? `Partner ${partner.partnerId} is disabled` : 'Unknown partner';
-    const partnerId = partner?.partnerId ?? `key-${apiKeyId}`;
-    const now = deps.now();
-    const orderId = deps.newId();
-    const order: Order = {
-      orderId,
-      customerId: partner?.customerId ?? `partner:${partnerId}`,
-      channel: 'partner',
-      partnerId,
-      partnerOrderRef: input.partnerOrderRef,
-      items,
-      payment: { method: 'account', token: partnerId },
-      status: 'REJECTED',
-      currency: 'BRL',
-      statusHistory: [
-        { status: 'RECEIVED', at: now.toISOString() },
-        { status: 'REJECTED', at: now.toISOString(), reason },
-      ],
-      correlationId,
-      createdAt: now.toISOString(),
-      revision: 1,
-    };
-    const event = newEvent(
-      'OrderRejected',
-      'pedidos',
-      { orderId, customerId: order.customerId, reason },
-      { correlationId },
-    );
-    const result = await deps.orders.create(order, event, {
-      key: `PARTNER#${partnerId}#${input.partnerOrderRef}`,
-      fingerprint: 'rejected',
-    });
-    return result.created ? { outcome: 'rejected', order } : { outcome: 'replayed' };
+    const result = await reject(deps, partner, apiKeyId, input.partnerOrderRef, items, reason, correlationId);
+    return { ...result, partnerOrderRef: input.partnerOrderRef };
   }
   try {
     const { order, replayed } = await admitOrder(deps, {
@@ -90,14 +83,63 @@ export async function takePartnerOrder(
       partnerOrderRef: input.partnerOrderRef,
       items,
       payment: { method: 'account', token: partner.partnerId },
-      idempotencyKey: `PARTNER#${partner.partnerId}#${input.partnerOrderRef}`,
+      idempotencyKey: partnerKey(partner.partnerId, input.partnerOrderRef),
+      permanentKey: true,
       fingerprintOf: { items: input.items, deliverTo: input.deliverTo },
       correlationId,
     });
-    return { outcome: replayed ? 'replayed' : 'accepted', order };
+    return { outcome: replayed ? 'replayed' : 'accepted', order, partnerOrderRef: input.partnerOrderRef };
   } catch (error) {
     // Another order already holds this reference: the first one stands; nothing is lost or doubled.
-    if (error instanceof IdempotencyConflictError) return { outcome: 'conflict' };
+    if (error instanceof IdempotencyConflictError)
+      return { outcome: 'conflict', partnerOrderRef: input.partnerOrderRef };
     throw error;
   }
+}
+
+const partnerKey = (partnerId: string, ref: string) => `PARTNER#${partnerId}#${ref}`;
+
+/** Stores an order that cannot be taken as REJECTED with its reason, under the partner's reference, once. */
+async function reject(
+  deps: IntakeDeps,
+  partner: Partner | undefined,
+  apiKeyId: string,
+  partnerOrderRef: string,
+  items: OrderLine[],
+  reason: string,
+  correlationId: string,
+): Promise<{ outcome: IntakeOutcome; order?: Order }> {
+  const partnerId = partner?.partnerId ?? `key-${apiKeyId}`;
+  const now = deps.now();
+  const orderId = deps.newId();
+  const order: Order = {
+    orderId,
+    customerId: partner?.customerId ?? `partner:${partnerId}`,
+    channel: 'partner',
+    partnerId,
+    partnerOrderRef,
+    items,
+    payment: { method: 'account', token: partnerId, status: 'VOIDED' },
+    status: 'REJECTED',
+    currency: 'BRL',
+    statusHistory: [
+      { status: 'RECEIVED', at: now.toISOString() },
+      { status: 'REJECTED', at: now.toISOString(), reason },
+    ],
+    correlationId,
+    createdAt: now.toISOString(),
+    revision: 1,
+  };
+  const event = newEvent(
+    'OrderRejected',
+    'pedidos',
+    { orderId, customerId: order.customerId, reason: reason.slice(0, 1000) },
+    { correlationId },
+  );
+  const result = await deps.orders.create(order, event, {
+    key: partnerKey(partnerId, partnerOrderRef),
+    fingerprint: 'rejected',
+    permanent: true,
+  });
+  return result.created ? { outcome: 'rejected', order } : { outcome: 'replayed' };
 }

@@ -34,6 +34,8 @@ export interface AdmitOrderInput {
   payment: Payment;
   /** Caller-scoped key: `<customerId>#<Idempotency-Key>` or `PARTNER#<partnerId>#<partnerOrderRef>`. */
   idempotencyKey?: string;
+  /** The key never expires (a partner's order reference); a customer's Idempotency-Key lasts 24 hours. */
+  permanentKey?: boolean;
   /** What the key must always come with: a second use with other content is a conflict. */
   fingerprintOf: unknown;
   correlationId: string;
@@ -80,7 +82,9 @@ export async function admitOrder(
     { correlationId: input.correlationId },
     deps.now(),
   );
-  const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, fingerprint } : undefined;
+  const idempotency = input.idempotencyKey
+    ? { key: input.idempotencyKey, fingerprint, ...(input.permanentKey ? { permanent: true } : {}) }
+    : undefined;
   const result = await deps.orders.create(order, event, idempotency);
   if (result.created) return { order, replayed: false };
   if (result.fingerprint !== fingerprint) throw new IdempotencyConflictError(input.idempotencyKey!);

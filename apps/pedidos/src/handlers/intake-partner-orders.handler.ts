@@ -1,23 +1,30 @@
 import { logger, sqsHandler, withCorrelation } from '@order-platform/lambda-kit';
-import { PartnerMessage, takePartnerOrder } from '../application/partner-intake.use-case';
+import { ordersOfMessage, takePartnerOrder } from '../application/partner-intake.use-case';
 import { clock, orders } from '../composition';
 import { partners } from '../partner-composition';
 
 /**
  * The partner intake queue, fed by API Gateway with no Lambda in front: each message is one order or a
- * batch, with the partner's API key id as a message attribute. A message that cannot be read fails (and
- * ends in the intake DLQ); a readable order always becomes an order, REJECTED with its reason if need be.
+ * batch, with the partner's API key id as a message attribute. Each order of a batch is admitted on its
+ * own: a bad one becomes a REJECTED order the partner can read, the others go on. Only a body that is not
+ * JSON at all fails the message (and ends in the intake DLQ, which raises an alarm).
  */
 export const handler = sqsHandler(async (record) => {
   const apiKeyId = record.messageAttributes['apiKeyId']?.stringValue ?? '';
-  const message = PartnerMessage.parse(JSON.parse(record.body));
-  const batch = 'orders' in message ? message.orders : [message];
-  for (const order of batch) {
-    const correlationId = `partner-${record.messageId}-${order.partnerOrderRef}`;
+  const entries = ordersOfMessage(JSON.parse(record.body));
+  for (const [index, entry] of entries.entries()) {
+    const fallbackRef = `invalid-${record.messageId}-${index}`;
+    const correlationId = `partner-${record.messageId}-${index}`;
     withCorrelation(correlationId);
-    const result = await takePartnerOrder({ orders, partners, ...clock }, apiKeyId, order, correlationId);
+    const result = await takePartnerOrder(
+      { orders, partners, ...clock },
+      apiKeyId,
+      entry,
+      correlationId,
+      fallbackRef,
+    );
     logger.info('Partner order taken', {
-      partnerOrderRef: order.partnerOrderRef,
+      partnerOrderRef: result.partnerOrderRef,
       outcome: result.outcome,
       orderId: result.order?.orderId,
     });

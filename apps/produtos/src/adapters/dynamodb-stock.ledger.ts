@@ -135,6 +135,7 @@ export class DynamoDbStockLedger extends DynamoDbRepository implements StockLedg
       await this.transactWithOutbox(writes, event ? [event] : []);
       return 'done' as const;
     } catch (error) {
+      if ((error as { name?: string }).name === 'ValidationException') return 'invalid' as const;
       if (!(error instanceof TransactionConflictError)) throw error;
       if (error.reasons[reservationIndex] === 'ConditionalCheckFailed') return 'duplicate' as const;
       return 'conflict' as const;

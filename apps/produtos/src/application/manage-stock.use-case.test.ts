@@ -12,6 +12,10 @@ class InMemoryLedger implements StockLedger {
   events: DomainEvent[] = [];
   /** Simulates a concurrent order taking stock just before our write, once. */
   stealBeforeNextWrite?: { productId: string; quantity: number };
+  /** The next n writes collide with a concurrent transaction (DynamoDB's TransactionConflict). */
+  conflicts = 0;
+  /** The next reserve is refused by the store as invalid (a ValidationException). */
+  invalidNextReserve = false;
 
   async products(ids: string[]) {
     const out = new Map<string, Product>();
@@ -36,6 +40,10 @@ class InMemoryLedger implements StockLedger {
     return this.reservations.get(orderId);
   }
   async reserve(orderId: string, items: PricedLine[], event: DomainEvent): Promise<WriteOutcome> {
+    if (this.invalidNextReserve) {
+      this.invalidNextReserve = false;
+      return 'invalid';
+    }
     if (this.stealBeforeNextWrite) {
       this.stock.get(this.stealBeforeNextWrite.productId)!.reserved += this.stealBeforeNextWrite.quantity;
       this.stealBeforeNextWrite = undefined;
@@ -64,6 +72,7 @@ class InMemoryLedger implements StockLedger {
     reservation: Reservation | undefined,
     event: DomainEvent,
   ): Promise<WriteOutcome> {
+    if (this.conflicts-- > 0) return 'conflict';
     if (!reservation) this.reservations.set(orderId, { orderId, status: 'CANCELLED', items: [] });
     else {
       for (const l of reservation.items) this.stock.get(l.productId)!.reserved -= l.quantity;
@@ -73,6 +82,7 @@ class InMemoryLedger implements StockLedger {
     return 'done';
   }
   async commit(orderId: string, reservation: Reservation): Promise<WriteOutcome> {
+    if (this.conflicts-- > 0) return 'conflict';
     for (const l of reservation.items) {
       const s = this.stock.get(l.productId)!;
       s.onHand -= l.quantity;
@@ -188,5 +198,68 @@ describe('releaseStock and commitStock', () => {
     await commitStock({ ledger: l }, 'o1');
     // Assess
     expect(l.stock.get('a')).toEqual({ onHand: 3, reserved: 0, price: 300 });
+  });
+
+  it('retries a release and a commit that collide with a concurrent write until they are applied', async () => {
+    // Prepare
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    await reserveStock({ ledger: l }, placed('o2'), 'o2', [{ productId: 'a', quantity: 1 }]);
+    l.conflicts = 3;
+    // Act
+    const released = await releaseStock({ ledger: l }, placed('o1'), 'o1');
+    l.conflicts = 2;
+    const committed = await commitStock({ ledger: l }, 'o2');
+    // Assess
+    expect([released, committed]).toEqual(['done', 'done']);
+    expect(l.stock.get('a')).toEqual({ onHand: 4, reserved: 0, price: 300 });
+    expect(l.events.at(-1)).toMatchObject({ type: 'StockReleased', data: { orderId: 'o1' } });
+  });
+
+  it('throws (the message is retried later) rather than acknowledge a conflict that persists', async () => {
+    // Prepare
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    l.conflicts = 1000;
+    // Act + Assess
+    await expect(releaseStock({ ledger: l }, placed('o1'), 'o1')).rejects.toThrow(/contention/);
+    expect(l.stock.get('a')!.reserved).toBe(2);
+  });
+});
+
+describe('orders the store cannot reserve as they stand', () => {
+  it('refuses an order that names one product on two lines, with the reason', async () => {
+    // Prepare
+    const l = ledger();
+    // Act
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [
+      { productId: 'a', quantity: 1 },
+      { productId: 'a', quantity: 2 },
+    ]);
+    // Assess
+    expect(outcome).toBe('refused');
+    expect(l.stock.get('a')!.reserved).toBe(0);
+    expect(l.events[0]).toMatchObject({
+      type: 'StockReservationFailed',
+      data: {
+        reason: expect.stringMatching(/names a on more than one line/),
+        unavailable: [{ productId: 'a', requested: 3, available: 5 }],
+      },
+    });
+  });
+
+  it('turns a write the store refuses as invalid into StockReservationFailed, never an endless retry', async () => {
+    // Prepare
+    const l = ledger();
+    l.invalidNextReserve = true;
+    // Act
+    const outcome = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 1 }]);
+    // Assess
+    expect(outcome).toBe('refused');
+    expect(l.events[0]).toMatchObject({
+      type: 'StockReservationFailed',
+      data: { reason: expect.any(String) },
+    });
+    expect(l.reservations.get('o1')!.status).toBe('FAILED');
   });
 });

@@ -1,6 +1,6 @@
 import { newEvent, type DomainEvent } from '@order-platform/contracts';
-import { planReservation, type Line } from '../domain/reservation';
-import type { StockLedger } from './stock-ports';
+import { planReservation, type Line, type Unavailable } from '../domain/reservation';
+import type { StockLedger, WriteOutcome } from './stock-ports';
 
 const MAX_ATTEMPTS = 25;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,21 +31,33 @@ export async function reserveStock(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (await deps.ledger.reservation(orderId)) return 'duplicate' as const;
     const plan = planReservation(lines, await deps.ledger.products(lines.map((l) => l.productId)));
-    const outcome = plan.ok
+    const refuse = (unavailable: Unavailable[], reason?: string) =>
+      deps.ledger.refuse(
+        orderId,
+        newEvent(
+          'StockReservationFailed',
+          'produtos',
+          { orderId, unavailable, ...(reason ? { reason } : {}) },
+          trace(cause),
+        ),
+      );
+    let outcome = plan.ok
       ? await deps.ledger.reserve(
           orderId,
           plan.items,
           newEvent('StockReserved', 'produtos', { orderId, items: plan.items }, trace(cause)),
         )
-      : await deps.ledger.refuse(
-          orderId,
-          newEvent(
-            'StockReservationFailed',
-            'produtos',
-            { orderId, unavailable: plan.unavailable },
-            trace(cause),
-          ),
-        );
+      : await refuse(plan.unavailable, plan.reason);
+    if (outcome === 'invalid' && plan.ok) {
+      // The store will never take this reservation as it stands: the order is refused, not retried for ever.
+      outcome = await refuse(
+        plan.items.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+        'The stock reservation was refused by the store as invalid',
+      );
+      if (outcome === 'done') return 'refused' as const;
+    }
+    if (outcome === 'invalid')
+      throw new Error(`The refusal of ${orderId}'s reservation was refused as invalid`);
     if (outcome !== 'conflict') return plan.ok ? ('reserved' as const) : ('refused' as const);
     // Lost a race for the same units: back off a little, with jitter, before re-reading.
     await pause(Math.random() * 10 * attempt);
@@ -54,23 +66,46 @@ export async function reserveStock(
 }
 
 /**
- * Releases an order's stock when it is cancelled: reserved lines go back to available stock; if nothing
- * was reserved yet a tombstone keeps a late OrderPlaced from reserving. A second delivery changes nothing.
+ * Retries a write that collided with a concurrent transaction on the same products until it is applied:
+ * a conflict is never acknowledged (the units would stay reserved for ever). Throws after the attempts, so
+ * the message returns to the queue and is tried again later.
  */
-export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string) {
-  const reservation = await deps.ledger.reservation(orderId);
-  if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
-  const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
-  return deps.ledger.release(
-    orderId,
-    reservation,
-    newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)),
-  );
+async function untilApplied(
+  orderId: string,
+  write: () => Promise<WriteOutcome | 'duplicate'>,
+): Promise<'done' | 'duplicate'> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const outcome = await write();
+    if (outcome === 'done' || outcome === 'duplicate') return outcome;
+    if (outcome === 'invalid') throw new Error(`The stock write of ${orderId} was refused as invalid`);
+    await pause(Math.random() * 10 * attempt);
+  }
+  throw new StockContentionError(orderId);
 }
 
-/** Commits an order's reservation when it completes: the units leave the shelf. Idempotent. */
+/**
+ * Releases an order's stock when it is cancelled: reserved lines go back to available stock; if nothing
+ * was reserved yet a tombstone keeps a late OrderPlaced from reserving. A second delivery changes nothing;
+ * a write that collides with a concurrent one is re-read and retried until applied.
+ */
+export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string) {
+  return untilApplied(orderId, async () => {
+    const reservation = await deps.ledger.reservation(orderId);
+    if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
+    const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
+    return deps.ledger.release(
+      orderId,
+      reservation,
+      newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)),
+    );
+  });
+}
+
+/** Commits an order's reservation when it completes: the units leave the shelf. Idempotent, retried until applied. */
 export async function commitStock(deps: { ledger: StockLedger }, orderId: string) {
-  const reservation = await deps.ledger.reservation(orderId);
-  if (!reservation || reservation.status !== 'RESERVED') return 'duplicate' as const;
-  return deps.ledger.commit(orderId, reservation);
+  return untilApplied(orderId, async () => {
+    const reservation = await deps.ledger.reservation(orderId);
+    if (!reservation || reservation.status !== 'RESERVED') return 'duplicate' as const;
+    return deps.ledger.commit(orderId, reservation);
+  });
 }

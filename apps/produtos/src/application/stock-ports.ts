@@ -2,12 +2,13 @@ import type { StockReleasedV1, StockReservationFailedV1, StockReservedV1 } from 
 import type { Product } from '../domain/product';
 import type { Line, PricedLine, Reservation } from '../domain/reservation';
 
-export type WriteOutcome = 'done' | 'duplicate' | 'conflict';
+export type WriteOutcome = 'done' | 'duplicate' | 'conflict' | 'invalid';
 
 /**
  * Stock and reservations. Each write is one transaction with its outbox event; `conflict` means a
  * product's available stock changed under us (retry with fresh reads), `duplicate` that the order's
- * reservation record already exists (nothing to do).
+ * reservation record already exists (nothing to do), `invalid` that the store refused the write as such
+ * (a request it can never accept: retrying changes nothing).
  */
 export interface StockLedger {
   products(ids: string[]): Promise<Map<string, Product>>;

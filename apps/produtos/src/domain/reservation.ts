@@ -26,13 +26,32 @@ export interface Reservation {
   items: PricedLine[];
 }
 
-export type ReservationPlan = { ok: true; items: PricedLine[] } | { ok: false; unavailable: Unavailable[] };
+export type ReservationPlan =
+  { ok: true; items: PricedLine[] } | { ok: false; unavailable: Unavailable[]; reason?: string };
 
 /**
  * Decides a reservation for all lines at once: every line must be served from available stock, or the
  * whole order is refused with the lines that cannot be. Prices come from the catalog (authoritative).
  */
 export function planReservation(lines: Line[], products: Map<string, Product>): ReservationPlan {
+  // One product on two lines cannot be written in one transaction: refused with the reason, never retried.
+  const counted = new Map<string, number>();
+  for (const line of lines) counted.set(line.productId, (counted.get(line.productId) ?? 0) + 1);
+  const twice = [...counted].filter(([, n]) => n > 1).map(([id]) => id);
+  if (twice.length) {
+    return {
+      ok: false,
+      reason: `The order names ${twice.join(', ')} on more than one line`,
+      unavailable: twice.map((productId) => {
+        const product = products.get(productId);
+        return {
+          productId,
+          requested: lines.filter((l) => l.productId === productId).reduce((n, l) => n + l.quantity, 0),
+          available: product ? available(product) : 0,
+        };
+      }),
+    };
+  }
   const unavailable: Unavailable[] = [];
   const items: PricedLine[] = [];
   for (const line of lines) {
