@@ -112,7 +112,13 @@ export class FaturasStack extends Stack {
       visibilityTimeout: Duration.seconds(180),
     });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
-    new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+    new OutboxPublisher(this, 'Outbox', {
+      table,
+      topic,
+      publisher: publishEvents,
+      stage: props.stage,
+      service,
+    });
 
     const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
     api.route('GET', '/invoices/{orderId}', getInvoice, 'customer');

@@ -84,7 +84,13 @@ export class PedidosStack extends Stack {
         ],
       }),
     );
-    new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+    new OutboxPublisher(this, 'Outbox', {
+      table,
+      topic,
+      publisher: publishEvents,
+      stage: props.stage,
+      service,
+    });
 
     new Inbox(this, 'Inbox', {
       stage: props.stage,

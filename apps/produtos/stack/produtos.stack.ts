@@ -64,7 +64,13 @@ export class ProdutosStack extends Stack {
       visibilityTimeout: Duration.seconds(120),
     });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
-    new OutboxPublisher(this, 'Outbox', { table, topic, publisher: publishEvents });
+    new OutboxPublisher(this, 'Outbox', {
+      table,
+      topic,
+      publisher: publishEvents,
+      stage: props.stage,
+      service,
+    });
 
     const admin = (id: string, handler: string) => {
       const fn = new ServiceFunction(this, id, { service, handler, environment });

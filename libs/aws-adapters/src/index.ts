@@ -2,3 +2,4 @@ export * from './sns-event-publisher';
 export * from './dynamodb-repository';
 export * from './clients';
 export * from './ses-mailer';
+export * from './dynamodb-outbox';

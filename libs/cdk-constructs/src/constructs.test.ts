@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventTopic } from './event-topic';
 import { Inbox } from './inbox';
+import { OutboxPublisher } from './outbox-publisher';
+import { ServiceTable } from './service-table';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ServiceFunction } from './service-function';
 
 // A bundle of one handler in a temporary dist folder, as `nx build` would write it.
@@ -73,5 +76,39 @@ describe('EventTopic', () => {
     new EventTopic(stack, 'T', { stage: 'dev', service: 'pedidos' });
     // Assess
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { TracingConfig: 'Active' });
+  });
+});
+
+describe('OutboxPublisher', () => {
+  it('may mark only outbox records, announces its table, and alarms when events wait too long', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'S');
+    const table = new ServiceTable(stack, 'T').table;
+    const publisher = new ServiceFunction(stack, 'P', { service: 'svc', handler: 'consume', distDir });
+    // Act
+    new OutboxPublisher(stack, 'O', {
+      table,
+      topic: new sns.Topic(stack, 'Topic'),
+      publisher,
+      stage: 'dev',
+      service: 'svc',
+    });
+    // Assess
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/order-platform/dev/svc/table-name' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 300000 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OUTBOX_TABLE_NAME: Match.anyValue() }) },
+    });
   });
 });

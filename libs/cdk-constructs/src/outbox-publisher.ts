@@ -1,17 +1,27 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 import { deadLetterQueue } from './dead-letter-queue';
+import { ssmName } from './ssm-names';
 
 export interface OutboxPublisherProps {
   table: dynamodb.ITable;
   topic: sns.ITopic;
   /** The function built from the service's `publish-events` handler. */
   publisher: ServiceFunction;
+  /** Announces the table as `/order-platform/<stage>/<service>/table-name`, for the outbox replay tool. */
+  stage: string;
+  service: string;
+  /** Alarm when the oldest record the publisher reads is older than this (default 5 minutes). */
+  maxAge?: Duration;
 }
 
 /**
@@ -21,12 +31,28 @@ export interface OutboxPublisherProps {
  */
 export class OutboxPublisher extends Construct {
   readonly dlq: sqs.Queue;
+  /** Events wait in the outbox longer than `maxAge`: the publisher is failing, throttled or behind. */
+  readonly ageAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: OutboxPublisherProps) {
     super(scope, id);
     this.dlq = deadLetterQueue(this, 'outbox records that could not be published').queue;
     props.publisher.function.addEnvironment('EVENT_TOPIC_ARN', props.topic.topicArn);
+    props.publisher.function.addEnvironment('OUTBOX_TABLE_NAME', props.table.tableName);
     props.topic.grantPublish(props.publisher.function);
+    // It marks outbox records published, and may touch no other item of the table.
+    props.publisher.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+      }),
+    );
+    new ssm.StringParameter(this, 'TableNameParameter', {
+      parameterName: ssmName(props.stage, props.service, 'table-name'),
+      stringValue: props.table.tableName,
+      description: `The ${props.service} table, for the outbox replay tool`,
+    });
     props.publisher.function.addEventSource(
       new lambdaEvents.DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -43,5 +69,16 @@ export class OutboxPublisher extends Construct {
         ],
       }),
     );
+    this.ageAlarm = new cloudwatch.Alarm(this, 'AgeAlarm', {
+      alarmDescription: `Outbox records of ${props.service} wait to be published longer than allowed (${this.node.path})`,
+      metric: props.publisher.function.metric('IteratorAge', {
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: (props.maxAge ?? Duration.minutes(5)).toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }

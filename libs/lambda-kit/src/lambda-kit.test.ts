@@ -119,6 +119,34 @@ describe('httpHandler', () => {
 });
 
 describe('eventHandler', () => {
+  it('in parallel mode, lets one slow record wait without holding the others back', async () => {
+    // Prepare: the first record (a slow partner) can only finish once the second one has finished.
+    const slowWaitsForFast = () => {
+      let fastDone!: () => void;
+      const fastFinished = new Promise<void>((r) => (fastDone = r));
+      return async (event: DomainEvent) => {
+        if (event.id === 'slow') {
+          const gaveUp = new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('held back')), 500),
+          );
+          await Promise.race([fastFinished, gaveUp]);
+        } else fastDone();
+      };
+    };
+    const batch = {
+      Records: [
+        { messageId: 'm-slow', body: JSON.stringify({ ...sample, id: 'slow' }) },
+        { messageId: 'm-fast', body: JSON.stringify({ ...sample, id: 'fast' }) },
+      ],
+    } as unknown as SQSEvent;
+    // Act
+    const parallel = await eventHandler(slowWaitsForFast(), { parallel: true })(batch, context);
+    const sequential = await eventHandler(slowWaitsForFast())(batch, context);
+    // Assess
+    expect(parallel.batchItemFailures).toEqual([]);
+    expect(sequential.batchItemFailures).toEqual([{ itemIdentifier: 'm-slow' }]);
+  });
+
   it('reports only the failed and the invalid records as batch failures', async () => {
     // Prepare
     const seen: string[] = [];
@@ -146,15 +174,19 @@ describe('eventHandler', () => {
 });
 
 describe('outboxPublisherHandler', () => {
-  it('publishes inserted outbox records only, and reports a failed publish', async () => {
+  it('publishes inserted outbox records only, marks them published, and reports a failed publish', async () => {
     // Prepare
     const published: string[] = [];
-    const handler = outboxPublisherHandler({
-      publish: async (e) => {
-        if (e.id === 'e-fail') throw new Error('sns down');
-        published.push(e.id);
+    const marked: string[] = [];
+    const handler = outboxPublisherHandler(
+      {
+        publish: async (e) => {
+          if (e.id === 'e-fail') throw new Error('sns down');
+          published.push(e.id);
+        },
       },
-    });
+      { markPublished: async (id) => void marked.push(id) },
+    );
     const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
     const record = (seq: string, eventName: string, item: Record<string, unknown>) => ({
       eventID: seq,
@@ -174,6 +206,7 @@ describe('outboxPublisherHandler', () => {
     const res = await handler(streamEvent, context);
     // Assess
     expect(published).toEqual(['e-1']);
+    expect(marked).toEqual(['e-1']);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '4' }]);
   });
 });

@@ -10,15 +10,22 @@ export interface EventPublisher {
   publish(event: DomainEvent): Promise<void>;
 }
 
+/** Records that an outbox record's event reached the topic (the replay tool skips those). */
+export interface OutboxMarker {
+  markPublished(eventId: string): Promise<void>;
+}
+
 /** Attribute that marks an item as an outbox record; the stream mapping filters on it. */
 export const OUTBOX_KIND = 'outbox';
 
 /**
  * The DynamoDB stream handler of a service's outbox: for each newly inserted outbox record, publishes the
- * event it holds. Failures are reported per record so the stream retries from the first failed one.
+ * event it holds, then marks the record published. Failures are reported per record so the stream retries
+ * from the first failed one.
  */
 export function outboxPublisherHandler(
   publisher: EventPublisher,
+  marker?: OutboxMarker,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   return async (event, context) => {
     logger.addContext(context);
@@ -32,6 +39,8 @@ export function outboxPublisherHandler(
         const domainEvent = parseEvent(item['event']);
         withCorrelation(domainEvent.correlationId);
         await publisher.publish(domainEvent);
+        // After the publish: a crash in between republishes (consumers are idempotent), never loses.
+        await marker?.markPublished(domainEvent.id);
         logger.info('Event published', { type: domainEvent.type, eventId: domainEvent.id });
         logger.resetKeys();
       },

@@ -18,8 +18,18 @@ export function eventFromSqsBody(body: string): unknown {
  * An SQS handler that processes each record on its own and reports partial batch failures, so only the
  * failed messages return to the queue (and, after maxReceiveCount, to its DLQ).
  */
+export interface BatchOptions {
+  /**
+   * Process the records of a batch at the same time. For records that wait on independent outside parties
+   * (partner callbacks): one slow party then delays the batch by its own timeout only, instead of pushing
+   * the others past the function's timeout. Records of one order may then be handled out of order.
+   */
+  parallel?: boolean;
+}
+
 export function sqsHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
+  options: BatchOptions = {},
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return async (event, context) => {
     logger.addContext(context);
@@ -33,12 +43,13 @@ export function sqsHandler(
           logger.error('Record failed', { messageId: record.messageId, error });
           throw error;
         } finally {
-          logger.resetKeys();
+          if (!options.parallel) logger.resetKeys();
         }
       },
       processor,
-      // One record at a time: log keys (the correlation id) stay right, and an order's events keep their order.
-      { context, processInParallel: false },
+      // By default one record at a time: log keys (the correlation id) stay right, and an order's events
+      // keep their order.
+      { context, processInParallel: options.parallel ?? false },
     );
   };
 }
@@ -50,6 +61,7 @@ export function sqsHandler(
  */
 export function eventHandler(
   handle: (event: DomainEvent, record: SQSRecord) => Promise<void>,
+  options: BatchOptions = {},
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return sqsHandler(async (record) => {
     const raw = eventFromSqsBody(record.body);
@@ -58,5 +70,5 @@ export function eventHandler(
     const event = parseEvent(raw);
     logger.info('Event received', { type: event.type, eventId: event.id });
     await handle(event, record);
-  });
+  }, options);
 }

@@ -58,6 +58,8 @@ export interface LocalCloudOutputs {
   partners: SeedResult['partners'];
   emulators: Record<string, string>;
   resources: Record<string, string>;
+  /** The SSM parameters the stacks declare (`/order-platform/<stage>/...`), as the functions read them. */
+  parameters: Record<string, string>;
   notEmulated: Record<string, string[]>;
   readyInMs: number;
 }
@@ -480,6 +482,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       partners: [...seeded.partners, ...partnerKeys],
       emulators: { ...e, apigateway: control.url },
       resources,
+      parameters: Object.fromEntries(
+        [...provisioner.ssm].filter(([name]) => name.startsWith('/order-platform/')),
+      ),
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,
     };

@@ -28,17 +28,24 @@ async function backOff(record: SQSRecord): Promise<void> {
   );
 }
 
-/** Posts the final status of partner orders to the partners' callback URLs, signed, retried with backoff. */
-export const handler = eventHandler(async (event, record) => {
-  try {
-    const outcome = await notifyPartner(deps, event);
-    logger.info('Partner callback', { type: event.type, outcome });
-  } catch (error) {
-    logger.warn('Partner callback refused; retrying later', {
-      error: (error as Error).message,
-      attempt: record.attributes.ApproximateReceiveCount,
-    });
-    await backOff(record).catch((e: Error) => logger.error('Backoff failed', { error: e.message }));
-    throw error;
-  }
-});
+/**
+ * Posts the final status of partner orders to the partners' callback URLs, signed, retried with backoff.
+ * The records of a batch are delivered at the same time, so one slow partner (5 s at most) never makes
+ * another partner's delivery time out or repeat.
+ */
+export const handler = eventHandler(
+  async (event, record) => {
+    try {
+      const outcome = await notifyPartner(deps, event);
+      logger.info('Partner callback', { type: event.type, outcome });
+    } catch (error) {
+      logger.warn('Partner callback refused; retrying later', {
+        error: (error as Error).message,
+        attempt: record.attributes.ApproximateReceiveCount,
+      });
+      await backOff(record).catch((e: Error) => logger.error('Backoff failed', { error: e.message }));
+      throw error;
+    }
+  },
+  { parallel: true },
+);

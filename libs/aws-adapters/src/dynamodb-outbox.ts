@@ -1,0 +1,53 @@
+import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '@order-platform/contracts';
+
+/** An outbox record not yet marked published. */
+export interface PendingOutboxRecord {
+  pk: string;
+  event: DomainEvent;
+}
+
+/**
+ * The outbox records of a service table: marks a record published once its event reached the topic, and
+ * finds the ones that never were (for the replay tool). A marked record stays until its TTL, for audit.
+ */
+export class DynamoDbOutbox {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async markPublished(eventId: string, at = new Date()): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `OUTBOX#${eventId}`, sk: 'OUTBOX' },
+        UpdateExpression: 'SET publishedAt = if_not_exists(publishedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+  }
+
+  /**
+   * Pages through the records that were never marked published and are older than `olderThan` (so the
+   * stream still has time for fresh ones). A scan: this is an operator's tool, not a hot path.
+   */
+  async *pending(olderThan: Date): AsyncGenerator<PendingOutboxRecord[], void, void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression:
+            'kind = :outbox AND attribute_not_exists(publishedAt) AND #e.occurredAt < :before',
+          ExpressionAttributeNames: { '#e': 'event' },
+          ExpressionAttributeValues: { ':outbox': 'outbox', ':before': olderThan.toISOString() },
+          ExclusiveStartKey: start,
+        }),
+      );
+      start = page.LastEvaluatedKey;
+      yield (page.Items ?? []) as PendingOutboxRecord[];
+    } while (start);
+  }
+}

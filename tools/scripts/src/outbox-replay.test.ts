@@ -1,0 +1,94 @@
+// The outbox replay tool against DynamoDB Local and the SQS/SNS emulator, through the real SDK clients.
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbOutbox, DynamoDbRepository } from '@order-platform/aws-adapters';
+import { newEvent } from '@order-platform/contracts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localEmulators } from '@order-platform/testing/emulators';
+import { replayOutbox } from './outbox-replay';
+
+let cloud: Awaited<ReturnType<typeof localEmulators>>;
+beforeAll(async () => {
+  cloud = await localEmulators(['dynamodb', 'sqs']);
+}, 90000);
+afterAll(() => cloud?.stop());
+
+const rejected = (orderId: string, at: Date) =>
+  newEvent('OrderRejected', 'pedidos', { orderId, customerId: 'c', reason: 'r' }, { correlationId: 'c' }, at);
+
+describe('outbox replay', () => {
+  it('republishes the records never marked published, older than the cut-off, and marks them', async () => {
+    // Prepare
+    const table = await cloud.newTable();
+    const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: cloud.endpoints.sqs };
+    const sns = new SNSClient(common);
+    const sqs = new SQSClient(common);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'pedidos-events' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'consumer' }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: `arn:aws:sqs:${LOCAL_REGION}:000000000000:consumer`,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+    const repo = new DynamoDbRepository(cloud.doc, table);
+    const old = new Date(Date.now() - 10 * 60_000);
+    const stranded = rejected('o-stranded', old);
+    const other = rejected('o-other', old);
+    const published = rejected('o-published', old);
+    const fresh = rejected('o-fresh', new Date());
+    await repo.transactWithOutbox([], [stranded, other, published, fresh]);
+    await new DynamoDbOutbox(cloud.doc, table).markPublished(published.id);
+    const target = {
+      dynamodb: cloud.raw,
+      sns,
+      parameter: async (name: string) =>
+        ({ '/order-platform/t/pedidos/table-name': table, '/order-platform/t/pedidos/topic-arn': TopicArn })[
+          name
+        ],
+    };
+    const quiet = () => undefined;
+    // Act
+    const dry = await replayOutbox(target, {
+      stage: 't',
+      services: ['pedidos'],
+      olderThanSeconds: 60,
+      dryRun: true,
+      log: quiet,
+    });
+    const one = await replayOutbox(target, {
+      stage: 't',
+      services: ['pedidos'],
+      olderThanSeconds: 60,
+      orderId: 'o-stranded',
+      dryRun: false,
+      log: quiet,
+    });
+    const rest = await replayOutbox(target, {
+      stage: 't',
+      services: ['pedidos'],
+      olderThanSeconds: 60,
+      dryRun: false,
+      log: quiet,
+    });
+    const again = await replayOutbox(target, {
+      stage: 't',
+      services: ['pedidos'],
+      olderThanSeconds: 60,
+      dryRun: false,
+      log: quiet,
+    });
+    // Assess
+    expect([dry, one, rest, again]).toEqual([{ pedidos: 2 }, { pedidos: 1 }, { pedidos: 1 }, { pedidos: 0 }]);
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    expect(got.Messages?.map((m) => JSON.parse(m.Body!).id).sort()).toEqual([stranded.id, other.id].sort());
+    const record = await cloud.doc.send(
+      new GetCommand({ TableName: table, Key: { pk: `OUTBOX#${stranded.id}`, sk: 'OUTBOX' } }),
+    );
+    expect(record.Item!['publishedAt']).toEqual(expect.any(String));
+  });
+});

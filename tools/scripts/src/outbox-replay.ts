@@ -1,0 +1,129 @@
+/**
+ * `npm run outbox:replay -- [--stage local|dev|prod] [--service pedidos] [--older-than 60] [--order <id>] [--dry-run]`
+ *
+ * Republishes the events of outbox records that were never marked published (their publisher failed past
+ * its retries, or its stream records expired), oldest first, and marks them. Consumers are idempotent per
+ * event id, so a record that was in fact published and only not marked is harmless to send again.
+ * Locally it reads `.local-cloud/outputs.json` (run `npm start` first); in AWS, the SSM parameters
+ * `/order-platform/<stage>/<service>/{table-name,topic-arn}` with the credentials of the environment.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { documentClient, DynamoDbOutbox, SnsEventPublisher } from '@order-platform/aws-adapters';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const SERVICES = ['produtos', 'pedidos', 'faturas'] as const;
+
+export interface ReplayOptions {
+  stage: string;
+  services: readonly string[];
+  olderThanSeconds: number;
+  orderId?: string;
+  dryRun: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ReplayTarget {
+  dynamodb: DynamoDBClient;
+  sns: SNSClient;
+  parameter: (name: string) => Promise<string | undefined>;
+}
+
+/** Clients and parameters of a stage: the local cloud's emulators, or AWS. */
+export function targetOf(stage: string, root = resolve(__dirname, '..', '..', '..')): ReplayTarget {
+  if (stage === 'local') {
+    const file = join(root, '.local-cloud', 'outputs.json');
+    if (!existsSync(file)) throw new Error(`No ${file}: start the local cloud first (npm start).`);
+    const outputs = JSON.parse(readFileSync(file, 'utf8')) as {
+      region: string;
+      emulators: Record<string, string>;
+      parameters?: Record<string, string>;
+    };
+    const common = {
+      region: outputs.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+    return {
+      dynamodb: new DynamoDBClient({ ...common, endpoint: outputs.emulators['dynamodb'] }),
+      sns: new SNSClient({ ...common, endpoint: outputs.emulators['sqs'] }),
+      parameter: async (name) => outputs.parameters?.[name],
+    };
+  }
+  const ssm = new SSMClient({});
+  return {
+    dynamodb: new DynamoDBClient({}),
+    sns: new SNSClient({}),
+    parameter: async (name) =>
+      (await ssm.send(new GetParameterCommand({ Name: name })).catch(() => undefined))?.Parameter?.Value,
+  };
+}
+
+/** Replays the unpublished outbox records of each service; returns how many were (or would be) sent. */
+export async function replayOutbox(
+  target: ReplayTarget,
+  options: ReplayOptions,
+): Promise<Record<string, number>> {
+  const log = options.log ?? console.log;
+  const doc = documentClient(target.dynamodb);
+  const cutoff = new Date(Date.now() - options.olderThanSeconds * 1000);
+  const counts: Record<string, number> = {};
+  for (const service of options.services) {
+    const prefix = `/order-platform/${options.stage}/${service}`;
+    const [table, topic] = await Promise.all([
+      target.parameter(`${prefix}/table-name`),
+      target.parameter(`${prefix}/topic-arn`),
+    ]);
+    if (!table || !topic) throw new Error(`${service}: no ${prefix}/table-name or topic-arn parameter`);
+    const outbox = new DynamoDbOutbox(doc, table);
+    const publisher = new SnsEventPublisher(target.sns, topic);
+    let sent = 0;
+    for await (const page of outbox.pending(cutoff)) {
+      const wanted = page
+        .filter((r) => !options.orderId || (r.event.data as { orderId?: string }).orderId === options.orderId)
+        .sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt));
+      for (const record of wanted) {
+        log(
+          `${service}: ${options.dryRun ? 'would replay' : 'replaying'} ${record.event.type} ${record.event.id} (${record.event.occurredAt})`,
+        );
+        if (!options.dryRun) {
+          await publisher.publish(record.event);
+          await outbox.markPublished(record.event.id);
+        }
+        sent++;
+      }
+    }
+    counts[service] = sent;
+    log(`${service}: ${sent} event(s) ${options.dryRun ? 'to replay' : 'replayed'}`);
+  }
+  return counts;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename) && !process.env['JEST_WORKER_ID']) {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: 'string', default: 'local' },
+      service: { type: 'string' },
+      'older-than': { type: 'string', default: '60' },
+      order: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const services = values.service ? [values.service] : SERVICES;
+  if (values.service && !(SERVICES as readonly string[]).includes(values.service)) {
+    console.error(`Unknown service "${values.service}": use one of ${SERVICES.join(', ')}`);
+    process.exit(2);
+  }
+  replayOutbox(targetOf(values.stage!), {
+    stage: values.stage!,
+    services,
+    olderThanSeconds: Number(values['older-than']),
+    orderId: values.order,
+    dryRun: values['dry-run']!,
+  }).catch((error: Error) => {
+    console.error(`Outbox replay failed: ${error.message}`);
+    process.exit(1);
+  });
+}
