@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole platform on this machine. Options: `--quiet` hides the functions' logs,
- * `--api-port N` (default 3000), `--ws-port N` (default 3001), `--site-port N` (default 3002).
+ * `--api-port N` (default 3000), `--ws-port N` (default 3001), `--site-port N` (default 3002),
+ * `--chaos <spec>` injects faults (`--chaos default` for the spec `npm run chaos` uses; see chaos.ts).
  * Ctrl-C stops everything it started.
  */
+import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { TemplateError } from './provision';
@@ -20,6 +22,13 @@ const portOption = (name: string, fallback: number) => {
 const apiPort = portOption('--api-port', 3000);
 const webSocketPort = portOption('--ws-port', 3001);
 const sitePort = portOption('--site-port', 3002);
+const chaosAt = args.indexOf('--chaos');
+const chaos =
+  chaosAt >= 0 ? (args[chaosAt + 1] === 'default' ? DEFAULT_CHAOS : args[chaosAt + 1]) : undefined;
+if (chaosAt >= 0 && !chaos) {
+  console.error(`--chaos needs a spec, e.g. --chaos ${DEFAULT_CHAOS}`);
+  process.exit(2);
+}
 
 const colors = [36, 33, 35, 32, 34, 31];
 const colorOf = new Map<string, number>();
@@ -64,7 +73,9 @@ async function main(): Promise<void> {
     apiPort,
     webSocketPort,
     sitePort,
-    log,
+    chaos,
+    // Injected faults show even with --quiet.
+    log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
   });
   running.cloud = cloud;
@@ -82,6 +93,7 @@ async function main(): Promise<void> {
     ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
   );
   console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
+  if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   console.log(' Users:');
   for (const [name, u] of Object.entries(o.users)) {
     console.log(`   ${name.padEnd(10)} ${u.username.padEnd(24)} ${u.password}   (${u.groups.join(', ')})`);

@@ -11,6 +11,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Chaos } from './chaos';
 import type { LambdaRuntime } from './lambda-runtime';
 
 export interface SqsMapping {
@@ -82,6 +83,7 @@ export function pollSqs(
   m: SqsMapping,
   log: Log,
   region: string,
+  chaos?: Chaos,
 ): () => void {
   let stopped = false;
   const worker = async () => {
@@ -136,6 +138,18 @@ export function pollSqs(
           continue;
         }
         const done = messages.filter((msg) => !failed.has(msg.MessageId!));
+        // Chaos: SQS delivers a fraction of the messages again (at-least-once), as a copy in the queue.
+        for (const msg of done) {
+          if (!chaos?.roll(chaos.spec.duplicate)) continue;
+          chaos.record('duplicate', runtime.label(m.functionName), `message ${msg.MessageId}`);
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: m.queueUrl,
+              MessageBody: msg.Body!,
+              MessageAttributes: msg.MessageAttributes,
+            }),
+          );
+        }
         if (done.length) {
           await sqs.send(
             new DeleteMessageBatchCommand({
@@ -170,6 +184,7 @@ export function pollStream(
   m: StreamMapping,
   log: Log,
   region: string,
+  chaos?: Chaos,
 ): () => void {
   let stopped = false;
   const iterators = new Map<string, string | undefined>();
@@ -233,6 +248,22 @@ export function pollStream(
           firstFailed = 0;
         }
         if (firstFailed < 0) {
+          // Chaos: a fraction of the records is delivered once more (stream retries repeat records).
+          const again = batch.filter(() => chaos?.roll(chaos.spec.duplicate));
+          if (again.length && chaos) {
+            chaos.record(
+              'duplicate',
+              runtime.label(m.functionName),
+              `stream records ${again.map((r) => r.dynamodb!.SequenceNumber).join(' ')}`,
+            );
+            await runtime
+              .invoke(m.functionName, {
+                Records: again.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+              })
+              .catch((error: Error) =>
+                log(`duplicate delivery failed (the original succeeded): ${error.message}`),
+              );
+          }
           records = records.slice(batch.length);
           attempts.delete(shardId);
           continue;

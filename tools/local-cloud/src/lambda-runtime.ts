@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Chaos } from './chaos';
 
 export interface FunctionSpec {
   /** Physical name (what ARNs and logs show). */
@@ -47,6 +48,7 @@ class Sandbox {
   constructor(
     readonly spec: FunctionSpec,
     private readonly log: (line: string) => void,
+    private readonly chaos?: Chaos,
   ) {}
 
   private start(): ChildProcess {
@@ -107,6 +109,20 @@ class Sandbox {
     this.running += 1;
     this.invocations += 1;
     try {
+      const chaos = this.chaos;
+      const what = describeEvent(event);
+      if (chaos?.roll(chaos.spec.lambdaError)) {
+        chaos.record('lambda-error', this.spec.label, what);
+        throw new FunctionError(this.spec.name, 'Chaos.InjectedError', 'fault injected before the handler');
+      }
+      if (chaos?.roll(chaos.spec.latency.p)) {
+        chaos.record('latency', this.spec.label, `${chaos.spec.latency.ms} ms ${what}`);
+        await new Promise((r) => setTimeout(r, chaos.spec.latency.ms));
+      }
+      // The sandbox will die this many milliseconds into the handler (SIGKILL from inside, as an OOM would).
+      const crashAfterMs = chaos?.roll(chaos.spec.lambdaCrash) ? chaos.between(1, 60) : undefined;
+      if (crashAfterMs !== undefined)
+        chaos!.record('lambda-crash', this.spec.label, `after ${crashAfterMs} ms ${what}`);
       this.child ??= this.start();
       const child = this.child;
       await this.ready;
@@ -139,6 +155,7 @@ class Sandbox {
           {
             id,
             event,
+            crashAfterMs,
             context: {
               functionName: this.spec.name,
               functionVersion: '$LATEST',
@@ -171,10 +188,18 @@ class Sandbox {
 export class LambdaRuntime {
   private readonly sandboxes = new Map<string, Sandbox>();
 
-  constructor(private readonly log: (label: string, line: string) => void) {}
+  constructor(
+    private readonly log: (label: string, line: string) => void,
+    private readonly chaos?: Chaos,
+  ) {}
 
   register(spec: FunctionSpec): void {
-    this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line)));
+    this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line), this.chaos));
+  }
+
+  /** The short label of a function (`Pedidos/PlaceOrder`), for logs. */
+  label(name: string): string {
+    return this.sandboxes.get(name)?.spec.label ?? name;
   }
 
   has(name: string): boolean {
@@ -196,4 +221,19 @@ export class LambdaRuntime {
   stop(): void {
     for (const s of this.sandboxes.values()) s.stop();
   }
+}
+
+/** What an invocation carries, in a few words, for fault logs: the record ids or the route. */
+function describeEvent(event: unknown): string {
+  const e = event as {
+    Records?: { messageId?: string; eventID?: string; dynamodb?: { Keys?: { pk?: { S?: string } } } }[];
+    httpMethod?: string;
+    path?: string;
+  };
+  if (Array.isArray(e?.Records)) {
+    const ids = e.Records.map((r) => r.messageId ?? r.dynamodb?.Keys?.pk?.S ?? r.eventID ?? '?');
+    return `records ${ids.slice(0, 5).join(' ')}${ids.length > 5 ? ` (+${ids.length - 5})` : ''}`;
+  }
+  if (e?.httpMethod) return `${e.httpMethod} ${e.path}`;
+  return '';
 }

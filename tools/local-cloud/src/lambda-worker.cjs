@@ -24,7 +24,9 @@ try {
   handler = undefined;
 }
 process.on('message', async (msg) => {
-  const { id, event, context } = msg;
+  const { id, event, context, crashAfterMs } = msg;
+  // Chaos mode: the sandbox dies in the middle of this invocation, whatever else it was doing.
+  if (crashAfterMs !== undefined) setTimeout(() => process.kill(process.pid, 'SIGKILL'), crashAfterMs);
   try {
     if (!handler) {
       handler = require(path.join(codeDir, file))[exportName];

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
+import { Chaos, describeChaos, parseChaosSpec } from './chaos';
 import { startEmulators, claimPort, LocalCloudError, type EmulatorName, type Emulators } from './emulators';
 import { pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
@@ -43,6 +44,8 @@ export interface LocalCloudOptions {
   outputsDir?: string | null;
   log?: (source: string, line: string) => void;
   progress?: (step: string) => void;
+  /** Faults to inject (`lambda-error=0.05,...`, see chaos.ts); each one is logged to `chaos.log` in `outputsDir`. */
+  chaos?: string;
 }
 
 export interface LocalCloudOutputs {
@@ -60,12 +63,16 @@ export interface LocalCloudOutputs {
   resources: Record<string, string>;
   /** The SSM parameters the stacks declare (`/order-platform/<stage>/...`), as the functions read them. */
   parameters: Record<string, string>;
+  /** The faults being injected, or `none`. */
+  chaos: string;
   notEmulated: Record<string, string[]>;
   readyInMs: number;
 }
 
 export interface LocalCloud {
   outputs: LocalCloudOutputs;
+  /** The chaos mode's counters, when faults are injected. */
+  chaos?: Chaos;
   runtime: LambdaRuntime;
   clients: Clients;
   /** Functions' environment for the emulators: what a handler sees in place of AWS. */
@@ -160,6 +167,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const progress = options.progress ?? (() => undefined);
+  const outputsDir =
+    options.outputsDir === null ? null : (options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'));
+  let chaos: Chaos | undefined;
+  if (options.chaos) {
+    const spec = parseChaosSpec(options.chaos);
+    if (outputsDir) mkdirSync(outputsDir, { recursive: true });
+    const chaosLog = outputsDir ? join(outputsDir, 'chaos.log') : undefined;
+    if (chaosLog) writeFileSync(chaosLog, '');
+    chaos = new Chaos(spec, (line) => log('chaos', line), chaosLog);
+  }
   const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
   // The emulators boot (mostly the JVM) while the templates are synthesized.
   progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
@@ -186,6 +203,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let controlServer: http.Server | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
+    chaos?.stop();
     runtime?.stop();
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
     controlServer?.closeAllConnections();
@@ -241,12 +259,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_DEFAULT_REGION: REGION,
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: e.dynamodb,
+      // In chaos mode the functions reach DynamoDB and SES through fault-injecting proxies.
+      AWS_ENDPOINT_URL_DYNAMODB: chaos?.spec.dynamodbThrottle
+        ? await chaos.proxy('dynamodb', e.dynamodb)
+        : e.dynamodb,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: e.dynamodb,
       AWS_ENDPOINT_URL_SQS: e.sqs,
       AWS_ENDPOINT_URL_SNS: e.sqs,
       AWS_ENDPOINT_URL_S3: e.s3,
-      AWS_ENDPOINT_URL_SES: e.ses,
+      AWS_ENDPOINT_URL_SES: chaos?.spec.sesError ? await chaos.proxy('ses', e.ses) : e.ses,
       AWS_ENDPOINT_URL_SESV2: e.ses,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
       AWS_ENDPOINT_URL_API_GATEWAY: control.url,
@@ -269,7 +290,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const localUrls = (value: string) =>
       hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
 
-    runtime = new LambdaRuntime(log);
+    runtime = new LambdaRuntime(log, chaos);
     for (const fn of provisioner.byType('AWS::Lambda::Function')) {
       const p = fn.properties;
       // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
@@ -289,9 +310,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         string,
         unknown
       >;
+      const label = `${fn.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`;
       runtime.register({
         name: fn.ref,
-        label: `${fn.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`,
+        label,
         codeDir,
         handler: String(p['Handler'] ?? 'index.handler'),
         timeoutMs: Number(p['Timeout'] ?? 3) * 1000,
@@ -301,6 +323,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...functionEnv,
           ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
           AWS_LAMBDA_FUNCTION_NAME: fn.ref,
+          // The SDK puts `app/<id>` in its user agent: how the chaos proxies name the calling function.
+          AWS_SDK_UA_APP_ID: label.slice(0, 50),
           AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),
           LOCAL_FUNCTION_ARN: fn.attrs['Arn']!,
         },
@@ -340,6 +364,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             },
             (line) => log(label, line),
             REGION,
+            chaos,
           ),
         );
         continue;
@@ -367,6 +392,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             },
             (line) => log(label, line),
             REGION,
+            chaos,
           ),
         );
         continue;
@@ -482,18 +508,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       partners: [...seeded.partners, ...partnerKeys],
       emulators: { ...e, apigateway: control.url },
       resources,
+      chaos: chaos ? describeChaos(chaos.spec) : 'none',
       parameters: Object.fromEntries(
         [...provisioner.ssm].filter(([name]) => name.startsWith('/order-platform/')),
       ),
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,
     };
-    if (options.outputsDir !== null) {
-      const dir = options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
+    if (outputsDir) {
+      mkdirSync(outputsDir, { recursive: true });
+      writeFileSync(join(outputsDir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
     }
-    return { outputs, runtime, clients, stop };
+    return { outputs, runtime, clients, stop, chaos };
   } catch (error) {
     await stop();
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;

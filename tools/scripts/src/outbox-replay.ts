@@ -101,7 +101,7 @@ export async function replayOutbox(
   return counts;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename) && !process.env['JEST_WORKER_ID']) {
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
   const { values } = parseArgs({
     options: {
       stage: { type: 'string', default: 'local' },

@@ -80,7 +80,7 @@ function synthUnlocked(stageName: string, out: string): void {
   );
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename) && !process.env['JEST_WORKER_ID']) {
+if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
   const started = Date.now();
   try {
     synth(stage, outdir);
