@@ -3,3 +3,4 @@ export * from './intrinsics';
 export * from './local-cloud';
 export * from './lambda-runtime';
 export * from './provision';
+export * from './chaos';
