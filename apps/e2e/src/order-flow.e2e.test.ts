@@ -51,6 +51,7 @@ describe('order flow', () => {
     expect(placed.body.status).toBe('RECEIVED');
     const done = await finalState(placed.body.orderId);
     expect(done.status).toBe('COMPLETED');
+    expect(done.payment).toEqual({ method: 'card', status: 'CAPTURED' });
     expect(done.total).toBe(2 * 2490);
     expect(done.statusHistory.map((s: { status: string }) => s.status)).toEqual([
       'RECEIVED',
@@ -97,6 +98,7 @@ describe('order flow', () => {
     // Assess
     const done = await finalState(placed.body.orderId);
     expect(done.status).toBe('REJECTED');
+    expect(done.payment.status).toBe('VOIDED');
     expect(done.statusHistory.at(-1).reason).toContain('prod-azeite-500ml');
     expect(await available('prod-azeite-500ml')).toBe(before);
   });
@@ -109,6 +111,7 @@ describe('order flow', () => {
     // Assess
     const done = await finalState(placed.body.orderId);
     expect(done.status).toBe('CANCELLED');
+    expect(done.payment.status).toBe('DECLINED');
     expect(done.statusHistory.at(-1).reason).toMatch(/declined/);
     await p.waitFor(async () => ((await available('prod-arroz-5kg')) === before ? true : undefined));
   });
@@ -124,7 +127,15 @@ describe('order flow', () => {
     // Assess: either the cancel won (CANCELLED) or the order had completed already (409).
     if (cancelled.status === 200) {
       expect(cancelled.body.status).toBe('CANCELLED');
-      expect((await finalState(placed.body.orderId)).status).toBe('CANCELLED');
+      const final = await finalState(placed.body.orderId);
+      expect(final.status).toBe('CANCELLED');
+      // Cancelled before the charge (VOIDED) or while it ran (REFUNDED by the saga): never money kept.
+      await p.waitFor(async () => {
+        const res = await p.call('GET', `/orders/${placed.body.orderId}`, {
+          token: await p.token('customer'),
+        });
+        return ['VOIDED', 'REFUNDED'].includes(res.body.payment.status) ? true : undefined;
+      });
       await p.waitFor(async () => ((await available('prod-feijao-1kg')) === before ? true : undefined));
     } else {
       expect(cancelled.status).toBe(409);
@@ -254,5 +265,27 @@ describe('catalog administration', () => {
     expect(tooMuch.body.errors[0].field).toBe('body.delta');
     expect(byCustomer.status).toBe(403);
     expect((await p.call('GET', `/products/${id}`)).body.stock.available).toBe(10);
+  });
+
+  it('refuses a product in another currency, or with a field it does not know, naming it', async () => {
+    // Prepare
+    const admin = await p.token('admin');
+    const sku = `E2E-USD-${Date.now()}`;
+    // Act
+    const usd = await p.call('POST', '/products', {
+      token: admin,
+      body: { sku, name: 'Imported', price: 999, stock: 1, currency: 'USD' },
+    });
+    const extra = await p.call('POST', '/products', {
+      token: admin,
+      body: { sku, name: 'Imported', price: 999, stock: 1, colour: 'red' },
+    });
+    // Assess
+    expect(usd.status).toBe(400);
+    expect(usd.headers.get('content-type')).toContain('application/problem+json');
+    expect(usd.body.errors).toEqual([{ field: 'body.currency', message: 'only BRL is supported' }]);
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors[0].field).toBe('body.colour');
+    expect((await p.call('GET', `/products/prod-${sku.toLowerCase()}`)).status).toBe(404);
   });
 });

@@ -1,3 +1,4 @@
+import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -281,5 +282,93 @@ describe('partner administration', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.callbackUrl']);
+  });
+
+  describe('what passes the gateway always fits the queue, and each order is taken on its own', () => {
+    const intakeQueue = () =>
+      Object.entries(p.cloud.outputs.resources).find(
+        ([k]) => k.includes('/PartnerIntakeQueue') && !k.includes('Dlq') && !k.includes('Policy'),
+      )![1];
+
+    it('refuses at the gateway what the queue could not take or the consumer would not read (400)', async () => {
+      // Act
+      const responses = await Promise.all([
+        send({ ...partnerOrder('ws-1'), partnerOrderRef: '   ' }),
+        send(partnerOrder('big-1', [{ sku: 'DIPIRONA-500MG', quantity: 2 ** 60 }])),
+        send({
+          ...partnerOrder('deep-1'),
+          deliverTo: { name: 'a', city: 'b', state: 'SP', x: { y: { z: {} } } },
+        }),
+        send({
+          ...partnerOrder('ffff-1'),
+          deliverTo: { name: 'Loja \uffff', city: 'Campinas', state: 'SP' },
+        }),
+        send({ ...partnerOrder('extra-1'), note: 'hi' }),
+      ]);
+      // Assess
+      expect(responses.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    });
+
+    it('tells the partner when the queue refuses an order, and stores nothing', async () => {
+      // Prepare: the queue takes 1 KiB at most, for a moment.
+      const QueueUrl = intakeQueue();
+      await p.cloud.clients.sqs.send(
+        new SetQueueAttributesCommand({ QueueUrl, Attributes: { MaximumMessageSize: '1024' } }),
+      );
+      const ref = `refused-${Date.now()}`;
+      const big = partnerOrder(
+        ref,
+        Array.from({ length: 30 }, (_, i) => ({ sku: `SKU-${i}-${'X'.repeat(20)}`, quantity: 1 })),
+      );
+      // Act
+      const res = await send(big).finally(() =>
+        p.cloud.clients.sqs.send(
+          new SetQueueAttributesCommand({ QueueUrl, Attributes: { MaximumMessageSize: '262144' } }),
+        ),
+      );
+      // Assess
+      expect(res.status).toBe(502);
+      expect(res.body.message).toMatch(/not stored/);
+      expect(res.body.code).toMatch(/InvalidParameterValue/);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(
+        (await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': apiKey } })).status,
+      ).toBe(404);
+    });
+
+    it('admits each order of a queued batch on its own: a bad one is REJECTED and readable, the rest complete', async () => {
+      // Prepare: a message as an older gateway model would have let through, straight onto the queue.
+      const demo = p.cloud.outputs.partners.find((k) => k.name === 'farmacia-demo')!;
+      const t = Date.now();
+      const body = {
+        orders: [
+          partnerOrder(`mix-ok-${t}`),
+          partnerOrder(`mix-bad-${t}`, [{ sku: 'DIPIRONA-500MG', quantity: 0 }]),
+          partnerOrder(`mix-dup-${t}`, [
+            { sku: 'DIPIRONA-500MG', quantity: 1 },
+            { productId: 'prod-dipirona-500mg', quantity: 2 },
+          ]),
+        ],
+      };
+      // Act
+      await p.cloud.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: intakeQueue(),
+          MessageBody: JSON.stringify(body),
+          MessageAttributes: { apiKeyId: { DataType: 'String', StringValue: demo.apiKeyId! } },
+        }),
+      );
+      // Assess
+      const [ok, bad, dup] = await Promise.all([
+        finalOrder(`mix-ok-${t}`),
+        finalOrder(`mix-bad-${t}`),
+        finalOrder(`mix-dup-${t}`),
+      ]);
+      expect(ok.status).toBe('COMPLETED');
+      expect(bad.status).toBe('REJECTED');
+      expect(bad.statusHistory.at(-1).reason).toMatch(/items\.0\.quantity/);
+      expect(dup.status).toBe('COMPLETED');
+      expect(dup.total).toBe(3 * 650);
+    });
   });
 });

@@ -220,10 +220,7 @@ export function startRestGateway(options: {
       reply = { Error: { Code: e.name ?? 'InternalError', Message: e.message ?? '' } };
       options.log(`POST ${path}: SQS answered ${status} ${e.name}: ${e.message}`);
     }
-    const response = integration.responses.find(
-      (r) => r.selectionPattern && new RegExp(`^(?:${r.selectionPattern})$`).test(String(status)),
-    ) ??
-      integration.responses.find((r) => !r.selectionPattern) ?? { statusCode: '200', template: undefined };
+    const response = selectIntegrationResponse(integration.responses, status);
     const payload = response.template
       ? renderResponseTemplate(response.template, reply)
       : JSON.stringify(reply);
@@ -397,4 +394,19 @@ export function renderResponseTemplate(template: string, reply: unknown): string
       JSON.stringify(at(p)).slice(1, -1),
     )
     .replace(/\$input\.path\('([^']*)'\)/g, (_, p: string) => at(p));
+}
+
+/**
+ * API Gateway's choice of integration response for an AWS integration: the first whose selection pattern
+ * matches the backend's whole HTTP status, else the default one (no pattern), else a bare 200.
+ */
+export function selectIntegrationResponse<
+  R extends { statusCode: string; selectionPattern?: string; template?: string },
+>(responses: R[], status: number): R | { statusCode: string; template?: undefined } {
+  return (
+    responses.find(
+      (r) => r.selectionPattern && new RegExp(`^(?:${r.selectionPattern})$`).test(String(status)),
+    ) ??
+    responses.find((r) => !r.selectionPattern) ?? { statusCode: '200' }
+  );
 }
