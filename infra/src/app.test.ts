@@ -322,3 +322,25 @@ describe('alarms and dashboards', () => {
     });
   });
 });
+
+describe('the prod stage', () => {
+  it('declares no demo partner key and lets no callback reach loopback; dev keeps its demo key', () => {
+    // Prepare
+    const prodApp = buildApp('prod', new App());
+    const prodPedidos = Template.fromStack(prodApp.node.findChild(stackName('prod', 'Pedidos')) as never);
+    // Assess
+    const keyNames = (t: Template) =>
+      Object.values(t.findResources('AWS::ApiGateway::ApiKey')).map(
+        (k) => (k as { Properties: { Name?: string } }).Properties.Name,
+      );
+    expect(keyNames(prodPedidos)).not.toContain('farmacia-demo');
+    expect(keyNames(pedidos)).toContain('farmacia-demo');
+    for (const fn of Object.values(prodPedidos.findResources('AWS::Lambda::Function'))) {
+      const vars = (fn as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties
+        .Environment?.Variables;
+      if (vars && 'CALLBACKS_ALLOW_LOOPBACK' in vars) expect(vars['CALLBACKS_ALLOW_LOOPBACK']).toBe('false');
+    }
+    expect(stageConfig('local')).toMatchObject({ demoData: true, loopbackCallbacks: true });
+    expect(stageConfig('prod')).toMatchObject({ demoData: false, loopbackCallbacks: false });
+  });
+});

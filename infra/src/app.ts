@@ -36,7 +36,15 @@ export function buildApp(stage: Stage, app = new App()): App {
     );
   const services: [string, Stack][] = [
     ['produtos', new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage })],
-    ['pedidos', new PedidosStack(app, stackName(stage, 'Pedidos'), { env, stage })],
+    [
+      'pedidos',
+      new PedidosStack(app, stackName(stage, 'Pedidos'), {
+        env,
+        stage,
+        demoPartner: config.demoData,
+        allowLoopbackCallbacks: config.loopbackCallbacks,
+      }),
+    ],
     ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage })],
     ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
   ];

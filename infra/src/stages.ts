@@ -9,6 +9,10 @@ export interface StageConfig {
   removalPolicy: RemovalPolicy;
   /** Who is e-mailed when an alarm of the stage fires (subscribed to the stage's alarm topic). */
   alarmEmail?: string;
+  /** Demo data (the demo partner's API key): local and dev, never prod. */
+  demoData: boolean;
+  /** Partner callbacks may go to loopback over plain HTTP: the local cloud only. */
+  loopbackCallbacks: boolean;
 }
 
 /**
@@ -27,6 +31,8 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
   return {
     stage,
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    demoData: stage !== 'prod',
+    loopbackCallbacks: stage === 'local',
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 }

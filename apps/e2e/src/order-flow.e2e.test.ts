@@ -155,6 +155,11 @@ describe('order flow', () => {
     expect(again.status).toBe(202);
     expect(again.body.orderId).toBe(first.body.orderId);
     expect(other.status).toBe(409);
+    const malformed = await place(order('prod-dipirona-500mg', 1), 'customer', {
+      'Idempotency-Key': 'a b/c',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('header.Idempotency-Key');
     expect(other.headers.get('content-type')).toBe('application/problem+json');
   });
 
@@ -265,6 +270,25 @@ describe('catalog administration', () => {
     expect(tooMuch.body.errors[0].field).toBe('body.delta');
     expect(byCustomer.status).toBe(403);
     expect((await p.call('GET', `/products/${id}`)).body.stock.available).toBe(10);
+  });
+
+  it('answers 400, never 500, to a page token it did not issue, and fills pages of a status filter', async () => {
+    // Prepare
+    const admin = await p.token('admin');
+    const forged = Buffer.from(
+      JSON.stringify({ pk: 'ORDER#x', sk: 'ORDER', gsi2pk: 'ORDERS', gsi2sk: 5 }),
+    ).toString('base64url');
+    // Act
+    const orders = await p.call('GET', '/orders?nextToken=bm90LWEtdG9rZW4', { token: admin });
+    const forgedOrders = await p.call('GET', `/orders?nextToken=${forged}`, { token: admin });
+    const products = await p.call('GET', `/products?nextToken=${forged}`);
+    const completed = await p.call('GET', '/orders?status=COMPLETED&limit=2', { token: admin });
+    // Assess
+    expect([orders.status, forgedOrders.status, products.status]).toEqual([400, 400, 400]);
+    expect(orders.body.errors[0].field).toBe('query.nextToken');
+    expect(completed.status).toBe(200);
+    expect(completed.body.items).toHaveLength(2);
+    expect(completed.body.items.every((o: { status: string }) => o.status === 'COMPLETED')).toBe(true);
   });
 
   it('refuses a product in another currency, or with a field it does not know, naming it', async () => {

@@ -9,6 +9,13 @@ import { config } from './config';
 
 export const partners = new DynamoDbPartnerRegistry(dynamo, config.TABLE_NAME);
 
+/** Whether partners' callbacks may go to this machine's loopback: the local stage only. */
+export const callbackRules = {
+  allowLoopbackCallbacks:
+    parseConfig(z.object({ CALLBACKS_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false') }))
+      .CALLBACKS_ALLOW_LOOPBACK === 'true',
+};
+
 /** The key manager, for the admin routes only (they alone have the usage plan id and the rights). */
 export function partnerKeys(): ApiGatewayPartnerKeys {
   const { PARTNER_USAGE_PLANS } = parseConfig(

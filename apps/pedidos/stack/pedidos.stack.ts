@@ -17,6 +17,10 @@ export interface PedidosStackProps extends StackProps {
   stage: string;
   /** Sender of customer e-mails; its SES identity is declared here (verify it once per account). */
   senderEmail?: string;
+  /** Declare the demo partner's API key (a pharmacy chain the local cloud seeds); never in production. */
+  demoPartner?: boolean;
+  /** Let partner callbacks go to this machine's loopback over plain HTTP: the local cloud only. */
+  allowLoopbackCallbacks?: boolean;
 }
 
 /** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
@@ -29,12 +33,13 @@ export class PedidosStack extends Stack {
       indexes: [
         { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
         { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+        { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
       ],
     });
     const topic = serviceTopic(this, 'Events', props.stage, service);
     const environment = { TABLE_NAME: table.tableName };
     const items = [table.tableArn];
-    const indexes = ['gsi1', 'gsi2'].map((name) => `${table.tableArn}/index/${name}`);
+    const indexes = ['gsi1', 'gsi2', 'gsi3'].map((name) => `${table.tableArn}/index/${name}`);
 
     const placeOrder = new ServiceFunction(this, 'PlaceOrder', {
       service,
@@ -141,12 +146,18 @@ export class PedidosStack extends Stack {
       api: api.api,
       validator: api.validator,
       queue: intake.queue,
+      demoKey: props.demoPartner ?? false,
     });
     api.route('GET', '/partner/orders/{partnerOrderRef}', getPartnerOrder, 'partner');
 
     // Admins register partners (each gets its own key in the partners' usage plan) and disable them.
     // The plan travels by name, not by id: an id would make the functions depend on the API's own stage.
-    const partnerAdmin = { ...environment, PARTNER_USAGE_PLANS: JSON.stringify(channel.planNames) };
+    const callbackRules = { CALLBACKS_ALLOW_LOOPBACK: String(props.allowLoopbackCallbacks ?? false) };
+    const partnerAdmin = {
+      ...environment,
+      ...callbackRules,
+      PARTNER_USAGE_PLANS: JSON.stringify(channel.planNames),
+    };
     const registerPartner = new ServiceFunction(this, 'RegisterPartner', {
       service,
       handler: 'register-partner',
@@ -191,7 +202,7 @@ export class PedidosStack extends Stack {
     const notifyPartner = new ServiceFunction(this, 'NotifyPartner', {
       service,
       handler: 'notify-partner',
-      environment,
+      environment: { ...environment, ...callbackRules },
       timeout: Duration.seconds(15),
     });
     allow(notifyPartner, ['GetItem']);

@@ -3,3 +3,4 @@ export * from './dynamodb-repository';
 export * from './clients';
 export * from './ses-mailer';
 export * from './dynamodb-outbox';
+export * from './page-token';

@@ -86,7 +86,7 @@ export function httpHandler<
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']),
     );
-    const correlationId = headers['x-correlation-id'] || event.requestContext?.requestId || randomUUID();
+    const correlationId = correlationIdOf(headers['x-correlation-id'], event.requestContext?.requestId);
     logger.addContext(context);
     withCorrelation(correlationId);
     const base = { 'x-correlation-id': correlationId };
@@ -145,4 +145,14 @@ export function httpHandler<
       logger.resetKeys();
     }
   };
+}
+
+/**
+ * The correlation id of a request: the caller's `x-correlation-id` when it is a short id (a UUID or up to
+ * 64 of `A-Z a-z 0-9 . _ -`), so nothing a client types flows unchecked into logs, events and mails;
+ * otherwise API Gateway's request id, or a new UUID.
+ */
+export function correlationIdOf(header: string | undefined, requestId: string | undefined): string {
+  if (header && /^[A-Za-z0-9._-]{1,64}$/.test(header)) return header;
+  return requestId || randomUUID();
 }

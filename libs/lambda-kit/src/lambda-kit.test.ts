@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from './config';
 import { ConflictError } from './errors';
-import { groupsOf, httpHandler } from './http';
+import { correlationIdOf, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
 import { newEvent } from '@order-platform/contracts';
@@ -59,6 +59,28 @@ describe('httpHandler', () => {
     expect(res.headers!['Content-Type']).toBe('application/problem+json');
     const fields = JSON.parse(res.body).errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(['body.name', 'body.qty']);
+  });
+
+  it("takes the caller's x-correlation-id only when it is a short id", async () => {
+    // Act
+    const short = await handler(
+      apiEvent({ body: JSON.stringify({ name: 'a', qty: 1 }), headers: { 'x-correlation-id': 'abc-123' } }),
+      context,
+    );
+    const long = await handler(
+      apiEvent({
+        body: JSON.stringify({ name: 'a', qty: 1 }),
+        headers: { 'x-correlation-id': `<script>${'x'.repeat(100)}` },
+      }),
+      context,
+    );
+    // Assess
+    expect(short.headers!['x-correlation-id']).toBe('abc-123');
+    expect(long.headers!['x-correlation-id']).toBe('r-1');
+    expect(correlationIdOf('a b', undefined)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(correlationIdOf('6f1c2a4e-3b1d-4e8f-9a0b-1c2d3e4f5a6b', 'r')).toBe(
+      '6f1c2a4e-3b1d-4e8f-9a0b-1c2d3e4f5a6b',
+    );
   });
 
   it('names a field the request may not carry', async () => {

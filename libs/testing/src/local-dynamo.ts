@@ -8,7 +8,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 /**
  * Real emulators for adapter tests (DynamoDB Local and any other asked for), and a service table of the
- * shape `ServiceTable` declares (`pk`/`sk`, `gsi1`, `gsi2`), created under a fresh name on each call.
+ * shape `ServiceTable` declares (`pk`/`sk`, `gsi1` to `gsi3`), created under a fresh name on each call.
  */
 export async function localEmulators(
   only: readonly EmulatorName[] = ['dynamodb'],
@@ -35,12 +35,14 @@ export async function localEmulators(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map(key),
+        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map(
+          key,
+        ),
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [index(1), index(2)],
+        GlobalSecondaryIndexes: [index(1), index(2), index(3)],
       }),
     );
     return name;

@@ -1,6 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbRepository, TransactionConflictError, type WriteOp } from '@order-platform/aws-adapters';
+import {
+  decodePageToken,
+  DynamoDbRepository,
+  encodePageToken,
+  TransactionConflictError,
+  type WriteOp,
+} from '@order-platform/aws-adapters';
 import type { DomainEvent, OrderPlacedV1, OrderRejectedV1 } from '@order-platform/contracts';
 import type { Order } from '../domain/order';
 import type { CreateResult, IdempotencyRecord, OrderRepository } from '../application/ports';
@@ -8,21 +14,38 @@ import type { CreateResult, IdempotencyRecord, OrderRepository } from '../applic
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-/** The stored item of an order: by id, by customer (`gsi1`), and all orders by time (`gsi2`, for admins). */
+/**
+ * The stored item of an order: by id, by customer (`gsi1`), all orders by time (`gsi2`, for admins) and
+ * orders by status and time (`gsi3`, for admins' `?status=`: full pages, no filter after the limit).
+ */
 function toItem(order: Order) {
+  const byTime = `${order.createdAt}#${order.orderId}`;
   return {
     ...orderKey(order.orderId),
     kind: 'order',
     gsi1pk: `CUSTOMER#${order.customerId}`,
-    gsi1sk: `${order.createdAt}#${order.orderId}`,
+    gsi1sk: byTime,
     gsi2pk: 'ORDERS',
-    gsi2sk: `${order.createdAt}#${order.orderId}`,
+    gsi2sk: byTime,
+    gsi3pk: `STATUS#${order.status}`,
+    gsi3sk: byTime,
     ...order,
   };
 }
 
 function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, kind: _kind, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...order } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    ...order
+  } = item;
   return order as unknown as Order;
 }
 
@@ -123,27 +146,52 @@ export class DynamoDbOrderRepository extends DynamoDbRepository implements Order
     );
   }
 
+  /**
+   * A customer's orders (`gsi1`), every order (`gsi2`) or, for admins, every order of one status (`gsi3`),
+   * newest first. A customer's filter by status reads their own orders only, so it filters in the query.
+   */
   async list(filter: { customerId?: string; status?: string }, limit: number, nextToken?: string) {
-    const byCustomer = filter.customerId !== undefined;
-    const { items, lastKey } = await this.query<Record<string, unknown>>({
-      IndexName: byCustomer ? 'gsi1' : 'gsi2',
-      KeyConditionExpression: byCustomer ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': byCustomer ? `CUSTOMER#${filter.customerId}` : 'ORDERS',
-        ...(filter.status ? { ':status': filter.status } : {}),
-      },
-      ...(filter.status
-        ? { FilterExpression: '#s = :status', ExpressionAttributeNames: { '#s': 'status' } }
-        : {}),
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: nextToken
-        ? JSON.parse(Buffer.from(nextToken, 'base64url').toString('utf8'))
-        : undefined,
-    });
+    const index =
+      filter.customerId !== undefined
+        ? { name: 'gsi1', pk: `CUSTOMER#${filter.customerId}` }
+        : filter.status
+          ? { name: 'gsi3', pk: `STATUS#${filter.status}` }
+          : { name: 'gsi2', pk: 'ORDERS' };
+    const filterByStatus = filter.customerId !== undefined && filter.status;
+    const keyNames = ['pk', 'sk', `${index.name}pk`, `${index.name}sk`];
+    let start: Record<string, unknown> | undefined = nextToken
+      ? decodePageToken(nextToken, keyNames, { [`${index.name}pk`]: index.pk })
+      : undefined;
+    const found: Record<string, unknown>[] = [];
+    // A filtered read may return fewer items than asked: read on (a few pages at most) to fill the page.
+    for (let pages = 0; pages < 10; pages++) {
+      const { items, lastKey } = await this.query<Record<string, unknown>>({
+        IndexName: index.name,
+        KeyConditionExpression: `${index.name}pk = :pk`,
+        ExpressionAttributeValues: {
+          ':pk': index.pk,
+          ...(filterByStatus ? { ':status': filter.status } : {}),
+        },
+        ...(filterByStatus
+          ? { FilterExpression: '#s = :status', ExpressionAttributeNames: { '#s': 'status' } }
+          : {}),
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      });
+      found.push(...items);
+      start = lastKey;
+      if (!start || found.length >= limit) break;
+    }
+    const page = found.slice(0, limit);
+    // Resume after the last item returned (not after the last one read, which may lie beyond it).
+    const resumeAt =
+      found.length > limit || (found.length === limit && start)
+        ? Object.fromEntries(keyNames.map((k) => [k, page.at(-1)![k]]))
+        : start;
     return {
-      items: items.map(fromItem),
-      nextToken: lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined,
+      items: page.map(fromItem),
+      nextToken: resumeAt ? encodePageToken(resumeAt) : undefined,
     };
   }
 }

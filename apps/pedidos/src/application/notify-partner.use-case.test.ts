@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anEvent } from '@order-platform/testing';
-import { HttpPartnerCallbacks, signature } from '../adapters/http-partner.callbacks';
+import { HttpPartnerCallbacks, mayConnect, signature } from '../adapters/http-partner.callbacks';
+import { registerPartnerRequest } from './manage-partners.use-case';
 import type { Order } from '../domain/order';
 import { notifyPartner } from './notify-partner.use-case';
 import type { Partner, PartnerCallbacks, PartnerRegistry } from './ports';
@@ -133,7 +134,10 @@ describe('HttpPartnerCallbacks', () => {
 
   it('signs the timestamp and body with HMAC-SHA256 and throws when the partner does not answer 2xx', async () => {
     // Prepare
-    const callbacks = new HttpPartnerCallbacks(() => new Date('2026-11-23T10:00:00Z'));
+    const callbacks = new HttpPartnerCallbacks({
+      allowLoopback: true,
+      now: () => new Date('2026-11-23T10:00:00Z'),
+    });
     // Act
     await callbacks.deliver(url, 'sekret', 'evt-1', { hello: 'world' });
     answer = 500;
@@ -148,5 +152,48 @@ describe('HttpPartnerCallbacks', () => {
     );
     expect(signature('sekret', t, first!.body)).toBe(first!.headers['x-order-platform-signature']);
     expect(JSON.parse(first!.body)).toEqual({ hello: 'world' });
+  });
+
+  it('refuses to call loopback, private or link-local addresses outside the local stage, and plain http', async () => {
+    // Prepare
+    const callbacks = new HttpPartnerCallbacks();
+    const before = received.length;
+    // Act + Assess
+    await expect(callbacks.deliver(url, 's', 'e', {})).rejects.toThrow(/only https/);
+    for (const target of [
+      'https://127.0.0.1:1/cb',
+      'https://localhost:1/cb',
+      'https://10.1.2.3/cb',
+      'https://[::1]:1/cb',
+    ])
+      await expect(callbacks.deliver(target, 's', 'e', {})).rejects.toThrow(/not reachable for callbacks/);
+    expect(received.length).toBe(before);
+    expect(mayConnect('169.254.169.254', false)).toBe(false);
+    expect(mayConnect('::ffff:192.168.0.1', false)).toBe(false);
+    expect(mayConnect('fd00::1', false)).toBe(false);
+    expect(mayConnect('8.8.8.8', false)).toBe(true);
+    expect(mayConnect('127.0.0.1', true)).toBe(true);
+    expect(mayConnect('10.0.0.1', true)).toBe(false);
+  });
+});
+
+describe('registering a callback URL', () => {
+  it('takes https to public hosts, and plain http to loopback only where the stage allows it', () => {
+    // Prepare
+    const strict = registerPartnerRequest({ allowLoopbackCallbacks: false });
+    const local = registerPartnerRequest({ allowLoopbackCallbacks: true });
+    const body = (callbackUrl: string) => ({
+      partnerId: 'abc',
+      name: 'A',
+      email: 'a@example.com',
+      billing: { legalName: 'A Ltda', taxId: '12345678000199' },
+      callbackUrl,
+    });
+    // Act + Assess
+    expect(strict.safeParse(body('https://hooks.example.com/x')).success).toBe(true);
+    expect(strict.safeParse(body('http://127.0.0.1:8080/x')).success).toBe(false);
+    expect(strict.safeParse(body('http://hooks.example.com/x')).success).toBe(false);
+    expect(strict.safeParse(body('https://user:pw@hooks.example.com/x')).success).toBe(false);
+    expect(local.safeParse(body('http://127.0.0.1:8080/x')).success).toBe(true);
   });
 });

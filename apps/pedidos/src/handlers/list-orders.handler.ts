@@ -1,3 +1,4 @@
+import { InvalidPageTokenError } from '@order-platform/aws-adapters';
 import { BadRequestError, httpHandler } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../domain/order';
@@ -24,7 +25,7 @@ export const handler = httpHandler(
       );
       return { status: 200, body: { items: page.items.map(orderView), nextToken: page.nextToken } };
     } catch (error) {
-      if (error instanceof SyntaxError)
+      if (error instanceof InvalidPageTokenError)
         throw new BadRequestError('Invalid nextToken', [
           { field: 'query.nextToken', message: 'not a token this API issued' },
         ]);

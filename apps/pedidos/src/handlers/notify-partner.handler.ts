@@ -4,9 +4,13 @@ import { eventHandler, logger, traced } from '@order-platform/lambda-kit';
 import { HttpPartnerCallbacks } from '../adapters/http-partner.callbacks';
 import { notifyPartner } from '../application/notify-partner.use-case';
 import { orders } from '../composition';
-import { partners } from '../partner-composition';
+import { callbackRules, partners } from '../partner-composition';
 
-const deps = { orders, partners, callbacks: new HttpPartnerCallbacks() };
+const deps = {
+  orders,
+  partners,
+  callbacks: new HttpPartnerCallbacks({ allowLoopback: callbackRules.allowLoopbackCallbacks }),
+};
 const sqs = traced(new SQSClient({}));
 const queueUrls = new Map<string, Promise<string>>();
 

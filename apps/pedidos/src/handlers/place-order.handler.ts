@@ -1,4 +1,4 @@
-import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
+import { BadRequestError, ConflictError, httpHandler } from '@order-platform/lambda-kit';
 import { IdempotencyConflictError, placeOrder } from '../application/place-order.use-case';
 import { PlaceOrderRequest } from '../domain/order-request';
 import { clock, orders } from '../composition';
@@ -12,10 +12,14 @@ export async function placeOrderRoute(request: {
   correlationId: string;
 }) {
   const idempotencyKey = request.headers['idempotency-key'] || undefined;
-  if (idempotencyKey && !/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
-    throw new ConflictError(
-      'Idempotency-Key must be 1-128 letters, digits, dots, colons, dashes or underscores',
-    );
+  if (idempotencyKey !== undefined && !/^[\w.:-]{1,128}$/.test(idempotencyKey)) {
+    // A malformed key is the caller's mistake (400), not a conflict with an earlier request.
+    throw new BadRequestError('Invalid Idempotency-Key', [
+      {
+        field: 'header.Idempotency-Key',
+        message: '1-128 letters, digits, dots, colons, dashes or underscores',
+      },
+    ]);
   }
   try {
     const { order, replayed } = await placeOrder(

@@ -3,9 +3,9 @@ import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
 import {
   PartnerExistsError,
   registerPartner,
-  RegisterPartnerRequest,
+  registerPartnerRequest,
 } from '../application/manage-partners.use-case';
-import { partnerKeys, partners } from '../partner-composition';
+import { callbackRules, partnerKeys, partners } from '../partner-composition';
 
 const deps = {
   partners,
@@ -15,17 +15,20 @@ const deps = {
 };
 
 /** `POST /partners` (admins): registers a partner and returns its API key, this once. */
-export const handler = httpHandler({ body: RegisterPartnerRequest, auth: ['admins'] }, async ({ body }) => {
-  try {
-    const { partner, apiKey, callbackSecret } = await registerPartner(deps, body);
-    // The key and the callback secret are shown this once.
-    return {
-      status: 201,
-      headers: { Location: `/partners/${partner.partnerId}` },
-      body: { ...partner, apiKey, ...(callbackSecret ? { callbackSecret } : {}) },
-    };
-  } catch (error) {
-    if (error instanceof PartnerExistsError) throw new ConflictError(error.message);
-    throw error;
-  }
-});
+export const handler = httpHandler(
+  { body: registerPartnerRequest(callbackRules), auth: ['admins'] },
+  async ({ body }) => {
+    try {
+      const { partner, apiKey, callbackSecret } = await registerPartner(deps, body);
+      // The key and the callback secret are shown this once.
+      return {
+        status: 201,
+        headers: { Location: `/partners/${partner.partnerId}` },
+        body: { ...partner, apiKey, ...(callbackSecret ? { callbackSecret } : {}) },
+      };
+    } catch (error) {
+      if (error instanceof PartnerExistsError) throw new ConflictError(error.message);
+      throw error;
+    }
+  },
+);

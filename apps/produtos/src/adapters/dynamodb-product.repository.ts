@@ -1,5 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbRepository } from '@order-platform/aws-adapters';
+import {
+  decodePageToken,
+  DynamoDbRepository,
+  encodePageToken,
+  InvalidPageTokenError,
+} from '@order-platform/aws-adapters';
 import type { Product } from '../domain/product';
 import type { ProductPage, ProductRepository } from '../application/ports';
 
@@ -20,32 +25,15 @@ export class DynamoDbProductRepository extends DynamoDbRepository implements Pro
       KeyConditionExpression: 'gsi1pk = :catalog',
       ExpressionAttributeValues: { ':catalog': 'CATALOG' },
       Limit: limit,
-      ExclusiveStartKey: nextToken ? decodeToken(nextToken) : undefined,
+      ExclusiveStartKey: nextToken
+        ? decodePageToken(nextToken, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { gsi1pk: 'CATALOG' })
+        : undefined,
     });
-    return { items: items.map(toProduct), nextToken: lastKey ? encodeToken(lastKey) : undefined };
+    return { items: items.map(toProduct), nextToken: lastKey ? encodePageToken(lastKey) : undefined };
   }
 }
 
-export class InvalidPageTokenError extends Error {
-  constructor() {
-    super('nextToken is not a token this API issued');
-    this.name = 'InvalidPageTokenError';
-  }
-}
-
-function encodeToken(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeToken(token: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof key?.pk !== 'string' || typeof key?.gsi1pk !== 'string') throw new Error('shape');
-    return key;
-  } catch {
-    throw new InvalidPageTokenError();
-  }
-}
+export { InvalidPageTokenError };
 
 /** A catalog item as a Product; stock lives in the flat `onHand` and `reserved` attributes. */
 export function toProduct(item: Record<string, unknown>): Product {
