@@ -314,9 +314,11 @@ describe('alarms and dashboards', () => {
       'AWS::SNS::Subscription',
       { Protocol: 'email', Endpoint: 'ops@example.com' },
     );
-    expect(() => stageConfig('dev', () => 'not-an-address')).toThrow(/not an e-mail address/);
+    expect(() => stageConfig('dev', (k) => (k === 'alarmEmail' ? 'not-an-address' : undefined))).toThrow(
+      /not an e-mail address/,
+    );
     expect(
-      stageConfig('prod', (k) => (k === 'alarmEmail.prod' ? 'p@example.com' : 'd@example.com')),
+      stageConfig('prod', (k) => ({ 'alarmEmail.prod': 'p@example.com', alarmEmail: 'd@example.com' })[k]),
     ).toMatchObject({
       alarmEmail: 'p@example.com',
     });
@@ -342,5 +344,26 @@ describe('the prod stage', () => {
     }
     expect(stageConfig('local')).toMatchObject({ demoData: true, loopbackCallbacks: true });
     expect(stageConfig('prod')).toMatchObject({ demoData: false, loopbackCallbacks: false });
+  });
+
+  it('charges through Stripe with its key in Secrets Manager, read by the saga alone, and refuses the simulator', () => {
+    // Prepare
+    const prodApp = buildApp('prod', new App());
+    const prodPedidos = Template.fromStack(prodApp.node.findChild(stackName('prod', 'Pedidos')) as never);
+    // Assess
+    prodPedidos.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    prodPedidos.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ PAYMENT_PROVIDER: 'stripe', PAYMENT_SECRET_ARN: Match.anyValue() }),
+      },
+    });
+    const readers = Object.values(prodPedidos.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(readers).toHaveLength(1);
+    pedidos.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(() => buildApp('prod', new App({ context: { paymentProvider: 'simulator' } }))).toThrow(
+      /The prod stage cannot charge through the payment simulator/,
+    );
   });
 });

@@ -43,6 +43,7 @@ export function buildApp(stage: Stage, app = new App()): App {
         stage,
         demoPartner: config.demoData,
         allowLoopbackCallbacks: config.loopbackCallbacks,
+        paymentProvider: config.paymentProvider,
       }),
     ],
     ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage })],

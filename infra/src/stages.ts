@@ -13,11 +13,21 @@ export interface StageConfig {
   demoData: boolean;
   /** Partner callbacks may go to loopback over plain HTTP: the local cloud only. */
   loopbackCallbacks: boolean;
+  /** Who charges cards: the simulator (local, dev) or Stripe (prod; never the simulator there). */
+  paymentProvider: 'simulator' | 'stripe';
+}
+
+export class StageConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageConfigError';
+  }
 }
 
 /**
- * The configuration of a stage. `alarmEmail` comes from the CDK context (`-c alarmEmail=ops@example.com`
- * or `cdk.context.json`) or `ORDER_PLATFORM_ALARM_EMAIL`; a context key per stage (`alarmEmail.prod`) wins.
+ * The configuration of a stage, from the CDK context (`cdk.context.json` at the workspace root, which
+ * `nx synth` and `nx deploy` pass on) or `ORDER_PLATFORM_ALARM_EMAIL`; a key per stage (`alarmEmail.prod`,
+ * `paymentProvider.dev`) wins over the plain one.
  */
 export function stageConfig(stage: Stage, context: (key: string) => unknown = () => undefined): StageConfig {
   const text = (key: string) => {
@@ -27,12 +37,23 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
   const alarmEmail =
     text(`alarmEmail.${stage}`) ?? text('alarmEmail') ?? process.env['ORDER_PLATFORM_ALARM_EMAIL']?.trim();
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
-    throw new Error(`alarmEmail "${alarmEmail}" is not an e-mail address`);
+    throw new StageConfigError(`alarmEmail "${alarmEmail}" is not an e-mail address`);
+  const provider =
+    text(`paymentProvider.${stage}`) ??
+    text('paymentProvider') ??
+    (stage === 'prod' ? 'stripe' : 'simulator');
+  if (provider !== 'simulator' && provider !== 'stripe')
+    throw new StageConfigError(`paymentProvider "${provider}" is neither simulator nor stripe`);
+  if (stage === 'prod' && provider === 'simulator')
+    throw new StageConfigError(
+      'The prod stage cannot charge through the payment simulator: use paymentProvider=stripe (the default for prod).',
+    );
   return {
     stage,
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     demoData: stage !== 'prod',
     loopbackCallbacks: stage === 'local',
+    paymentProvider: provider,
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
@@ -21,6 +22,11 @@ export interface PedidosStackProps extends StackProps {
   demoPartner?: boolean;
   /** Let partner callbacks go to this machine's loopback over plain HTTP: the local cloud only. */
   allowLoopbackCallbacks?: boolean;
+  /**
+   * Who charges cards: the payment simulator (test tokens) or Stripe, whose secret key the stack keeps in
+   * a Secrets Manager secret (`PaymentProviderSecret`, filled by the operator once).
+   */
+  paymentProvider?: 'simulator' | 'stripe';
 }
 
 /** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
@@ -41,10 +47,11 @@ export class PedidosStack extends Stack {
     const items = [table.tableArn];
     const indexes = ['gsi1', 'gsi2', 'gsi3'].map((name) => `${table.tableArn}/index/${name}`);
 
+    const paymentProvider = props.paymentProvider ?? 'simulator';
     const placeOrder = new ServiceFunction(this, 'PlaceOrder', {
       service,
       handler: 'place-order',
-      environment,
+      environment: { ...environment, PAYMENT_PROVIDER: paymentProvider },
     });
     const getOrder = new ServiceFunction(this, 'GetOrder', { service, handler: 'get-order', environment });
     const listOrders = new ServiceFunction(this, 'ListOrders', {
@@ -57,12 +64,31 @@ export class PedidosStack extends Stack {
       handler: 'cancel-order',
       environment,
     });
+    const paymentSecret =
+      paymentProvider === 'stripe'
+        ? new secretsmanager.Secret(this, 'PaymentProviderSecret', {
+            description:
+              'The Stripe secret API key (sk_live_...) pedidos charges and refunds with; set it once',
+          })
+        : undefined;
+    if (paymentSecret)
+      acknowledge(
+        paymentSecret,
+        'AwsSolutions-SMG4',
+        'A Stripe API key is rolled in the Stripe dashboard, then stored here; Secrets Manager cannot rotate it.',
+      );
     const handleEvents = new ServiceFunction(this, 'HandleEvents', {
       service,
       handler: 'handle-events',
-      environment,
+      environment: {
+        ...environment,
+        PAYMENT_PROVIDER: paymentProvider,
+        ...(paymentSecret ? { PAYMENT_SECRET_ARN: paymentSecret.secretArn } : {}),
+      },
       timeout: Duration.seconds(20),
     });
+    // Only the saga reads the payment secret.
+    if (paymentSecret) paymentSecret.grantRead(handleEvents.function);
     const notifyCustomer = new ServiceFunction(this, 'NotifyCustomer', {
       service,
       handler: 'notify-customer',

@@ -64,6 +64,15 @@ function holderAlive(lock: string): boolean {
   }
 }
 
+/**
+ * The stage settings an operator keeps in `cdk.context.json` at the workspace root, as the CDK does
+ * (`alarmEmail`, `alarmEmail.prod`, `paymentProvider`...): the one place configuration lives outside code.
+ */
+function stageContext(): Record<string, unknown> {
+  const file = join(root, 'cdk.context.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+}
+
 export function synth(stageName: string, out: string): void {
   withOutdirLock(out, () => synthUnlocked(stageName, out));
 }
@@ -75,7 +84,11 @@ function synthUnlocked(stageName: string, out: string): void {
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify({ stage: stageName }) },
+      env: {
+        ...process.env,
+        CDK_OUTDIR: out,
+        CDK_CONTEXT_JSON: JSON.stringify({ ...stageContext(), stage: stageName }),
+      },
     },
   );
 }

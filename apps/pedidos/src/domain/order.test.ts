@@ -7,7 +7,7 @@ import {
   transition,
   TRANSITIONS,
 } from './order';
-import { PlaceOrderRequest } from './order-request';
+import { placeOrderRequest, PlaceOrderRequest } from './order-request';
 
 const at = new Date('2026-11-22T12:00:00Z');
 const received = () =>
@@ -110,5 +110,20 @@ describe('PlaceOrderRequest', () => {
     // Assess
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(field);
+  });
+});
+
+describe('placeOrderRequest per payment provider', () => {
+  it('takes the test tokens with the simulator and Stripe PaymentMethod ids with Stripe, nothing else', () => {
+    // Prepare
+    const body = (token: string) => ({
+      items: [{ productId: 'a', quantity: 1 }],
+      payment: { method: 'card', token },
+    });
+    // Act + Assess
+    expect(placeOrderRequest('simulator').safeParse(body('tok_approved')).success).toBe(true);
+    expect(placeOrderRequest('simulator').safeParse(body('pm_card_visa')).success).toBe(false);
+    expect(placeOrderRequest('stripe').safeParse(body('pm_1PXyz')).success).toBe(true);
+    expect(placeOrderRequest('stripe').safeParse(body('tok_approved')).success).toBe(false);
   });
 });

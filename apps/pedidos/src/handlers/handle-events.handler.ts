@@ -1,6 +1,7 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { onStockReservationFailed, onStockReserved } from '../application/order-saga.use-case';
-import { clock, orders, payments } from '../composition';
+import { clock, orders } from '../composition';
+import { payments } from '../payment-composition';
 
 /** pedidos' inbox: drives each order on StockReserved / StockReservationFailed and links InvoiceIssued. */
 export const handler = eventHandler(async (event) => {

@@ -1,6 +1,7 @@
-import { BadRequestError, ConflictError, httpHandler } from '@order-platform/lambda-kit';
+import { BadRequestError, ConflictError, httpHandler, parseConfig } from '@order-platform/lambda-kit';
 import { IdempotencyConflictError, placeOrder } from '../application/place-order.use-case';
-import { PlaceOrderRequest } from '../domain/order-request';
+import { z } from 'zod';
+import { placeOrderRequest, type PlaceOrderRequest } from '../domain/order-request';
 import { clock, orders } from '../composition';
 import { orderView } from './order-view';
 
@@ -46,4 +47,11 @@ export async function placeOrderRoute(request: {
   }
 }
 
-export const handler = httpHandler({ body: PlaceOrderRequest, auth: 'any' }, placeOrderRoute);
+const { PAYMENT_PROVIDER } = parseConfig(
+  z.object({ PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator') }),
+);
+
+export const handler = httpHandler(
+  { body: placeOrderRequest(PAYMENT_PROVIDER), auth: 'any' },
+  placeOrderRoute,
+);
