@@ -1,3 +1,4 @@
+import { pdfText, validateXml } from '@order-platform/testing/documents';
 import { startPlatform, type Platform } from './platform';
 
 // The order flow through the public REST API only, on the local cloud built from the real templates.
@@ -88,6 +89,46 @@ describe('order flow', () => {
         expect.stringMatching(/^Fatura 1-\d+ do pedido/),
       ]),
     );
+  });
+
+  it('keeps the shipping address on the order and prints it, with each product by name, on the invoice', async () => {
+    // Prepare
+    const shippingAddress = {
+      name: 'Ana Souza',
+      street: 'Avenida Paulista',
+      number: '1578',
+      district: 'Bela Vista',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01310-200',
+    };
+    // Act
+    const placed = await place({ ...order('prod-cafe-500g', 1), shippingAddress });
+    // Assess
+    expect(placed.status).toBe(202);
+    const done = await finalState(placed.body.orderId);
+    expect(done.deliveryAddress).toEqual(shippingAddress);
+    expect(done.items[0]).toMatchObject({
+      productId: 'prod-cafe-500g',
+      sku: 'CAFE-500G',
+      name: expect.any(String),
+    });
+    const token = await p.token('customer');
+    const invoice = await p.waitFor(async () => {
+      const res = await p.call('GET', `/invoices/${placed.body.orderId}`, { token });
+      return res.status === 200 ? res.body : undefined;
+    });
+    const text = pdfText(Buffer.from(await (await fetch(invoice.pdfUrl)).arrayBuffer())).replace(
+      /[ \t]+/g,
+      ' ',
+    );
+    expect(text).toContain(`CAFE-500G ${done.items[0].name}`);
+    expect(text).toContain('Avenida Paulista, 1578');
+    expect(text).toContain('São Paulo/SP — CEP 01310-200');
+    expect(text).toContain('customer@example.com');
+    const xml = await (await fetch(invoice.xmlUrl)).text();
+    expect(validateXml(xml)).toEqual({ valid: true });
+    expect(xml).toContain('<xMun>São Paulo</xMun>');
   });
 
   it('rejects an order it cannot serve and leaves the stock untouched', async () => {

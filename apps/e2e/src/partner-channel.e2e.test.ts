@@ -1,4 +1,5 @@
 import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { pdfText } from '@order-platform/testing/documents';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +54,20 @@ describe('partner channel', () => {
       return res.body.invoice ? res.body : undefined;
     });
     expect(invoiced.invoice.number).toBeGreaterThan(0);
+    // Admins see the channel, the partner and its reference; the store's address is on the order.
+    const admin = await p.call('GET', `/orders/${order.orderId}`, { token: await p.token('admin') });
+    expect(admin.body).toMatchObject({
+      channel: 'partner',
+      partnerId: 'farmacia-demo',
+      partnerOrderRef: ref,
+      deliveryAddress: { name: 'Loja 12', city: 'Campinas', state: 'SP' },
+    });
+    // The invoice names the partner's legal entity with its CNPJ, and the store.
+    const invoice = await p.call('GET', `/invoices/${order.orderId}`, { token: await p.token('admin') });
+    const text = pdfText(Buffer.from(await (await fetch(invoice.body.pdfUrl)).arrayBuffer()));
+    expect(text).toContain('Farmácia Demo Ltda');
+    expect(text).toContain('CNPJ: 11222333000181');
+    expect(text).toContain('Loja 12');
   });
 
   it('refuses a request without a key (403) and an invalid body (400), queuing nothing', async () => {

@@ -47,6 +47,34 @@ export const OrderLine = z.object({
 });
 export const PricedOrderLine = OrderLine.extend({ unitPrice: Money });
 
+/** A line as sold: the product's SKU and name as they were at the time of sale (optional in v1 events). */
+export const SoldOrderLine = PricedOrderLine.extend({
+  sku: z.string().min(1).max(64).optional(),
+  name: z.string().min(1).max(200).optional(),
+});
+
+/** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
+export const DeliveryAddress = z.object({
+  name: z.string().min(1).max(120).optional(),
+  street: z.string().min(1).max(200).optional(),
+  number: z.string().min(1).max(20).optional(),
+  complement: z.string().min(1).max(120).optional(),
+  district: z.string().min(1).max(120).optional(),
+  city: z.string().min(1).max(120),
+  state: z.string().length(2),
+  postalCode: z.string().max(9).optional(),
+  phone: z.string().max(20).optional(),
+});
+export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
+
+/** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
+export const Buyer = z.object({
+  name: z.string().min(1).max(160).optional(),
+  taxId: z.string().regex(/^\d{11}$|^\d{14}$/).optional(),
+  email: z.email().optional(),
+});
+export type Buyer = z.infer<typeof Buyer>;
+
 /** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
 export function productIdOf(sku: string): string {
   return `prod-${sku

@@ -82,11 +82,15 @@ class SeedRepository extends DynamoDbRepository {}
 
 /** Creates the demo users (with their groups) and the demo catalog (through the outbox, so events flow). */
 /** The demo partners' registry records in pedidos, for the API keys the templates declare. */
-const DEMO_PARTNERS: Record<string, { partnerId: string; name: string; email: string }> = {
+const DEMO_PARTNERS: Record<
+  string,
+  { partnerId: string; name: string; email: string; billing: { legalName: string; taxId: string } }
+> = {
   'farmacia-demo': {
     partnerId: 'farmacia-demo',
     name: 'Farmácia Demo',
     email: 'compras@farmacia-demo.example.com',
+    billing: { legalName: 'Farmácia Demo Ltda', taxId: '11222333000181' },
   },
 };
 

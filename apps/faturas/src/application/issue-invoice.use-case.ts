@@ -39,6 +39,8 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
       customerId: event.data.customerId,
       customerEmail: event.data.customerEmail,
       items: event.data.items,
+      ...(event.data.buyer ? { buyer: event.data.buyer } : {}),
+      ...(event.data.deliveryAddress ? { deliveryAddress: event.data.deliveryAddress } : {}),
       series: DEFAULT_SERIES,
       number,
       total: event.data.total,

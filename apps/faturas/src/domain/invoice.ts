@@ -3,6 +3,28 @@ export interface InvoiceLine {
   productId: string;
   quantity: number;
   unitPrice: number;
+  /** The product's SKU and name as sold (older orders may lack them: the id stands in). */
+  sku?: string;
+  name?: string;
+}
+
+export interface InvoiceAddress {
+  name?: string;
+  street?: string;
+  number?: string;
+  complement?: string;
+  district?: string;
+  city: string;
+  state: string;
+  postalCode?: string;
+  phone?: string;
+}
+
+export interface InvoiceBuyer {
+  name?: string;
+  /** CNPJ (14 digits) or CPF (11). */
+  taxId?: string;
+  email?: string;
 }
 
 export type InvoiceStatus = 'ISSUING' | 'ISSUED';
@@ -14,6 +36,8 @@ export interface Invoice {
   customerId: string;
   customerEmail?: string;
   items: InvoiceLine[];
+  buyer?: InvoiceBuyer;
+  deliveryAddress?: InvoiceAddress;
   series: string;
   number: number;
   total: number;
@@ -48,24 +72,52 @@ const escapeXml = (s: string) =>
   );
 const money = (cents: number) => (cents / 100).toFixed(2);
 
+/** One line of an address, as printed: street, number, complement, district, city/UF, CEP. */
+export function addressLines(a: InvoiceAddress): string[] {
+  return [
+    a.name,
+    [a.street, a.number].filter(Boolean).join(', '),
+    [a.complement, a.district].filter(Boolean).join(' — '),
+    `${a.city}/${a.state}${a.postalCode ? ` — CEP ${a.postalCode}` : ''}`,
+  ].filter((l): l is string => Boolean(l));
+}
+
+const el = (name: string, value: string | number | undefined) =>
+  value === undefined || value === '' ? '' : `<${name}>${escapeXml(String(value))}</${name}>`;
+
 /**
- * An NF-e style XML document of the invoice (the layout of the Brazilian electronic invoice: ide, dest,
- * det per line, total). Not signed and not sent to SEFAZ: a document for the customer and for archiving.
+ * An NF-e style XML document of the invoice, following the layout of the Brazilian electronic invoice
+ * (NF-e 4.00: `ide`, `dest` with `enderDest`, `entrega`, `det`/`prod` per line, `total/ICMSTot`) in the
+ * subset `nfe-subset.xsd` describes. Not signed and not sent to SEFAZ: a document for the customer and for
+ * archiving.
  */
 export function nfeXml(invoice: Invoice): string {
   const lines = invoice.items
     .map(
       (item, i) =>
-        `    <det nItem="${i + 1}"><prod><cProd>${escapeXml(item.productId)}</cProd><qCom>${item.quantity}</qCom>` +
-        `<vUnCom>${money(item.unitPrice)}</vUnCom><vProd>${money(item.unitPrice * item.quantity)}</vProd></prod></det>`,
+        `    <det nItem="${i + 1}"><prod>${el('cProd', item.sku ?? item.productId)}${el('xProd', item.name ?? item.productId)}` +
+        `${el('qCom', item.quantity)}${el('vUnCom', money(item.unitPrice))}${el('vProd', money(item.unitPrice * item.quantity))}</prod></det>`,
     )
     .join('\n');
+  const buyer = invoice.buyer ?? {};
+  const taxId = buyer.taxId
+    ? buyer.taxId.length === 14
+      ? el('CNPJ', buyer.taxId)
+      : el('CPF', buyer.taxId)
+    : el('idEstrangeiro', invoice.customerId);
+  const address = (tag: string, a: InvoiceAddress | undefined) =>
+    a
+      ? `<${tag}>${el('xNome', a.name)}${el('xLgr', a.street)}${el('nro', a.number)}${el('xCpl', a.complement)}` +
+        `${el('xBairro', a.district)}${el('xMun', a.city)}${el('UF', a.state)}${el('CEP', a.postalCode?.replace('-', ''))}` +
+        `${el('fone', a.phone)}</${tag}>`
+      : '';
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<NFe xmlns="http://www.portalfiscal.inf.br/nfe">',
     `  <infNFe Id="NFe${escapeXml(invoice.series)}-${invoice.number}" versao="4.00">`,
     `    <ide><serie>${escapeXml(invoice.series)}</serie><nNF>${invoice.number}</nNF><dhEmi>${invoice.issuedAt}</dhEmi><xPed>${escapeXml(invoice.orderId)}</xPed></ide>`,
-    `    <dest><idEstrangeiro>${escapeXml(invoice.customerId)}</idEstrangeiro>${invoice.customerEmail ? `<email>${escapeXml(invoice.customerEmail)}</email>` : ''}</dest>`,
+    `    <dest>${taxId}${el('xNome', buyer.name)}${el('email', buyer.email ?? invoice.customerEmail)}</dest>`,
+    ...(invoice.deliveryAddress ? [`    ${address('entrega', invoice.deliveryAddress)}`] : []),
     lines,
     `    <total><ICMSTot><vProd>${money(invoice.total)}</vProd><vNF>${money(invoice.total)}</vNF></ICMSTot></total>`,
     '  </infNFe>',

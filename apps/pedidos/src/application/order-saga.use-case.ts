@@ -55,10 +55,15 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
   const { orderId, items } = event.data;
   const processing = await withOrder(deps, orderId, async (order) => {
     if (order.status !== 'RECEIVED') return undefined;
-    const priced = order.items.map((line) => ({
-      ...line,
-      unitPrice: items.find((i) => i.productId === line.productId)?.unitPrice ?? line.unitPrice,
-    }));
+    const priced = order.items.map((line) => {
+      const sold = items.find((i) => i.productId === line.productId);
+      return {
+        ...line,
+        unitPrice: sold?.unitPrice ?? line.unitPrice,
+        ...(sold?.sku ? { sku: sold.sku } : {}),
+        ...(sold?.name ? { name: sold.name } : {}),
+      };
+    });
     const next = {
       ...transition(order, 'StockReserved', deps.now()),
       items: priced,
@@ -70,7 +75,11 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
       {
         orderId,
         customerId: order.customerId,
-        items: priced.map((l) => ({ ...l, unitPrice: l.unitPrice! })),
+        items: priced.map(({ productId, quantity, unitPrice }) => ({
+          productId,
+          quantity,
+          unitPrice: unitPrice!,
+        })),
         total: next.total,
       },
       trace(order, event),
@@ -107,6 +116,8 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
           total: order.total!,
           currency: 'BRL',
           completedAt: deps.now().toISOString(),
+          ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
+          ...(order.buyer ? { buyer: order.buyer } : {}),
         },
         trace(order, event),
       );

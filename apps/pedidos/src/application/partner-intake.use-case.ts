@@ -83,6 +83,13 @@ export async function takePartnerOrder(
       partnerOrderRef: input.partnerOrderRef,
       items,
       payment: { method: 'account', token: partner.partnerId },
+      deliveryAddress: input.deliverTo,
+      buyer: {
+        ...(partner.billing
+          ? { name: partner.billing.legalName, taxId: partner.billing.taxId }
+          : { name: partner.name }),
+        ...(partner.email ? { email: partner.email } : {}),
+      },
       idempotencyKey: partnerKey(partner.partnerId, input.partnerOrderRef),
       permanentKey: true,
       fingerprintOf: { items: input.items, deliverTo: input.deliverTo },

@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { receiveOrder, type Order, type Payment } from '../domain/order';
+import { receiveOrder, type Buyer, type DeliveryAddress, type Order, type Payment } from '../domain/order';
 import type { PlaceOrderRequest } from '../domain/order-request';
 import type { OrderRepository } from './ports';
 
@@ -32,6 +32,8 @@ export interface AdmitOrderInput {
   partnerOrderRef?: string;
   items: { productId: string; quantity: number }[];
   payment: Payment;
+  deliveryAddress?: DeliveryAddress;
+  buyer?: Buyer;
   /** Caller-scoped key: `<customerId>#<Idempotency-Key>` or `PARTNER#<partnerId>#<partnerOrderRef>`. */
   idempotencyKey?: string;
   /** The key never expires (a partner's order reference); a customer's Idempotency-Key lasts 24 hours. */
@@ -64,6 +66,8 @@ export async function admitOrder(
       ...(input.partnerOrderRef ? { partnerOrderRef: input.partnerOrderRef } : {}),
       items: input.items.map(({ productId, quantity }) => ({ productId, quantity })),
       payment: input.payment,
+      ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
+      ...(input.buyer ? { buyer: input.buyer } : {}),
       correlationId: input.correlationId,
     },
     deps.now(),
@@ -78,6 +82,7 @@ export async function admitOrder(
       channel: input.channel,
       ...(input.partnerId ? { partnerId: input.partnerId } : {}),
       items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
     },
     { correlationId: input.correlationId },
     deps.now(),
@@ -104,6 +109,8 @@ export async function placeOrder(
     channel: 'api',
     items: input.request.items,
     payment: input.request.payment,
+    ...(input.request.shippingAddress ? { deliveryAddress: input.request.shippingAddress } : {}),
+    ...(input.customerEmail ? { buyer: { email: input.customerEmail } } : {}),
     idempotencyKey: input.idempotencyKey ? `${input.customerId}#${input.idempotencyKey}` : undefined,
     fingerprintOf: input.request,
     correlationId: input.correlationId,

@@ -53,6 +53,29 @@ export interface OrderLine {
   quantity: number;
   /** Integer cents, set when produtos reserves the stock (authoritative price). */
   unitPrice?: number;
+  /** The product's SKU and name as sold, set with the price. */
+  sku?: string;
+  name?: string;
+}
+
+/** Where the order goes (a customer's shipping address, a partner's store). */
+export interface DeliveryAddress {
+  name?: string;
+  street?: string;
+  number?: string;
+  complement?: string;
+  district?: string;
+  city: string;
+  state: string;
+  postalCode?: string;
+  phone?: string;
+}
+
+/** Who pays and is invoiced: a customer's e-mail, or a partner's legal name and CNPJ. */
+export interface Buyer {
+  name?: string;
+  taxId?: string;
+  email?: string;
 }
 
 export interface StatusChange {
@@ -71,6 +94,8 @@ export interface Order {
   partnerOrderRef?: string;
   items: OrderLine[];
   payment: Payment;
+  deliveryAddress?: DeliveryAddress;
+  buyer?: Buyer;
   status: OrderStatus;
   total?: number;
   currency: 'BRL';
@@ -143,6 +168,8 @@ export interface NewOrder {
   partnerOrderRef?: string;
   items: OrderLine[];
   payment: Payment;
+  deliveryAddress?: DeliveryAddress;
+  buyer?: Buyer;
   correlationId: string;
 }
 

@@ -7,7 +7,16 @@ export function orderView(order: Order) {
     customerId: order.customerId,
     status: order.status,
     channel: order.channel,
-    items: order.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+    ...(order.partnerId ? { partnerId: order.partnerId } : {}),
+    ...(order.partnerOrderRef ? { partnerOrderRef: order.partnerOrderRef } : {}),
+    items: order.items.map(({ productId, quantity, unitPrice, sku, name }) => ({
+      productId,
+      quantity,
+      unitPrice,
+      ...(sku ? { sku } : {}),
+      ...(name ? { name } : {}),
+    })),
+    ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
     total: order.total,
     currency: order.currency,
     // The method and where the money stands; the token never leaves the table.

@@ -126,8 +126,8 @@ describe('reserveStock', () => {
       data: {
         orderId: 'o1',
         items: [
-          { productId: 'a', quantity: 2, unitPrice: 300 },
-          { productId: 'b', quantity: 1, unitPrice: 700 },
+          { productId: 'a', quantity: 2, unitPrice: 300, sku: 'a', name: 'a' },
+          { productId: 'b', quantity: 1, unitPrice: 700, sku: 'b', name: 'b' },
         ],
       },
     });

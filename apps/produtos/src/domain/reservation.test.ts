@@ -3,8 +3,8 @@ import { planReservation } from './reservation';
 
 const product = (productId: string, onHand: number, reserved: number, price = 1000): Product => ({
   productId,
-  sku: productId,
-  name: productId,
+  sku: productId.toUpperCase(),
+  name: `Produto ${productId}`,
   description: '',
   price,
   currency: 'BRL',
@@ -17,7 +17,7 @@ const catalog = new Map([
 ]);
 
 describe('planReservation', () => {
-  it('reserves every line at the catalog price when all are available', () => {
+  it('reserves every line at the catalog price, with the SKU and name as sold, when all are available', () => {
     expect(
       planReservation(
         [
@@ -30,8 +30,8 @@ describe('planReservation', () => {
       ok: true,
       // Both lines take what is left: nothing remains available after them.
       items: [
-        { productId: 'a', quantity: 6, unitPrice: 250, availableAfter: 0 },
-        { productId: 'b', quantity: 3, unitPrice: 990, availableAfter: 0 },
+        { productId: 'a', quantity: 6, unitPrice: 250, sku: 'A', name: 'Produto a', availableAfter: 0 },
+        { productId: 'b', quantity: 3, unitPrice: 990, sku: 'B', name: 'Produto b', availableAfter: 0 },
       ],
     });
   });

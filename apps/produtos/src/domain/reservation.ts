@@ -7,6 +7,9 @@ export interface Line {
 
 export interface PricedLine extends Line {
   unitPrice: number;
+  /** The product as sold: its SKU and name at the time of the reservation (for invoices). */
+  sku?: string;
+  name?: string;
   /** Available stock left once this line is reserved, as read when the reservation was planned. */
   availableAfter?: number;
 }
@@ -60,7 +63,13 @@ export function planReservation(lines: Line[], products: Map<string, Product>): 
     if (!product || free < line.quantity) {
       unavailable.push({ productId: line.productId, requested: line.quantity, available: free });
     } else {
-      items.push({ ...line, unitPrice: product.price, availableAfter: free - line.quantity });
+      items.push({
+        ...line,
+        unitPrice: product.price,
+        sku: product.sku,
+        name: product.name,
+        availableAfter: free - line.quantity,
+      });
     }
   }
   return unavailable.length ? { ok: false, unavailable } : { ok: true, items };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, eventSchema, Money, PricedOrderLine } from '../envelope';
+import { Buyer, Currency, DeliveryAddress, eventSchema, Money, SoldOrderLine } from '../envelope';
 
 export const OrderCompletedV1 = eventSchema(
   'OrderCompleted',
@@ -8,10 +8,12 @@ export const OrderCompletedV1 = eventSchema(
     orderId: z.string().min(1),
     customerId: z.string().min(1),
     customerEmail: z.email().optional(),
-    items: z.array(PricedOrderLine).min(1),
+    items: z.array(SoldOrderLine).min(1),
     total: Money,
     currency: Currency,
     completedAt: z.iso.datetime(),
+    deliveryAddress: DeliveryAddress.optional(),
+    buyer: Buyer.optional(),
   }),
 );
 export type OrderCompletedV1 = z.infer<typeof OrderCompletedV1>;

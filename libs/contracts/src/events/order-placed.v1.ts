@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSchema, OrderLine } from '../envelope';
+import { DeliveryAddress, eventSchema, OrderLine } from '../envelope';
 
 export const OrderPlacedV1 = eventSchema(
   'OrderPlaced',
@@ -11,6 +11,7 @@ export const OrderPlacedV1 = eventSchema(
     channel: z.enum(['api', 'partner']),
     partnerId: z.string().optional(),
     items: z.array(OrderLine).min(1).max(50),
+    deliveryAddress: DeliveryAddress.optional(),
   }),
 );
 export type OrderPlacedV1 = z.infer<typeof OrderPlacedV1>;

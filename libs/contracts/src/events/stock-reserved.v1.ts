@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { eventSchema, PricedOrderLine } from '../envelope';
+import { eventSchema, SoldOrderLine } from '../envelope';
 
 export const StockReservedV1 = eventSchema(
   'StockReserved',
   1,
   z.object({
     orderId: z.string().min(1),
-    /** Authoritative unit prices at the moment of the reservation. */
+    /** Authoritative unit prices, SKUs and names at the moment of the reservation. */
     items: z
       .array(
-        PricedOrderLine.extend({
+        SoldOrderLine.extend({
           /**
            * Available stock of the product once this reservation is taken, as produtos saw it when it
            * planned the reservation (concurrent orders may have taken more since): for low-stock signals.
