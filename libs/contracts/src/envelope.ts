@@ -70,7 +70,10 @@ export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
 /** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
 export const Buyer = z.object({
   name: z.string().min(1).max(160).optional(),
-  taxId: z.string().regex(/^\d{11}$|^\d{14}$/).optional(),
+  taxId: z
+    .string()
+    .regex(/^\d{11}$|^\d{14}$/)
+    .optional(),
   email: z.email().optional(),
 });
 export type Buyer = z.infer<typeof Buyer>;
