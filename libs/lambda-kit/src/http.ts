@@ -8,6 +8,7 @@ import { logger, metrics, withCorrelation } from './powertools';
 /** Who called, from the Cognito authorizer's claims. */
 export interface Principal {
   sub: string;
+  /** The caller's e-mail, only when Cognito says it is verified (`email_verified`). */
   email?: string;
   groups: string[];
 }
@@ -53,9 +54,11 @@ export function groupsOf(claim: unknown): string[] {
 function principalOf(event: APIGatewayProxyEvent): Principal | undefined {
   const claims = event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined;
   if (!claims || typeof claims['sub'] !== 'string') return undefined;
+  // Only a verified address is the caller's: mail never goes to an address nobody proved they own.
+  const verified = claims['email_verified'] === true || claims['email_verified'] === 'true';
   return {
     sub: claims['sub'],
-    email: typeof claims['email'] === 'string' ? claims['email'] : undefined,
+    email: verified && typeof claims['email'] === 'string' ? claims['email'] : undefined,
     groups: groupsOf(claims['cognito:groups']),
   };
 }

@@ -61,6 +61,28 @@ describe('httpHandler', () => {
     expect(fields).toEqual(['body.name', 'body.qty']);
   });
 
+  it("takes the caller's e-mail only when Cognito says it is verified", async () => {
+    // Prepare
+    const seen: (string | undefined)[] = [];
+    const who = httpHandler({ auth: 'any' }, async ({ principal }) => {
+      seen.push(principal!.email);
+      return { status: 200 };
+    });
+    const claims = (extra: Record<string, unknown>) =>
+      apiEvent({
+        requestContext: {
+          requestId: 'r',
+          authorizer: { claims: { sub: 'u1', email: 'a@example.com', ...extra } },
+        },
+      } as never);
+    // Act
+    await who(claims({ email_verified: 'true' }), context);
+    await who(claims({ email_verified: 'false' }), context);
+    await who(claims({}), context);
+    // Assess
+    expect(seen).toEqual(['a@example.com', undefined, undefined]);
+  });
+
   it("takes the caller's x-correlation-id only when it is a short id", async () => {
     // Act
     const short = await handler(
