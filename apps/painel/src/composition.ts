@@ -38,4 +38,5 @@ export const liveFeed = once(() => ({
   alerts: dashboard(),
   connections: connections(),
   pusher: pusher(),
+  clock,
 }));

@@ -68,6 +68,7 @@ export class DynamoDbConnections implements Connections {
           userId: i['userId'] as string,
           email: i['email'] as string | undefined,
           filter: i['filter'] as FeedFilter | undefined,
+          ...(typeof i['tokenExpiresAt'] === 'number' ? { tokenExpiresAt: i['tokenExpiresAt'] } : {}),
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;

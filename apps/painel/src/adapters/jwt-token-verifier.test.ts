@@ -60,7 +60,11 @@ describe('the live feed authorizer', () => {
     expect(response.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ARN },
     ]);
-    expect(response.context).toEqual({ userId: 'user-1', email: 'admin@example.com' });
+    expect(response.context).toEqual({
+      userId: 'user-1',
+      email: 'admin@example.com',
+      tokenExpiresAt: expect.stringMatching(/^\d{10}$/),
+    });
   });
 
   it('denies a valid customer token (403)', async () => {

@@ -41,6 +41,7 @@ export class CognitoIdTokenVerifier implements TokenVerifier {
       sub: String(payload.sub),
       email: typeof payload['email'] === 'string' ? payload['email'] : undefined,
       groups: Array.isArray(groups) ? groups.map(String) : [],
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
     };
   }
 }

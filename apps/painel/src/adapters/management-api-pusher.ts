@@ -1,4 +1,5 @@
 import {
+  DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
   type ApiGatewayManagementApiClient,
@@ -19,6 +20,15 @@ export class ManagementApiPusher implements Pusher {
       if (error instanceof GoneException || (error as { name?: string }).name === 'GoneException')
         return 'gone';
       throw error;
+    }
+  }
+
+  async close(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (!(error instanceof GoneException || (error as { name?: string }).name === 'GoneException'))
+        throw error;
     }
   }
 }

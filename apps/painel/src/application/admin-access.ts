@@ -3,6 +3,8 @@ export interface VerifiedUser {
   sub: string;
   email?: string;
   groups: string[];
+  /** The token's expiry (epoch seconds). */
+  expiresAt?: number;
 }
 
 /** Verifies a token's signature, issuer, audience, expiry and use; throws when any check fails. */
@@ -43,6 +45,10 @@ export function authorizerResponse(decision: AccessDecision, methodArn: string) 
       Statement: [{ Action: 'execute-api:Invoke', Effect: decision.effect, Resource: methodArn }],
     },
     // Handed to the connection's routes in `requestContext.authorizer`.
-    context: { userId: decision.user.sub, email: decision.user.email ?? '' },
+    context: {
+      userId: decision.user.sub,
+      email: decision.user.email ?? '',
+      tokenExpiresAt: String(decision.user.expiresAt ?? ''),
+    },
   };
 }

@@ -83,4 +83,8 @@ export class RecordingPusher implements Pusher {
     this.received.set(connectionId, [...(this.received.get(connectionId) ?? []), message]);
     return 'sent' as const;
   }
+  readonly closed: string[] = [];
+  async close(connectionId: string) {
+    this.closed.push(connectionId);
+  }
 }

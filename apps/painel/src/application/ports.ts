@@ -30,6 +30,8 @@ export interface Connection {
   userId: string;
   email?: string;
   filter?: FeedFilter;
+  /** When the ID token the connection was opened with expires (epoch seconds): the connection ends then. */
+  tokenExpiresAt?: number;
 }
 
 /** The open WebSocket connections of admins. */
@@ -43,6 +45,8 @@ export interface Connections {
 /** Sends a message to one connection; `gone` when the connection no longer exists. */
 export interface Pusher {
   push(connectionId: string, message: unknown): Promise<'sent' | 'gone'>;
+  /** Closes a connection from the server side (the client sees the socket close). */
+  close(connectionId: string): Promise<void>;
 }
 
 export interface Clock {

@@ -2,6 +2,8 @@ import { anEvent } from '@order-platform/testing';
 import { fanOut, recordEvent } from './record-event.use-case';
 import { InMemoryConnections, InMemoryDashboard, RecordingPusher } from './in-memory-ports';
 
+const clock = { now: () => new Date('2026-11-23T12:00:00Z') };
+
 function setup(gone: string[] = [], broken: string[] = []) {
   const dashboard = new InMemoryDashboard();
   const connections = new InMemoryConnections();
@@ -13,6 +15,7 @@ function setup(gone: string[] = [], broken: string[] = []) {
     connections,
     pusher,
     lowStockThreshold: 5,
+    clock,
   };
   return { dashboard, connections, pusher, deps };
 }
@@ -28,7 +31,7 @@ describe('recordEvent', () => {
     const first = await recordEvent(deps, event);
     const second = await recordEvent(deps, event);
     // Assess
-    expect(first).toEqual({ outcome: 'recorded', fanOut: { sent: 2, gone: 0, failed: 0 } });
+    expect(first).toEqual({ outcome: 'recorded', fanOut: { sent: 2, gone: 0, failed: 0, closed: 0 } });
     expect(second).toEqual({ outcome: 'duplicate' });
     expect([...dashboard.entries.keys()]).toEqual([event.id]);
     const expected = {
@@ -102,9 +105,9 @@ describe('fanOut', () => {
       data: {},
     };
     // Act
-    const result = await fanOut({ connections, pusher }, entry);
+    const result = await fanOut({ connections, pusher, clock }, entry);
     // Assess
-    expect(result).toEqual({ sent: 2, gone: 1, failed: 1 });
+    expect(result).toEqual({ sent: 2, gone: 1, failed: 1, closed: 0 });
     expect([...connections.byId.keys()]).toEqual(['a', 'flaky', 'b']);
     expect(pusher.received.get('a')).toHaveLength(1);
     expect(pusher.received.get('b')).toHaveLength(1);
@@ -125,12 +128,37 @@ describe('fanOut', () => {
       data: {},
     });
     // Act
-    await fanOut({ connections, pusher }, entry('OrderPlaced', 'ord-1'));
-    await fanOut({ connections, pusher }, entry('OrderCompleted', 'ord-2'));
+    await fanOut({ connections, pusher, clock }, entry('OrderPlaced', 'ord-1'));
+    await fanOut({ connections, pusher, clock }, entry('OrderCompleted', 'ord-2'));
     // Assess
     expect((pusher.received.get('types') as { type: string }[]).map((m) => m.type)).toEqual([
       'OrderCompleted',
     ]);
     expect((pusher.received.get('order') as { type: string }[]).map((m) => m.type)).toEqual(['OrderPlaced']);
+  });
+
+  it('closes the connections whose token has expired instead of feeding them', async () => {
+    // Prepare
+    const { connections, pusher } = setup();
+    const now = Math.floor(clock.now().getTime() / 1000);
+    await connections.add({ connectionId: 'fresh', userId: 'u', tokenExpiresAt: now + 60 });
+    await connections.add({ connectionId: 'stale', userId: 'u', tokenExpiresAt: now - 1 });
+    await connections.add({ connectionId: 'legacy', userId: 'u' });
+    const entry = {
+      eventId: 'e2',
+      type: 'OrderPlaced',
+      source: 'pedidos',
+      occurredAt: '2026-11-23T10:00:00.000Z',
+      correlationId: 'c',
+      orderId: 'o',
+      data: {},
+    };
+    // Act
+    const result = await fanOut({ connections, pusher, clock }, entry);
+    // Assess
+    expect(result).toEqual({ sent: 2, gone: 0, failed: 0, closed: 1 });
+    expect(pusher.closed).toEqual(['stale']);
+    expect([...connections.byId.keys()]).toEqual(['fresh', 'legacy']);
+    expect(pusher.received.has('stale')).toBe(false);
   });
 });

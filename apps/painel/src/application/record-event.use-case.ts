@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@order-platform/contracts';
 import { matchesFilter, pushMessageOf, statusChangeOf, stockSignalsOf } from '../domain/dashboard';
 import { toFeedEntry, type FeedEntry } from '../domain/feed-entry';
-import type { Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
+import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
 
 export interface RecordEventDeps {
   log: EventLog;
@@ -10,23 +10,37 @@ export interface RecordEventDeps {
   connections: Connections;
   pusher: Pusher;
   lowStockThreshold: number;
+  clock: Clock;
 }
 
 export interface FanOutResult {
   sent: number;
   gone: number;
   failed: number;
+  /** Connections whose token expired: closed instead of fed (the page reconnects with a fresh token). */
+  closed: number;
 }
 
 /**
- * Pushes one event to every connected admin whose filter takes it. The pushes go out together and none
- * waits on another; a connection that is gone is removed; any other failure is counted and left alone.
+ * Pushes one event to every connected admin whose filter takes it. A connection whose token has expired
+ * is closed and removed instead: nobody keeps the feed past their token (an admin who left the `admins`
+ * group is refused at the next connect). The pushes go out together and none waits on another; a
+ * connection that is gone is removed; any other failure is counted and left alone.
  */
 export async function fanOut(
-  deps: Pick<RecordEventDeps, 'connections' | 'pusher'>,
+  deps: Pick<RecordEventDeps, 'connections' | 'pusher' | 'clock'>,
   entry: FeedEntry,
 ): Promise<FanOutResult> {
-  const targets = (await deps.connections.all()).filter((c) => matchesFilter(c.filter, entry));
+  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+  const all = await deps.connections.all();
+  const expired = all.filter((c) => c.tokenExpiresAt !== undefined && c.tokenExpiresAt <= nowSeconds);
+  const closing = await Promise.allSettled(
+    expired.map(async (c) => {
+      await deps.pusher.close(c.connectionId);
+      await deps.connections.remove(c.connectionId);
+    }),
+  );
+  const targets = all.filter((c) => !expired.includes(c) && matchesFilter(c.filter, entry));
   const message = pushMessageOf(entry);
   const outcomes = await Promise.allSettled(
     targets.map(async (c) => {
@@ -35,7 +49,12 @@ export async function fanOut(
       return outcome;
     }),
   );
-  const result: FanOutResult = { sent: 0, gone: 0, failed: 0 };
+  const result: FanOutResult = {
+    sent: 0,
+    gone: 0,
+    failed: closing.filter((c) => c.status === 'rejected').length,
+    closed: closing.filter((c) => c.status === 'fulfilled').length,
+  };
   for (const o of outcomes) {
     if (o.status === 'rejected') result.failed += 1;
     else result[o.value] += 1;

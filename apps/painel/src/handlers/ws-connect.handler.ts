@@ -13,6 +13,9 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: C
     connectionId,
     userId: authorizer['userId'] ?? authorizer['principalId'] ?? 'unknown',
     email: authorizer['email'] || undefined,
+    ...(Number(authorizer['tokenExpiresAt']) > 0
+      ? { tokenExpiresAt: Number(authorizer['tokenExpiresAt']) }
+      : {}),
   });
   logger.info('Admin connected', { connectionId, userId: authorizer['userId'] });
   return { statusCode: 200 };
