@@ -115,7 +115,9 @@ export class PainelStack extends Stack {
     allow(message, ['execute-api:ManageConnections'], [manage]);
     allow(recordEvent, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
     allow(recordEvent, ['dynamodb:Scan', 'dynamodb:DeleteItem'], [connectionsTable.tableArn]);
-    allow(recordEvent, ['execute-api:ManageConnections'], [manage]);
+    // The fan-out also closes the connections whose token expired (DELETE @connections/<id>).
+    const close = manage.replace('/POST/@connections/', '/DELETE/@connections/');
+    allow(recordEvent, ['execute-api:ManageConnections'], [manage, close]);
     // cdk-nag names a wildcard finding by the policy text, with tokens written as `<...>`.
     const token = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
     const region = token(this.region, 'AWS::Region');
@@ -127,6 +129,11 @@ export class PainelStack extends Stack {
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:${apiToken}/${stage.stageName}/POST/@connections/*]`,
         'Posting to a connection is scoped to this API and stage; connection ids are only known at run time.',
       );
+    acknowledge(
+      recordEvent,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:${apiToken}/${stage.stageName}/DELETE/@connections/*]`,
+      'Closing an expired connection is scoped to this API and stage; connection ids are only known at run time.',
+    );
     for (const route of api.node.children.filter(
       (c) => c.node.id.endsWith('-Route') && c.node.id !== '$connect-Route',
     ))
