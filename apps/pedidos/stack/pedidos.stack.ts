@@ -232,19 +232,13 @@ export class PedidosStack extends Stack {
       timeout: Duration.seconds(15),
     });
     allow(notifyPartner, ['GetItem']);
-    const callbacks = new Inbox(this, 'PartnerCallbacks', {
+    new Inbox(this, 'PartnerCallbacks', {
       stage: props.stage,
       sources: [{ service, eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] }],
       consumer: notifyPartner,
       maxReceiveCount: 8,
       visibilityTimeout: Duration.seconds(90),
     });
-    notifyPartner.grant(
-      new iam.PolicyStatement({
-        actions: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl'],
-        resources: [callbacks.queue.queueArn],
-      }),
-    );
     api.route('POST', '/partners', registerPartner, 'customer');
     api.route('POST', '/partners/{partnerId}/disable', disablePartner, 'customer');
   }

@@ -4,3 +4,4 @@ export * from './clients';
 export * from './ses-mailer';
 export * from './dynamodb-outbox';
 export * from './page-token';
+export * from './sqs-backoff';

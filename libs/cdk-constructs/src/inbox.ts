@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -72,6 +73,13 @@ export class Inbox extends Construct {
     }
 
     if (props.consumer) {
+      // The consumer may bring a failed message back sooner than the visibility timeout (backoff).
+      props.consumer.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl'],
+          resources: [this.queue.queueArn],
+        }),
+      );
       props.consumer.function.addEventSource(
         new lambdaEvents.SqsEventSource(this.queue, {
           batchSize: props.batchSize ?? 10,

@@ -191,6 +191,33 @@ describe('eventHandler', () => {
     expect(sequential.batchItemFailures).toEqual([{ itemIdentifier: 'm-slow' }]);
   });
 
+  it('hands each failed record to onFailure (to retry it sooner), and survives onFailure failing', async () => {
+    // Prepare
+    const scheduled: string[] = [];
+    const handler = eventHandler(
+      async (event) => {
+        if (event.id !== 'ok') throw new Error('downstream');
+      },
+      {
+        onFailure: async (record) => {
+          scheduled.push(record.messageId);
+          if (record.messageId === 'm3') throw new Error('SQS unreachable');
+        },
+      },
+    );
+    const batch = {
+      Records: ['ok', 'bad', 'worse'].map((id, i) => ({
+        messageId: `m${i + 1}`,
+        body: JSON.stringify({ ...sample, id }),
+      })),
+    } as unknown as SQSEvent;
+    // Act
+    const res = await handler(batch, context);
+    // Assess
+    expect(scheduled).toEqual(['m2', 'm3']);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
+  });
+
   it('reports only the failed and the invalid records as batch failures', async () => {
     // Prepare
     const seen: string[] = [];

@@ -25,6 +25,11 @@ export interface BatchOptions {
    * the others past the function's timeout. Records of one order may then be handled out of order.
    */
   parallel?: boolean;
+  /**
+   * Called for each record that failed, before it returns to the queue: e.g. to retry it sooner than the
+   * visibility timeout (`sqsRetryBackoff`). Its own failure is logged, never added to the record's.
+   */
+  onFailure?: (record: SQSRecord) => Promise<void>;
 }
 
 export function sqsHandler(
@@ -41,6 +46,11 @@ export function sqsHandler(
           await recordHandler(record);
         } catch (error) {
           logger.error('Record failed', { messageId: record.messageId, error });
+          await options
+            .onFailure?.(record)
+            .catch((e: Error) =>
+              logger.warn('Could not schedule the retry', { messageId: record.messageId, error: e.message }),
+            );
           throw error;
         } finally {
           if (!options.parallel) logger.resetKeys();

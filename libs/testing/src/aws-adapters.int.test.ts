@@ -1,6 +1,11 @@
 // The aws-adapters against real emulators; it lives here because the local cloud itself uses aws-adapters.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmulators, type Emulators } from '@order-platform/local-cloud';
@@ -9,6 +14,7 @@ import {
   documentClient,
   DynamoDbRepository,
   SnsEventPublisher,
+  sqsRetryBackoff,
   TransactionConflictError,
 } from '@order-platform/aws-adapters';
 
@@ -104,5 +110,29 @@ describe('SnsEventPublisher', () => {
     expect(got.Messages?.map((m) => JSON.parse(m.Body!))).toEqual([event]);
     const none = await sqs.send(new ReceiveMessageCommand({ QueueUrl: other.QueueUrl, WaitTimeSeconds: 1 }));
     expect(none.Messages ?? []).toEqual([]);
+  });
+});
+
+describe('sqsRetryBackoff', () => {
+  it('brings a failed message back after its backoff, not after the visibility timeout', async () => {
+    // Prepare: a queue whose visibility timeout is a minute.
+    const sqs = new SQSClient({ region, credentials, endpoint: emulators.endpoints.sqs });
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'backoff', Attributes: { VisibilityTimeout: '60' } }),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
+    const first = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+    );
+    const message = first.Messages![0]!;
+    // Act
+    await sqsRetryBackoff(sqs, { baseSeconds: 1 })({
+      receiptHandle: message.ReceiptHandle!,
+      eventSourceARN: `arn:aws:sqs:${region}:000000000000:backoff`,
+      attributes: { ApproximateReceiveCount: message.Attributes?.['ApproximateReceiveCount'] ?? '1' },
+    });
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
+    // Assess
+    expect(again.Messages?.map((m) => m.Body)).toEqual(['x']);
   });
 });

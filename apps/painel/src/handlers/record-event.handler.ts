@@ -1,6 +1,7 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { recordEvent } from '../application/record-event.use-case';
 import { liveFeed, lowStockThreshold } from '../composition';
+import { retrySoon } from '../retry-composition';
 
 const deps = { ...liveFeed(), lowStockThreshold: lowStockThreshold() };
 
@@ -8,4 +9,4 @@ const deps = { ...liveFeed(), lowStockThreshold: lowStockThreshold() };
 export const handler = eventHandler(async (event) => {
   const result = await recordEvent(deps, event);
   logger.info('Event taken into the dashboard', { type: event.type, ...result });
-});
+}, retrySoon);

@@ -2,6 +2,7 @@ import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { onStockReservationFailed, onStockReserved } from '../application/order-saga.use-case';
 import { clock, orders } from '../composition';
 import { payments } from '../payment-composition';
+import { retrySoon } from '../retry-composition';
 
 /** pedidos' inbox: drives each order on StockReserved / StockReservationFailed and links InvoiceIssued. */
 export const handler = eventHandler(async (event) => {
@@ -27,4 +28,4 @@ export const handler = eventHandler(async (event) => {
     default:
       logger.info('Event ignored', { type: event.type });
   }
-});
+}, retrySoon);

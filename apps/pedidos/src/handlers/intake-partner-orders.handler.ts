@@ -2,6 +2,7 @@ import { logger, sqsHandler, withCorrelation } from '@order-platform/lambda-kit'
 import { ordersOfMessage, takePartnerOrder } from '../application/partner-intake.use-case';
 import { clock, orders } from '../composition';
 import { partners } from '../partner-composition';
+import { retrySoon } from '../retry-composition';
 
 /**
  * The partner intake queue, fed by API Gateway with no Lambda in front: each message is one order or a
@@ -29,4 +30,4 @@ export const handler = sqsHandler(async (record) => {
       orderId: result.order?.orderId,
     });
   }
-});
+}, retrySoon);

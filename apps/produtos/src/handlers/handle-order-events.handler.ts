@@ -1,6 +1,7 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { commitStock, releaseStock, reserveStock } from '../application/manage-stock.use-case';
 import { ledger } from '../stock-composition';
+import { retrySoon } from '../retry-composition';
 
 /** produtos' inbox: reserves stock on OrderPlaced, releases it on OrderCancelled, commits it on OrderCompleted. */
 export const handler = eventHandler(async (event) => {
@@ -19,4 +20,4 @@ export const handler = eventHandler(async (event) => {
       outcome = 'ignored';
   }
   logger.info('Order event handled', { type: event.type, outcome });
-});
+}, retrySoon);
