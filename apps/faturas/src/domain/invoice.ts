@@ -1,3 +1,5 @@
+import type { Buyer, DeliveryAddress } from '@order-platform/contracts';
+
 /** An issued invoice (fatura): numbered in a gap-free sequence per series, with its PDF and NF-e style XML. */
 export interface InvoiceLine {
   productId: string;
@@ -8,24 +10,9 @@ export interface InvoiceLine {
   name?: string;
 }
 
-export interface InvoiceAddress {
-  name?: string;
-  street?: string;
-  number?: string;
-  complement?: string;
-  district?: string;
-  city: string;
-  state: string;
-  postalCode?: string;
-  phone?: string;
-}
-
-export interface InvoiceBuyer {
-  name?: string;
-  /** CNPJ (14 digits) or CPF (11). */
-  taxId?: string;
-  email?: string;
-}
+/** The delivery address and the buyer, in the shapes the events carry them. */
+export type InvoiceAddress = DeliveryAddress;
+export type InvoiceBuyer = Buyer;
 
 export type InvoiceStatus = 'ISSUING' | 'ISSUED';
 

@@ -1,3 +1,5 @@
+import type { Buyer, DeliveryAddress } from '@order-platform/contracts';
+
 /** Order lifecycle: RECEIVED → PROCESSING → COMPLETED, or REJECTED (no stock), or CANCELLED. */
 export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -58,25 +60,8 @@ export interface OrderLine {
   name?: string;
 }
 
-/** Where the order goes (a customer's shipping address, a partner's store). */
-export interface DeliveryAddress {
-  name?: string;
-  street?: string;
-  number?: string;
-  complement?: string;
-  district?: string;
-  city: string;
-  state: string;
-  postalCode?: string;
-  phone?: string;
-}
-
-/** Who pays and is invoiced: a customer's e-mail, or a partner's legal name and CNPJ. */
-export interface Buyer {
-  name?: string;
-  taxId?: string;
-  email?: string;
-}
+/** Where the order goes (a customer's shipping address, a partner's store) and who pays: the shared shapes. */
+export type { Buyer, DeliveryAddress };
 
 export interface StatusChange {
   status: OrderStatus;
