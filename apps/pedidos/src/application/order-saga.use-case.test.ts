@@ -262,4 +262,43 @@ describe('order saga', () => {
     expect(order).toMatchObject({ status: 'REJECTED', payment: { status: 'VOIDED' } });
     expect(order!.statusHistory.at(-1)!.reason).toBe('Duplicate lines');
   });
+
+  it('carries the lines as sold, the delivery address and the buyer into OrderCompleted', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    const shippingAddress = { street: 'Rua A', city: 'Campinas', state: 'SP', postalCode: '13010-000' };
+    await placeOrder(
+      { orders, newId: () => 'o1', now },
+      {
+        customerId: 'c1',
+        customerEmail: 'c1@example.com',
+        request: {
+          items: [{ productId: 'a', quantity: 2 }],
+          payment: { method: 'card', token: 'tok_approved' },
+          shippingAddress,
+        },
+        correlationId: 'corr-1',
+      },
+    );
+    const sold = newEvent(
+      'StockReserved',
+      'produtos',
+      { orderId: 'o1', items: [{ productId: 'a', quantity: 2, unitPrice: 500, sku: 'A-1', name: 'Arroz' }] },
+      { correlationId: 'corr-1' },
+    );
+    // Act
+    const order = await onStockReserved({ orders, payments, now }, sold);
+    // Assess
+    expect(order!.items).toEqual([
+      { productId: 'a', quantity: 2, unitPrice: 500, sku: 'A-1', name: 'Arroz' },
+    ]);
+    expect(orders.outbox.at(-1)).toMatchObject({
+      type: 'OrderCompleted',
+      data: {
+        items: [{ productId: 'a', sku: 'A-1', name: 'Arroz' }],
+        deliveryAddress: shippingAddress,
+        buyer: { email: 'c1@example.com' },
+      },
+    });
+  });
 });

@@ -34,11 +34,16 @@ export const placeOrderRequest = (provider: PaymentProvider) =>
       }),
       shippingAddress: z
         .object({
-          street: z.string().min(1),
-          city: z.string().min(1),
-          state: z.string().min(2).max(2),
+          name: z.string().trim().min(1).max(120).optional(),
+          street: z.string().trim().min(1).max(200),
+          number: z.string().trim().min(1).max(20).optional(),
+          complement: z.string().trim().min(1).max(120).optional(),
+          district: z.string().trim().min(1).max(120).optional(),
+          city: z.string().trim().min(1).max(120),
+          state: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (UF)'),
           postalCode: z.string().regex(/^\d{5}-?\d{3}$/, 'CEP like 01310-100'),
         })
+        .strict()
         .optional(),
     })
     .superRefine((body, ctx) => {
