@@ -61,9 +61,23 @@ export function validateSchema(schema: Record<string, unknown>, value: unknown, 
   for (const key of ['anyOf', 'oneOf'] as const) {
     const options = schema[key] as Record<string, unknown>[] | undefined;
     if (!options) continue;
-    const fits = options.filter((o) => validateSchema(o, value, path).length === 0).length;
-    if (key === 'anyOf' ? fits === 0 : fits !== 1)
+    const reports = options.map((o) => validateSchema(o, value, path));
+    const fits = reports.filter((r) => r.length === 0).length;
+    if (key === 'anyOf' ? fits === 0 : fits !== 1) {
       errors.push(`${path}: matches ${fits} of the ${key} schemas`);
+      // Say what is wrong with the closest one, so the caller sees the field, not only the shape.
+      // The closest is the one whose required fields the value has most of, then the one with fewest errors.
+      if (fits === 0) {
+        const present = (o: Record<string, unknown>) =>
+          value && typeof value === 'object'
+            ? ((o['required'] as string[] | undefined) ?? []).filter((k) => k in (value as object)).length
+            : 0;
+        const ranked = options
+          .map((o, i) => ({ present: present(o), errors: reports[i]! }))
+          .sort((a, b) => b.present - a.present || a.errors.length - b.errors.length);
+        errors.push(...ranked[0]!.errors);
+      }
+    }
   }
   return errors;
 }

@@ -5,7 +5,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbOutbox, DynamoDbRepository } from '@order-platform/aws-adapters';
 import { newEvent } from '@order-platform/contracts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localEmulators } from '@order-platform/testing/emulators';
-import { replayOutbox } from './outbox-replay';
+import { CREDENTIALS } from '@order-platform/local-cloud';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayOutbox, targetOf } from './outbox-replay';
 
 let cloud: Awaited<ReturnType<typeof localEmulators>>;
 beforeAll(async () => {
@@ -90,5 +94,28 @@ describe('outbox replay', () => {
       new GetCommand({ TableName: table, Key: { pk: `OUTBOX#${stranded.id}`, sk: 'OUTBOX' } }),
     );
     expect(record.Item!['publishedAt']).toEqual(expect.any(String));
+  });
+});
+
+describe('outbox replay target', () => {
+  it('reaches the local cloud with its own key pair (DynamoDB Local keeps tables per key) and reads its parameters', async () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'replay-'));
+    mkdirSync(join(root, '.local-cloud'));
+    writeFileSync(
+      join(root, '.local-cloud', 'outputs.json'),
+      JSON.stringify({
+        region: 'us-east-1',
+        emulators: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2' },
+        parameters: { '/order-platform/local/pedidos/table-name': 'orders-table' },
+      }),
+    );
+    // Act
+    const target = targetOf('local', root);
+    const credentials = await target.dynamodb.config.credentials();
+    // Assess
+    expect(credentials).toMatchObject(CREDENTIALS);
+    expect(await target.parameter('/order-platform/local/pedidos/table-name')).toBe('orders-table');
+    expect(() => targetOf('local', mkdtempSync(join(tmpdir(), 'none-')))).toThrow(/npm start/);
   });
 });

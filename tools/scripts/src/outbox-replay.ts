@@ -11,9 +11,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { documentClient, DynamoDbOutbox, SnsEventPublisher } from '@order-platform/aws-adapters';
+import { CREDENTIALS } from '@order-platform/local-cloud';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
+// The lockfile pins the SDK; its notice about Node 22 is noise in an operator's tool.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const SERVICES = ['produtos', 'pedidos', 'faturas'] as const;
 
@@ -44,7 +48,8 @@ export function targetOf(stage: string, root = resolve(__dirname, '..', '..', '.
     };
     const common = {
       region: outputs.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      // The local cloud's own key pair: DynamoDB Local keeps tables per access key.
+      credentials: CREDENTIALS,
     };
     return {
       dynamodb: new DynamoDBClient({ ...common, endpoint: outputs.emulators['dynamodb'] }),
