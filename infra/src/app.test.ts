@@ -367,3 +367,24 @@ describe('the prod stage', () => {
     );
   });
 });
+
+describe('CORS', () => {
+  it('answers browsers only from the origins the stage configures, and none by default', () => {
+    // Prepare
+    const shop = buildApp('prod', new App({ context: { 'corsOrigins.prod': 'https://shop.example.com' } }));
+    const shopProdutos = Template.fromStack(shop.node.findChild(stackName('prod', 'Produtos')) as never);
+    const options = (t: Template) =>
+      Object.values(t.findResources('AWS::ApiGateway::Method')).filter(
+        (m) => (m as { Properties: { HttpMethod: string } }).Properties.HttpMethod === 'OPTIONS',
+      );
+    // Assess
+    expect(options(produtos)).toHaveLength(0);
+    expect(JSON.stringify(produtos.toJSON())).not.toContain('CORS_ALLOWED_ORIGINS');
+    expect(options(shopProdutos).length).toBeGreaterThan(0);
+    expect(JSON.stringify(options(shopProdutos))).toContain("'https://shop.example.com'");
+    shopProdutos.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: 'https://shop.example.com' }) },
+    });
+    expect(stageConfig('local').corsOrigins).toEqual(['http://127.0.0.1:3002', 'http://localhost:3002']);
+  });
+});

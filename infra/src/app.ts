@@ -35,7 +35,10 @@ export function buildApp(stage: Stage, app = new App()): App {
       'No alarmEmail for prod: alarms reach the alarm topic but nobody is subscribed (-c alarmEmail=...).',
     );
   const services: [string, Stack][] = [
-    ['produtos', new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage })],
+    [
+      'produtos',
+      new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage, corsOrigins: config.corsOrigins }),
+    ],
     [
       'pedidos',
       new PedidosStack(app, stackName(stage, 'Pedidos'), {
@@ -44,9 +47,13 @@ export function buildApp(stage: Stage, app = new App()): App {
         demoPartner: config.demoData,
         allowLoopbackCallbacks: config.loopbackCallbacks,
         paymentProvider: config.paymentProvider,
+        corsOrigins: config.corsOrigins,
       }),
     ],
-    ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage })],
+    [
+      'faturas',
+      new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, corsOrigins: config.corsOrigins }),
+    ],
     ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
   ];
   notifyOnAlarms(platform, platform.alarmTopic);

@@ -15,6 +15,8 @@ export interface StageConfig {
   loopbackCallbacks: boolean;
   /** Who charges cards: the simulator (local, dev) or Stripe (prod; never the simulator there). */
   paymentProvider: 'simulator' | 'stripe';
+  /** Browser origins the REST APIs answer (CORS): the local dashboard's origin locally, configured elsewhere. */
+  corsOrigins: string[];
 }
 
 export class StageConfigError extends Error {
@@ -54,6 +56,14 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
     demoData: stage !== 'prod',
     loopbackCallbacks: stage === 'local',
     paymentProvider: provider,
+    corsOrigins: (
+      text(`corsOrigins.${stage}`) ??
+      text('corsOrigins') ??
+      (stage === 'local' ? 'http://127.0.0.1:3002,http://localhost:3002' : '')
+    )
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 }

@@ -332,6 +332,26 @@ describe('catalog administration', () => {
     expect(completed.body.items.every((o: { status: string }) => o.status === 'COMPLETED')).toBe(true);
   });
 
+  it('answers browsers from the configured origins only (CORS as the deployed API would)', async () => {
+    // Act
+    const preflight = await fetch(`${p.api}/products`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:3002', 'Access-Control-Request-Method': 'GET' },
+    });
+    const allowed = await fetch(`${p.api}/products?limit=1`, {
+      headers: { Origin: 'http://127.0.0.1:3002' },
+    });
+    const other = await fetch(`${p.api}/products?limit=1`, {
+      headers: { Origin: 'https://evil.example.com' },
+    });
+    // Assess
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3002');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3002');
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('refuses a product in another currency, or with a field it does not know, naming it', async () => {
     // Prepare
     const admin = await p.token('admin');

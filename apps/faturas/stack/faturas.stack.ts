@@ -17,6 +17,8 @@ export interface FaturasStackProps extends StackProps {
   stage: string;
   /** Sender of invoice e-mails; its SES identity is declared here (verify it once per account). */
   senderEmail?: string;
+  /** Browser origins allowed to call the REST API (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 /** faturas: invoices, their number series, and their PDF / NF-e XML documents in S3. */
@@ -120,7 +122,7 @@ export class FaturasStack extends Stack {
       service,
     });
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
     api.route('GET', '/invoices/{orderId}', getInvoice, 'customer');
   }
 }

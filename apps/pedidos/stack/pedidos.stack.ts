@@ -27,6 +27,8 @@ export interface PedidosStackProps extends StackProps {
    * a Secrets Manager secret (`PaymentProviderSecret`, filled by the operator once).
    */
   paymentProvider?: 'simulator' | 'stripe';
+  /** Browser origins allowed to call the REST API (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 /** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
@@ -141,7 +143,7 @@ export class PedidosStack extends Stack {
       visibilityTimeout: Duration.seconds(120),
     });
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
     api.route('POST', '/orders', placeOrder, 'customer');
     api.route('GET', '/orders', listOrders, 'customer');
     api.route('GET', '/orders/{id}', getOrder, 'customer');

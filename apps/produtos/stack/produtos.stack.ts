@@ -12,6 +12,8 @@ import {
 
 export interface ProdutosStackProps extends StackProps {
   stage: string;
+  /** Browser origins allowed to call the REST API (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 /** produtos: catalog, prices and stock. Owns its table, its topic, its REST routes and its outbox. */
@@ -86,7 +88,7 @@ export class ProdutosStack extends Stack {
     const updateProduct = admin('UpdateProduct', 'update-product');
     const adjustStock = admin('AdjustStock', 'adjust-stock');
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
     api.route('POST', '/products', createProduct, 'customer');
     api.route('PUT', '/products/{id}', updateProduct, 'customer');
     api.route('POST', '/products/{id}/stock', adjustStock, 'customer');

@@ -12,6 +12,11 @@ export interface ServiceApiProps {
   service: string;
   /** Steady-state and burst request limits of the stage (per account and region). */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * Browser origins allowed to call the API (CORS), from the stage configuration. None: no CORS at all, the
+   * API answers no preflight and sends no CORS header (server-to-server clients need none).
+   */
+  corsOrigins?: string[];
 }
 
 /** Who may call: Cognito users (customers, admins), anyone, or B2B partners with an API key. */
@@ -27,6 +32,7 @@ export class ServiceApi extends Construct {
   private authorizer?: apigw.CognitoUserPoolsAuthorizer;
   private readonly stage: string;
   readonly validator: apigw.RequestValidator;
+  private readonly corsOrigins: string[];
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -47,12 +53,23 @@ export class ServiceApi extends Construct {
         throttlingBurstLimit: props.throttle?.burstLimit ?? 400,
         loggingLevel: apigw.MethodLoggingLevel.OFF,
       },
-      defaultCorsPreflightOptions: {
-        allowOrigins: apigw.Cors.ALL_ORIGINS,
-        allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'x-api-key', 'x-correlation-id'],
-        allowMethods: apigw.Cors.ALL_METHODS,
-      },
+      ...(props.corsOrigins?.length
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: props.corsOrigins,
+              allowHeaders: [
+                'Content-Type',
+                'Authorization',
+                'Idempotency-Key',
+                'x-api-key',
+                'x-correlation-id',
+              ],
+              allowMethods: apigw.Cors.ALL_METHODS,
+            },
+          }
+        : {}),
     });
+    this.corsOrigins = props.corsOrigins ?? [];
     this.stage = props.stage;
     this.validator = this.api.addRequestValidator('Validator', {
       validateRequestBody: true,
@@ -98,6 +115,9 @@ export class ServiceApi extends Construct {
   /** Adds `method path` with Lambda proxy integration; customer routes use the Cognito authorizer. */
   route(method: string, path: string, fn: ServiceFunction, auth: RouteAuth): apigw.Method {
     const resource = this.api.root.resourceForPath(path);
+    // The function answers the actual request; it sends CORS headers to the origins allowed here only.
+    if (this.corsOrigins.length)
+      fn.function.addEnvironment('CORS_ALLOWED_ORIGINS', this.corsOrigins.join(','));
     const created = resource.addMethod(method, new apigw.LambdaIntegration(fn.function), {
       authorizer: auth === 'customer' ? this.cognitoAuthorizer() : undefined,
       authorizationType: auth === 'customer' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.NONE,

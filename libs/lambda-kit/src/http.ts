@@ -92,7 +92,7 @@ export function httpHandler<
     const correlationId = correlationIdOf(headers['x-correlation-id'], event.requestContext?.requestId);
     logger.addContext(context);
     withCorrelation(correlationId);
-    const base = { 'x-correlation-id': correlationId };
+    const base = { 'x-correlation-id': correlationId, ...corsHeaders(headers['origin']) };
     try {
       const principal = principalOf(event);
       if (spec.auth && !principal) throw new UnauthorizedError();
@@ -148,6 +148,24 @@ export function httpHandler<
       logger.resetKeys();
     }
   };
+}
+
+/** The origins the stage lets browsers call from (`CORS_ALLOWED_ORIGINS`, set by the ServiceApi construct). */
+const allowedOrigins = new Set(
+  (process.env['CORS_ALLOWED_ORIGINS'] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
+);
+
+/** CORS headers for a request's origin: only an allowed origin is named, and caches are told it varies. */
+export function corsHeaders(
+  origin: string | undefined,
+  allowed: ReadonlySet<string> = allowedOrigins,
+): Record<string, string> {
+  if (!allowed.size) return {};
+  const ok = origin !== undefined && (allowed.has(origin) || allowed.has('*'));
+  return ok ? { 'Access-Control-Allow-Origin': origin!, Vary: 'Origin' } : { Vary: 'Origin' };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from './config';
 import { ConflictError } from './errors';
-import { correlationIdOf, groupsOf, httpHandler } from './http';
+import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
 import { newEvent } from '@order-platform/contracts';
@@ -59,6 +59,19 @@ describe('httpHandler', () => {
     expect(res.headers!['Content-Type']).toBe('application/problem+json');
     const fields = JSON.parse(res.body).errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(['body.name', 'body.qty']);
+  });
+
+  it('names an allowed browser origin in CORS headers, and no other', () => {
+    // Prepare
+    const allowed = new Set(['https://shop.example.com']);
+    // Act + Assess
+    expect(corsHeaders('https://shop.example.com', allowed)).toEqual({
+      'Access-Control-Allow-Origin': 'https://shop.example.com',
+      Vary: 'Origin',
+    });
+    expect(corsHeaders('https://evil.example.com', allowed)).toEqual({ Vary: 'Origin' });
+    expect(corsHeaders(undefined, allowed)).toEqual({ Vary: 'Origin' });
+    expect(corsHeaders('https://shop.example.com', new Set())).toEqual({});
   });
 
   it("takes the caller's e-mail only when Cognito says it is verified", async () => {

@@ -1,4 +1,4 @@
-import { renderResponseTemplate, selectIntegrationResponse } from './rest-gateway';
+import { mockHeaders, renderResponseTemplate, selectIntegrationResponse } from './rest-gateway';
 
 describe('AWS integration responses, as API Gateway selects and renders them', () => {
   const responses = [
@@ -32,5 +32,23 @@ describe('AWS integration responses, as API Gateway selects and renders them', (
     // Assess
     expect(JSON.parse(ok)).toEqual({ messageId: 'm-1' });
     expect(JSON.parse(refused)).toEqual({ code: 'Bad "Code"' });
+  });
+});
+
+describe('CORS preflight from a MOCK integration, as CDK declares it', () => {
+  it('answers the static headers, and echoes an origin the template lists in place of the first one', () => {
+    // Prepare
+    const mock = {
+      statusCode: '204',
+      headers: { 'Access-Control-Allow-Origin': 'http://127.0.0.1:3002', Vary: 'Origin' },
+      echoOrigins: ['http://localhost:3002'],
+    };
+    // Act + Assess
+    expect(mockHeaders(mock, 'http://localhost:3002')['Access-Control-Allow-Origin']).toBe(
+      'http://localhost:3002',
+    );
+    expect(mockHeaders(mock, 'https://evil.example.com')['Access-Control-Allow-Origin']).toBe(
+      'http://127.0.0.1:3002',
+    );
   });
 });

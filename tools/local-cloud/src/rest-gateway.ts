@@ -21,6 +21,8 @@ export interface Route {
   apiKeyRequired: boolean;
   /** JSON Schema of the body when the method's validator checks it. */
   bodySchema?: Record<string, unknown>;
+  /** A MOCK integration (CORS preflight): its status, static headers, and the origins its template echoes. */
+  mock?: { statusCode: string; headers: Record<string, string>; echoOrigins: string[] };
   /** AWS service integration (SQS SendMessage), when the method has one. */
   awsIntegration?: {
     uri: string;
@@ -63,6 +65,7 @@ export function restRoutes(p: Provisioner): Route[] {
             StatusCode: string;
             SelectionPattern?: string;
             ResponseTemplates?: Record<string, string>;
+            ResponseParameters?: Record<string, string>;
           }[];
         }
       | undefined;
@@ -96,6 +99,7 @@ export function restRoutes(p: Provisioner): Route[] {
       ),
       apiKeyRequired: props['ApiKeyRequired'] === true,
       bodySchema,
+      mock: integration?.Type === 'MOCK' ? mockOf(integration.IntegrationResponses?.[0]) : undefined,
       awsIntegration:
         integration?.Type === 'AWS' && integration.Uri
           ? {
@@ -117,14 +121,9 @@ export function restRoutes(p: Provisioner): Route[] {
   );
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Content-Type,Authorization,Idempotency-Key,x-api-key,x-correlation-id',
-  'Access-Control-Allow-Methods': 'GET,POST,PUT,DELETE,PATCH,OPTIONS',
-};
-
+// No CORS headers of its own: only what the template's OPTIONS methods and the functions send, as in AWS.
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...CORS, ...headers });
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
@@ -236,10 +235,13 @@ export function startRestGateway(options: {
     const body = Buffer.concat(chunks);
     const method = req.method ?? 'GET';
     try {
-      if (method === 'OPTIONS') return send(res, 204, '', {});
       const candidates = options.routes.filter((r) => r.pattern.test(url.pathname));
       const route = candidates.find((r) => r.method === method || r.method === 'ANY');
+      if (route?.mock)
+        return send(res, Number(route.mock.statusCode), '', mockHeaders(route.mock, req.headers.origin));
       if (!route) {
+        // API Gateway answers a method a resource does not have (a preflight on an API without CORS) so.
+        if (method === 'OPTIONS') return send(res, 403, { message: 'Missing Authentication Token' });
         return candidates.length
           ? send(res, 405, { message: `Method ${method} not allowed on ${url.pathname}` })
           : send(res, 404, { message: `No route for ${method} ${url.pathname}` });
@@ -353,7 +355,6 @@ export function startRestGateway(options: {
         return send(res, 502, { message: 'Internal server error' }, { 'x-amzn-RequestId': requestId });
       }
       const outHeaders: Record<string, string | string[]> = {
-        ...CORS,
         'x-amzn-RequestId': requestId,
         ...result.headers,
       };
@@ -409,4 +410,37 @@ export function selectIntegrationResponse<
     ) ??
     responses.find((r) => !r.selectionPattern) ?? { statusCode: '200' }
   );
+}
+
+/**
+ * A MOCK integration response as API Gateway renders it: the static `method.response.header.*` values, and
+ * the origins its template (the one CDK writes for several CORS origins) puts in place of the first.
+ */
+function mockOf(
+  response:
+    | {
+        StatusCode: string;
+        ResponseParameters?: Record<string, string>;
+        ResponseTemplates?: Record<string, string>;
+      }
+    | undefined,
+): Route['mock'] {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response?.ResponseParameters ?? {})) {
+    const header = /^method\.response\.header\.(.+)$/.exec(name)?.[1];
+    if (header) headers[header] = value.replace(/^'|'$/g, '');
+  }
+  const template = response?.ResponseTemplates?.['application/json'] ?? '';
+  const echoOrigins = [...template.matchAll(/\$origin == "([^"]*)"/g)].map((m) => m[1]!);
+  return { statusCode: response?.StatusCode ?? '200', headers, echoOrigins };
+}
+
+export function mockHeaders(
+  mock: NonNullable<Route['mock']>,
+  origin: string | string[] | undefined,
+): Record<string, string> {
+  const requested = Array.isArray(origin) ? origin[0] : origin;
+  return requested && mock.echoOrigins.includes(requested)
+    ? { ...mock.headers, 'Access-Control-Allow-Origin': requested }
+    : mock.headers;
 }
