@@ -17,10 +17,7 @@ function holder(out: string, log: string, name: string): Promise<number> {
       appendFileSync(${JSON.stringify(log)}, 'end ${name}\\n');
     });`;
   return new Promise((done) => {
-    const child = spawn(process.execPath, [tsx, '-e', script], {
-      stdio: 'inherit',
-      env: { ...process.env, JEST_WORKER_ID: '1' },
-    });
+    const child = spawn(process.execPath, [tsx, '-e', script], { stdio: 'inherit' });
     child.on('exit', (code) => done(code ?? 1));
   });
 }

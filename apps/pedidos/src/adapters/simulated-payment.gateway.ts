@@ -1,17 +1,17 @@
-import type { PaymentGateway, PaymentResult, RefundRequest, RefundResult } from '../application/ports';
+import type {
+  ChargeRequest,
+  PaymentGateway,
+  PaymentResult,
+  RefundRequest,
+  RefundResult,
+} from '../application/ports';
 
 /**
  * The payment gateway of the platform until a real one is plugged in: deterministic test tokens
  * (`tok_approved` approves, `tok_declined` declines), and the same answer for the same order every time.
  */
 export class SimulatedPaymentGateway implements PaymentGateway {
-  async charge(request: {
-    orderId: string;
-    amount: number;
-    currency: 'BRL';
-    method: 'card' | 'account';
-    token: string;
-  }): Promise<PaymentResult> {
+  async charge(request: ChargeRequest): Promise<PaymentResult> {
     if (request.method === 'account')
       return { status: 'approved', chargeId: `acct_${request.token}_${request.orderId}` };
     if (request.token === 'tok_approved') return { status: 'approved', chargeId: `ch_${request.orderId}` };

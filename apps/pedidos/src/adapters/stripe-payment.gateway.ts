@@ -1,5 +1,11 @@
 import Stripe from 'stripe';
-import type { PaymentGateway, PaymentResult, RefundRequest, RefundResult } from '../application/ports';
+import type {
+  ChargeRequest,
+  PaymentGateway,
+  PaymentResult,
+  RefundRequest,
+  RefundResult,
+} from '../application/ports';
 
 export interface StripeGatewayOptions {
   /** The secret API key, fetched once per sandbox (Secrets Manager in AWS) and never logged. */
@@ -37,13 +43,7 @@ export class StripePaymentGateway implements PaymentGateway {
     return this.client;
   }
 
-  async charge(request: {
-    orderId: string;
-    amount: number;
-    currency: 'BRL';
-    method: 'card' | 'account';
-    token: string;
-  }): Promise<PaymentResult> {
+  async charge(request: ChargeRequest): Promise<PaymentResult> {
     if (request.method === 'account')
       return { status: 'approved', chargeId: `acct_${request.token}_${request.orderId}` };
     const stripe = await this.stripe();

@@ -37,18 +37,21 @@ export type PaymentResult = { status: 'approved'; chargeId: string } | { status:
 
 /** Charges a card token or bills a partner account; idempotent per order (a second charge for the same order returns the first result). */
 export interface PaymentGateway {
-  charge(request: {
-    orderId: string;
-    amount: number;
-    currency: 'BRL';
-    method: 'card' | 'account';
-    token: string;
-  }): Promise<PaymentResult>;
+  charge(request: ChargeRequest): Promise<PaymentResult>;
   /**
    * Gives back what was charged for the order, idempotent per order: `refunded` when money had been taken
    * (now or by an earlier call), `not-charged` when there was nothing to give back.
    */
   refund(request: RefundRequest): Promise<RefundResult>;
+}
+
+/** One order's charge: its amount in integer cents, by card token or to the partner's account. */
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: 'BRL';
+  method: 'card' | 'account';
+  token: string;
 }
 
 export interface RefundRequest {
