@@ -124,6 +124,18 @@ describe('service stacks', () => {
       VersioningConfiguration: { Status: 'Enabled' },
     });
   });
+
+  it('mail the invoice as its address in the authenticated API', () => {
+    const [issue] = Object.values(
+      faturas.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { SENDER_EMAIL: Match.anyValue() } } },
+      }),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    const url = JSON.stringify(issue!.Properties.Environment.Variables['INVOICE_API_URL']);
+    const [apiId] = Object.keys(faturas.findResources('AWS::ApiGateway::RestApi'));
+    expect(url).toContain(`"Ref":"${apiId}"`);
+    expect(url).toContain('execute-api');
+  });
 });
 
 describe('painel inbox', () => {
@@ -385,6 +397,47 @@ describe('CORS', () => {
     shopProdutos.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: 'https://shop.example.com' }) },
     });
-    expect(stageConfig('local').corsOrigins).toEqual(['http://127.0.0.1:3002', 'http://localhost:3002']);
+    expect(stageConfig('local').api.corsOrigins).toEqual(['http://127.0.0.1:3002', 'http://localhost:3002']);
+  });
+});
+
+describe('per-caller fairness', () => {
+  it('puts a web ACL with per-caller and per-address rate limits (429) in front of every REST API', () => {
+    for (const t of [produtos, pedidos, faturas]) {
+      t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      t.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        DefaultAction: { Allow: {} },
+        Rules: [
+          Match.objectLike({
+            Name: 'per-caller',
+            Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+            Statement: {
+              RateBasedStatement: {
+                Limit: 600,
+                EvaluationWindowSec: 60,
+                AggregateKeyType: 'CUSTOM_KEYS',
+                CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: Match.anyValue() } }],
+              },
+            },
+          }),
+          Match.objectLike({
+            Name: 'per-address',
+            Statement: { RateBasedStatement: Match.objectLike({ Limit: 3000, AggregateKeyType: 'IP' }) },
+          }),
+        ],
+      });
+      const [stage] = Object.keys(t.findResources('AWS::ApiGateway::Stage'));
+      expect(JSON.stringify(t.findResources('AWS::WAFv2::WebACLAssociation'))).toContain(stage);
+    }
+  });
+
+  it('takes the limits from the stage configuration and refuses ones WAF would not', () => {
+    const strict = buildApp('prod', new App({ context: { 'rateLimitPerCaller.prod': '120' } }));
+    const strictPedidos = Template.fromStack(strict.node.findChild(stackName('prod', 'Pedidos')) as never);
+    expect(JSON.stringify(strictPedidos.findResources('AWS::WAFv2::WebACL'))).toContain('"Limit":120');
+    expect(() => stageConfig('dev', (k) => (k === 'rateLimitPerAddress' ? '5' : undefined))).toThrow(
+      /rateLimitPerAddress "5" is not a whole number of requests from 10/,
+    );
   });
 });

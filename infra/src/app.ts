@@ -37,7 +37,7 @@ export function buildApp(stage: Stage, app = new App()): App {
   const services: [string, Stack][] = [
     [
       'produtos',
-      new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage, corsOrigins: config.corsOrigins }),
+      new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage, api: config.api }),
     ],
     [
       'pedidos',
@@ -47,12 +47,12 @@ export function buildApp(stage: Stage, app = new App()): App {
         demoPartner: config.demoData,
         allowLoopbackCallbacks: config.loopbackCallbacks,
         paymentProvider: config.paymentProvider,
-        corsOrigins: config.corsOrigins,
+        api: config.api,
       }),
     ],
     [
       'faturas',
-      new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, corsOrigins: config.corsOrigins }),
+      new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api }),
     ],
     ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
   ];

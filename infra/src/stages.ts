@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { DEFAULT_RATE_LIMITS, type ApiOptions, type RateLimits } from '@order-platform/cdk-constructs';
 
 export const STAGES = ['dev', 'prod', 'local'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -15,8 +16,12 @@ export interface StageConfig {
   loopbackCallbacks: boolean;
   /** Who charges cards: the simulator (local, dev) or Stripe (prod; never the simulator there). */
   paymentProvider: 'simulator' | 'stripe';
-  /** Browser origins the REST APIs answer (CORS): the local dashboard's origin locally, configured elsewhere. */
-  corsOrigins: string[];
+  /**
+   * The REST APIs: browser origins they answer (CORS; the local dashboard's origin locally, configured
+   * elsewhere) and the per-caller / per-address rate limits per minute (`rateLimitPerCaller`,
+   * `rateLimitPerAddress`; 600 and 3,000 by default).
+   */
+  api: Required<ApiOptions>;
 }
 
 export class StageConfigError extends Error {
@@ -50,20 +55,35 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
     throw new StageConfigError(
       'The prod stage cannot charge through the payment simulator: use paymentProvider=stripe (the default for prod).',
     );
+  const limit = (key: keyof RateLimits, name: string) => {
+    const value = text(`${name}.${stage}`) ?? text(name);
+    if (value === undefined) return DEFAULT_RATE_LIMITS[key];
+    const n = Number(value);
+    // AWS WAF takes 10 to 2,000,000,000 requests per window.
+    if (!Number.isInteger(n) || n < 10 || n > 2_000_000_000)
+      throw new StageConfigError(`${name} "${value}" is not a whole number of requests from 10 to 2000000000`);
+    return n;
+  };
   return {
     stage,
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     demoData: stage !== 'prod',
     loopbackCallbacks: stage === 'local',
     paymentProvider: provider,
-    corsOrigins: (
-      text(`corsOrigins.${stage}`) ??
-      text('corsOrigins') ??
-      (stage === 'local' ? 'http://127.0.0.1:3002,http://localhost:3002' : '')
-    )
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    api: {
+      corsOrigins: (
+        text(`corsOrigins.${stage}`) ??
+        text('corsOrigins') ??
+        (stage === 'local' ? 'http://127.0.0.1:3002,http://localhost:3002' : '')
+      )
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+      rateLimits: {
+        perCaller: limit('perCaller', 'rateLimitPerCaller'),
+        perAddress: limit('perAddress', 'rateLimitPerAddress'),
+      },
+    },
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 }

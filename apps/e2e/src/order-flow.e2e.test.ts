@@ -1,3 +1,5 @@
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DEFAULT_RATE_LIMITS } from '@order-platform/cdk-constructs';
 import { pdfText, validateXml } from '@order-platform/testing/documents';
 import { startPlatform, type Platform } from './platform';
 
@@ -78,10 +80,19 @@ describe('order flow', () => {
     });
     expect(linked.invoice).toEqual({ invoiceId: invoice.invoiceId, number: invoice.number });
 
-    const subjects = await p.waitFor(async () => {
-      const mails = (await p.emails()).filter((m) => m.subject.includes(placed.body.orderId));
-      return mails.length >= 3 ? mails.map((m) => m.subject) : undefined;
+    const mails = await p.waitFor(async () => {
+      const found = (await p.emails()).filter((m) => m.subject.includes(placed.body.orderId));
+      return found.length >= 3 ? found : undefined;
     });
+    const subjects = mails.map((m) => m.subject);
+    // The invoice mail names the invoice in the authenticated API: it opens with the sign-in, not without.
+    const invoiceMail = mails.find((m) => m.subject.startsWith('Fatura'))!.body.text;
+    const mailed = /https?:\/\/\S+\/invoices\/\S+/.exec(invoiceMail)?.[0];
+    expect(mailed).toBe(`${p.api}/invoices/${placed.body.orderId}`);
+    expect(invoiceMail).not.toContain('X-Amz');
+    expect((await fetch(mailed!)).status).toBe(401);
+    const opened = await fetch(mailed!, { headers: { Authorization: `Bearer ${token}` } });
+    expect(opened.status).toBe(200);
     expect(subjects).toEqual(
       expect.arrayContaining([
         `Pedido ${placed.body.orderId} recebido`,
@@ -165,23 +176,58 @@ describe('order flow', () => {
     const cancelled = await p.call('POST', `/orders/${placed.body.orderId}/cancel`, {
       token: await p.token('customer'),
     });
-    // Assess: either the cancel won (CANCELLED) or the order had completed already (409).
-    if (cancelled.status === 200) {
-      expect(cancelled.body.status).toBe('CANCELLED');
-      const final = await finalState(placed.body.orderId);
-      expect(final.status).toBe('CANCELLED');
-      // Cancelled before the charge (VOIDED) or while it ran (REFUNDED by the saga): never money kept.
-      await p.waitFor(async () => {
-        const res = await p.call('GET', `/orders/${placed.body.orderId}`, {
-          token: await p.token('customer'),
-        });
-        return ['VOIDED', 'REFUNDED'].includes(res.body.payment.status) ? true : undefined;
+    // Assess: the cancel won, or the order had completed and it became a withdrawal; either way CANCELLED.
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    const final = await finalState(placed.body.orderId);
+    expect(final.status).toBe('CANCELLED');
+    // Cancelled before the charge (VOIDED) or after it (REFUNDED): never money kept.
+    await p.waitFor(async () => {
+      const res = await p.call('GET', `/orders/${placed.body.orderId}`, {
+        token: await p.token('customer'),
       });
-      await p.waitFor(async () => ((await available('prod-feijao-1kg')) === before ? true : undefined));
-    } else {
-      expect(cancelled.status).toBe(409);
-      expect((await finalState(placed.body.orderId)).status).toBe('COMPLETED');
-    }
+      return ['VOIDED', 'REFUNDED'].includes(res.body.payment.status) ? true : undefined;
+    });
+    await p.waitFor(async () => ((await available('prod-feijao-1kg')) === before ? true : undefined));
+  });
+
+  it('withdraws from a completed order: refunded, units back on the shelf, invoice cancelled, customer told', async () => {
+    // Prepare: an order completed and invoiced.
+    const token = await p.token('customer');
+    const before = await available('prod-cafe-500g');
+    const placed = await place(order('prod-cafe-500g', 2));
+    const orderId = placed.body.orderId;
+    expect((await finalState(orderId)).payment.status).toBe('CAPTURED');
+    const issued = await p.waitFor(async () => {
+      const res = await p.call('GET', `/invoices/${orderId}`, { token });
+      return res.status === 200 ? res.body : undefined;
+    });
+    await p.waitFor(async () => ((await available('prod-cafe-500g')) === before - 2 ? true : undefined));
+    // Act
+    const cancelled = await p.call('POST', `/orders/${orderId}/cancel`, { token });
+    // Assess
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    const refunded = await p.waitFor(async () => {
+      const res = await p.call('GET', `/orders/${orderId}`, { token });
+      return res.body.payment.status === 'REFUNDED' ? res.body : undefined;
+    });
+    expect(refunded.statusHistory.map((s: { status: string }) => s.status)).toEqual([
+      'RECEIVED',
+      'PROCESSING',
+      'COMPLETED',
+      'CANCELLED',
+    ]);
+    await p.waitFor(async () => ((await available('prod-cafe-500g')) === before ? true : undefined));
+    const voided = await p.waitFor(async () => {
+      const res = await p.call('GET', `/invoices/${orderId}`, { token });
+      return res.body.status === 'CANCELLED' ? res.body : undefined;
+    });
+    expect(voided).toMatchObject({ number: issued.number, cancelReason: expect.stringMatching(/Withdrawn/) });
+    const mail = await p.waitFor(async () =>
+      (await p.emails()).find((m) => m.subject === `Pedido ${orderId} cancelado`),
+    );
+    expect(mail.body.text).toContain('estornado');
   });
 
   it('returns the same order for the same Idempotency-Key and body, and 409 for another body', async () => {
@@ -373,4 +419,39 @@ describe('catalog administration', () => {
     expect(extra.body.errors[0].field).toBe('body.colour');
     expect((await p.call('GET', `/products/prod-${sku.toLowerCase()}`)).status).toBe(404);
   });
+
+  it('stops one caller past its rate limit with 429 while the other customers go on', async () => {
+    // Prepare: a session of its own for the flooding account, so the other tests keep their tokens.
+    const u = p.cloud.outputs.users['customer2']!;
+    const session = await p.cloud.clients.cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: p.cloud.outputs.cognito.clientId!,
+        AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
+      }),
+    );
+    const flooder = session.AuthenticationResult!.IdToken!;
+    expect(flooder).not.toBe(await p.token('customer2'));
+    const limit = DEFAULT_RATE_LIMITS.perCaller;
+    // Act: one more request than the limit, 8 at a time.
+    const statuses: number[] = [];
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (sent < limit + 1) {
+          sent++;
+          statuses.push((await p.call('GET', '/orders?limit=1', { token: flooder })).status);
+        }
+      }),
+    );
+    const refused = await p.call('GET', '/orders?limit=1', { token: flooder });
+    const other = await p.call('GET', '/orders?limit=1', { token: await p.token('customer') });
+    // Assess
+    expect(statuses.filter((s) => s === 200)).toHaveLength(limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    expect(other.status).toBe(200);
+  }, 120000);
 });

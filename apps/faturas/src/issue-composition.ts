@@ -7,11 +7,10 @@ import { parseConfig, traced } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 import { DynamoDbInvoiceRepository } from './adapters/dynamodb-invoice.repository';
 import { PdfKitInvoiceRenderer } from './adapters/pdfkit-invoice.renderer';
-import { S3DocumentLinks } from './adapters/s3-document-links';
 import { S3DocumentStore } from './adapters/s3-document.store';
 
 const config = parseConfig(
-  z.object({ TABLE_NAME: z.string().min(1), DOCUMENTS_BUCKET: z.string().min(1), SENDER_EMAIL: z.email() }),
+  z.object({ TABLE_NAME: z.string().min(1), DOCUMENTS_BUCKET: z.string().min(1), SENDER_EMAIL: z.email(), INVOICE_API_URL: z.url() }),
 );
 const db = documentClient(traced(new DynamoDBClient({})));
 const s3 = traced(new S3Client({ forcePathStyle: true }));
@@ -21,8 +20,8 @@ export const issueDeps = {
   invoices: new DynamoDbInvoiceRepository(db, config.TABLE_NAME),
   documents: new S3DocumentStore(s3, config.DOCUMENTS_BUCKET),
   pdf: new PdfKitInvoiceRenderer(),
-  // The e-mailed link lives a day; the API's links live minutes.
-  links: new S3DocumentLinks(s3, config.DOCUMENTS_BUCKET, 24 * 3600),
+  invoiceUrl: (orderId: string) =>
+    new URL(`invoices/${encodeURIComponent(orderId)}`, config.INVOICE_API_URL.replace(/\/?$/, '/')).href,
   mailer: new SesMailer(ses, db, config.TABLE_NAME, config.SENDER_EMAIL),
   now: () => new Date(),
   newId: () => globalThis.crypto.randomUUID(),

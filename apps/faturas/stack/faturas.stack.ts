@@ -5,6 +5,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
   acknowledge,
+  type ApiOptions,
   Inbox,
   OutboxPublisher,
   ServiceApi,
@@ -17,8 +18,8 @@ export interface FaturasStackProps extends StackProps {
   stage: string;
   /** Sender of invoice e-mails; its SES identity is declared here (verify it once per account). */
   senderEmail?: string;
-  /** Browser origins allowed to call the REST API (CORS); none by default. */
-  corsOrigins?: string[];
+  /** CORS origins and rate limits of the stage's REST API. */
+  api?: ApiOptions;
 }
 
 /** faturas: invoices, their number series, and their PDF / NF-e XML documents in S3. */
@@ -109,11 +110,15 @@ export class FaturasStack extends Stack {
     );
     new Inbox(this, 'Inbox', {
       stage: props.stage,
-      sources: [{ service: 'pedidos', eventTypes: ['OrderCompleted'] }],
+      sources: [{ service: 'pedidos', eventTypes: ['OrderCompleted', 'OrderCancelled'] }],
       consumer: issueInvoice,
       visibilityTimeout: Duration.seconds(180),
     });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, ...props.api });
+    api.route('GET', '/invoices/{orderId}', getInvoice, 'customer');
+    // The invoice mail names the invoice in this API: readable only with the customer's sign-in.
+    issueInvoice.function.addEnvironment('INVOICE_API_URL', api.api.url);
     new OutboxPublisher(this, 'Outbox', {
       table,
       topic,
@@ -122,7 +127,5 @@ export class FaturasStack extends Stack {
       service,
     });
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
-    api.route('GET', '/invoices/{orderId}', getInvoice, 'customer');
   }
 }

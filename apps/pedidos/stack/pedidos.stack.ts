@@ -5,6 +5,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import {
   acknowledge,
+  type ApiOptions,
   Inbox,
   OutboxPublisher,
   ServiceApi,
@@ -27,8 +28,8 @@ export interface PedidosStackProps extends StackProps {
    * a Secrets Manager secret (`PaymentProviderSecret`, filled by the operator once).
    */
   paymentProvider?: 'simulator' | 'stripe';
-  /** Browser origins allowed to call the REST API (CORS); none by default. */
-  corsOrigins?: string[];
+  /** CORS origins and rate limits of the stage's REST API. */
+  api?: ApiOptions;
 }
 
 /** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
@@ -130,6 +131,8 @@ export class PedidosStack extends Stack {
       sources: [
         { service: 'produtos', eventTypes: ['StockReserved', 'StockReservationFailed'] },
         { service: 'faturas', eventTypes: ['InvoiceIssued'] },
+        // Its own cancellations: the refund of what a cancelled order may still hold.
+        { service, eventTypes: ['OrderCancelled'] },
       ],
       consumer: handleEvents,
       visibilityTimeout: Duration.seconds(120),
@@ -143,7 +146,7 @@ export class PedidosStack extends Stack {
       visibilityTimeout: Duration.seconds(120),
     });
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, ...props.api });
     api.route('POST', '/orders', placeOrder, 'customer');
     api.route('GET', '/orders', listOrders, 'customer');
     api.route('GET', '/orders/{id}', getOrder, 'customer');

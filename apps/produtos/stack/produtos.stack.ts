@@ -9,11 +9,12 @@ import {
   ServiceTable,
   serviceTopic,
 } from '@order-platform/cdk-constructs';
+import type { ApiOptions } from '@order-platform/cdk-constructs';
 
 export interface ProdutosStackProps extends StackProps {
   stage: string;
-  /** Browser origins allowed to call the REST API (CORS); none by default. */
-  corsOrigins?: string[];
+  /** CORS origins and rate limits of the stage's REST API. */
+  api?: ApiOptions;
 }
 
 /** produtos: catalog, prices and stock. Owns its table, its topic, its REST routes and its outbox. */
@@ -88,7 +89,7 @@ export class ProdutosStack extends Stack {
     const updateProduct = admin('UpdateProduct', 'update-product');
     const adjustStock = admin('AdjustStock', 'adjust-stock');
 
-    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, corsOrigins: props.corsOrigins });
+    const api = new ServiceApi(this, 'Api', { stage: props.stage, service, ...props.api });
     api.route('POST', '/products', createProduct, 'customer');
     api.route('PUT', '/products/{id}', updateProduct, 'customer');
     api.route('POST', '/products/{id}/stock', adjustStock, 'customer');

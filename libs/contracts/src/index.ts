@@ -11,6 +11,7 @@ export * from './events/stock-released.v1';
 export * from './events/product-created.v1';
 export * from './events/product-updated.v1';
 export * from './events/invoice-issued.v1';
+export * from './events/invoice-cancelled.v1';
 export * from './compatibility';
 export * from './new-event';
 export * from './api/partner-orders';

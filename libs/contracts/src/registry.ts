@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvoiceCancelledV1 } from './events/invoice-cancelled.v1';
 import { InvoiceIssuedV1 } from './events/invoice-issued.v1';
 import { OrderCancelledV1 } from './events/order-cancelled.v1';
 import { OrderCompletedV1 } from './events/order-completed.v1';
@@ -24,6 +25,7 @@ export const eventSchemas = {
   'ProductCreated.v1': ProductCreatedV1,
   'ProductUpdated.v1': ProductUpdatedV1,
   'InvoiceIssued.v1': InvoiceIssuedV1,
+  'InvoiceCancelled.v1': InvoiceCancelledV1,
 } as const;
 
 export type EventKey = keyof typeof eventSchemas;

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole platform on this machine. Options: `--quiet` hides the functions' logs,
  * `--api-port N` (default 3000), `--ws-port N` (default 3001), `--site-port N` (default 3002),
- * `--chaos <spec>` injects faults (`--chaos default` for the spec `npm run chaos` uses; see chaos.ts).
+ * `--chaos <spec>` injects faults (`--chaos default` for the spec `npm run chaos` uses; see chaos.ts),
+ * `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS).
  * Ctrl-C stops everything it started.
  */
 import { DEFAULT_CHAOS } from './chaos';
@@ -27,6 +28,13 @@ const chaos =
   chaosAt >= 0 ? (args[chaosAt + 1] === 'default' ? DEFAULT_CHAOS : args[chaosAt + 1]) : undefined;
 if (chaosAt >= 0 && !chaos) {
   console.error(`--chaos needs a spec, e.g. --chaos ${DEFAULT_CHAOS}`);
+  process.exit(2);
+}
+
+const wafAt = args.indexOf('--waf');
+const waf = (wafAt >= 0 ? args[wafAt + 1] : 'enforce') as 'enforce' | 'off';
+if (waf !== 'enforce' && waf !== 'off') {
+  console.error('--waf takes enforce or off');
   process.exit(2);
 }
 
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     webSocketPort,
     sitePort,
     chaos,
+    waf,
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
     ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
   );
   console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
+  if (o.waf === 'off') console.log(' Rate limits     off (--waf off)');
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   console.log(' Users:');
   for (const [name, u] of Object.entries(o.users)) {

@@ -15,6 +15,7 @@ import { pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
+import { WebAcls } from './waf';
 import { seed, type SeedResult } from './seed';
 import { startApiGatewayControl } from './apigateway-control';
 import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
@@ -46,6 +47,11 @@ export interface LocalCloudOptions {
   progress?: (step: string) => void;
   /** Faults to inject (`lambda-error=0.05,...`, see chaos.ts); each one is logged to `chaos.log` in `outputsDir`. */
   chaos?: string;
+  /**
+   * The web ACLs' rate limits (default `enforce`, as in AWS); `off` for load generators that play many
+   * customers with a few accounts from one address.
+   */
+  waf?: 'enforce' | 'off';
 }
 
 export interface LocalCloudOutputs {
@@ -65,6 +71,8 @@ export interface LocalCloudOutputs {
   parameters: Record<string, string>;
   /** The faults being injected, or `none`. */
   chaos: string;
+  /** Whether the web ACLs' rate limits are enforced. */
+  waf: 'enforce' | 'off';
   notEmulated: Record<string, string[]>;
   readyInMs: number;
 }
@@ -283,10 +291,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const wsPorts: number[] = [];
     for (const [i] of wsApis.entries())
       wsPorts.push(await claimPort(i === 0 ? (options.webSocketPort ?? 0) : 0, 'the WebSocket API'));
-    const hostRewrites = wsApis.flatMap((api, i) => [
-      [`https://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `http://127.0.0.1:${wsPorts[i]}`],
-      [`wss://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `ws://127.0.0.1:${wsPorts[i]}`],
-    ]);
+    // Every REST API is served on the one local API origin, without its stage path.
+    const restStages = provisioner
+      .byType('AWS::ApiGateway::Stage')
+      .map((s) => [s.properties['RestApiId'] as string, s.properties['StageName'] as string] as const);
+    const hostRewrites = [
+      ...restStages.map(([apiId, stage]) => [
+        `https://${apiId}.execute-api.${REGION}.amazonaws.com/${stage}`,
+        `http://127.0.0.1:${apiPort}`,
+      ]),
+      ...wsApis.flatMap((api, i) => [
+        [`https://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `http://127.0.0.1:${wsPorts[i]}`],
+        [`wss://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `ws://127.0.0.1:${wsPorts[i]}`],
+      ]),
+    ];
     const localUrls = (value: string) =>
       hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
 
@@ -409,6 +427,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const queuesByName = new Map(
       provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
     );
+    const webAcls = new WebAcls(provisioner);
+    if (webAcls.notEmulated.length)
+      provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
     const gw = await startRestGateway({
       port: apiPort,
       routes: restRoutes(provisioner),
@@ -417,6 +438,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       accountId: ACCOUNT_ID,
       log: (line) => log('api', line),
       usagePlans,
+      webAcls: options.waf === 'off' ? undefined : webAcls,
       sendToQueue: async (queueName, body, attributes) => {
         const queueUrl = queuesByName.get(queueName);
         if (!queueUrl) throw new Error(`No queue ${queueName}`);
@@ -509,6 +531,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       emulators: { ...e, apigateway: control.url },
       resources,
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
+      waf: options.waf ?? 'enforce',
       parameters: Object.fromEntries(
         [...provisioner.ssm].filter(([name]) => name.startsWith('/order-platform/')),
       ),

@@ -88,6 +88,8 @@ const RECORDED = new Set([
   'AWS::ApiGatewayV2::Authorizer',
   'AWS::ApiGatewayV2::Stage',
   'AWS::SSM::Parameter',
+  'AWS::WAFv2::WebACL',
+  'AWS::WAFv2::WebACLAssociation',
   'AWS::CloudFront::OriginAccessControl',
   'AWS::CloudFront::Distribution',
   'Custom::CDKBucketDeployment',
@@ -387,6 +389,9 @@ export class Provisioner {
           ref: this.physicalName(stack, id, 14),
           attrs: { Id: this.physicalName(stack, id, 14) },
         };
+      case 'AWS::ApiGateway::Stage':
+        // As in AWS, a stage's Ref is its name (what `RestApi.url` joins into the API's URL).
+        return { ...base, ref: p['StageName'] as string, attrs: {} };
       case 'AWS::ApiGateway::Resource':
         return { ...base, ref: `${stack}-${id}`, attrs: { ResourceId: `${stack}-${id}` } };
       default: {

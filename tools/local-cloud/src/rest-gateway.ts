@@ -5,6 +5,7 @@ import type { LambdaRuntime } from './lambda-runtime';
 import { validateSchema } from './json-schema';
 import type { Provisioner } from './provision';
 import type { ApiKey, UsagePlans } from './usage-plans';
+import type { WebAcls } from './waf';
 
 export interface Route {
   apiId: string;
@@ -140,6 +141,8 @@ export function startRestGateway(options: {
   accountId: string;
   log: (line: string) => void;
   usagePlans?: UsagePlans;
+  /** The web ACLs associated with the APIs' stages (rate limits), checked before anything else as in AWS. */
+  webAcls?: WebAcls;
   /** Sends a message to a queue by name, for the SQS service integration; returns its message id. */
   sendToQueue?: (queueName: string, body: string, attributes: Record<string, string>) => Promise<string>;
 }): Promise<{ server: http.Server; url: string }> {
@@ -237,6 +240,14 @@ export function startRestGateway(options: {
     try {
       const candidates = options.routes.filter((r) => r.pattern.test(url.pathname));
       const route = candidates.find((r) => r.method === method || r.method === 'ANY');
+      const apiId = (route ?? candidates[0])?.apiId;
+      const blocked = apiId
+        ? options.webAcls?.check(apiId, { headers: req.headers, address: req.socket.remoteAddress ?? '' })
+        : undefined;
+      if (blocked) {
+        options.log(`${method} ${url.pathname} → ${blocked.status} (WAF rate limit)`);
+        return send(res, blocked.status, blocked.body, blocked.headers);
+      }
       if (route?.mock)
         return send(res, Number(route.mock.statusCode), '', mockHeaders(route.mock, req.headers.origin));
       if (!route) {

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRepository, TransactionConflictError } from '@order-platform/aws-adapters';
-import type { InvoiceIssuedV1 } from '@order-platform/contracts';
+import type { InvoiceCancelledV1, InvoiceIssuedV1 } from '@order-platform/contracts';
 import type { Invoice } from '../domain/invoice';
 import type { AllocateOutcome, InvoiceStore } from '../application/ports';
 
@@ -84,6 +84,35 @@ export class DynamoDbInvoiceRepository extends DynamoDbRepository implements Inv
       );
     } catch (error) {
       // Already ISSUED by a concurrent delivery: its event went out with that write.
+      if (error instanceof TransactionConflictError) return;
+      throw error;
+    }
+  }
+
+  async cancel(invoice: Invoice, event: InvoiceCancelledV1): Promise<void> {
+    try {
+      await this.transactWithOutbox(
+        [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: invoiceKey(invoice.orderId),
+              UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, cancelReason = :why',
+              ConditionExpression: '#s = :issued',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':cancelled': 'CANCELLED',
+                ':issued': 'ISSUED',
+                ':at': invoice.cancelledAt,
+                ':why': invoice.cancelReason,
+              },
+            },
+          },
+        ],
+        [event],
+      );
+    } catch (error) {
+      // Already CANCELLED by a concurrent delivery: its event went out with that write.
       if (error instanceof TransactionConflictError) return;
       throw error;
     }

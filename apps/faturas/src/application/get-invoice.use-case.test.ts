@@ -40,4 +40,19 @@ describe('getInvoice', () => {
       orderId: 'o1',
     });
   });
+
+  it('shows a cancelled invoice with its status, and none while it is being issued', async () => {
+    // Prepare
+    const withStatus = (status: Invoice['status']) => ({
+      ...deps,
+      invoices: { getByOrder: async () => ({ ...invoice, status }) },
+    });
+    // Act + Assess
+    await expect(
+      getInvoice(withStatus('CANCELLED'), 'o1', { customerId: 'c1', isAdmin: false }),
+    ).resolves.toMatchObject({ status: 'CANCELLED', number: 42 });
+    await expect(
+      getInvoice(withStatus('ISSUING'), 'o1', { customerId: 'c1', isAdmin: false }),
+    ).rejects.toThrow(InvoiceNotFoundError);
+  });
 });

@@ -15,7 +15,8 @@ export interface InvoiceWithLinks extends Invoice {
 
 /**
  * The invoice of an order for its owner or an admin:
- * 1. reads the invoice by order id (none yet, or someone else's: not found);
+ * 1. reads the invoice by order id (none yet, or someone else's: not found); a cancelled one is shown with
+ *    its status, when and why (its documents stay readable, as a cancelled NF-e does);
  * 2. signs short-lived links to its PDF and XML.
  */
 export async function getInvoice(
@@ -26,7 +27,7 @@ export async function getInvoice(
   const invoice = await deps.invoices.getByOrder(orderId);
   if (
     !invoice ||
-    invoice.status !== 'ISSUED' ||
+    invoice.status === 'ISSUING' ||
     (!viewer.isAdmin && invoice.customerId !== viewer.customerId)
   )
     throw new InvoiceNotFoundError(orderId);

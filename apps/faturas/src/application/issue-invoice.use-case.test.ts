@@ -1,54 +1,31 @@
-import { newEvent, type InvoiceIssuedV1 } from '@order-platform/contracts';
-import { nfeXml, type Invoice } from '../domain/invoice';
+import { newEvent } from '@order-platform/contracts';
+import { nfeXml } from '../domain/invoice';
 import { issueInvoice, type IssueInvoiceDeps } from './issue-invoice.use-case';
-import type { AllocateOutcome, InvoiceStore } from './ports';
-
-/** In-memory store with the DynamoDB adapter's conditions (series at number - 1, one invoice per order). */
-class InMemoryInvoices implements InvoiceStore {
-  invoices = new Map<string, Invoice>();
-  series = new Map<string, number>();
-  events: InvoiceIssuedV1[] = [];
-  async getByOrder(orderId: string) {
-    return this.invoices.get(orderId);
-  }
-  async lastNumber(series: string) {
-    return this.series.get(series);
-  }
-  async allocate(invoice: Invoice): Promise<AllocateOutcome> {
-    if ((this.series.get(invoice.series) ?? 0) !== invoice.number - 1)
-      return { allocated: false, reason: 'series-moved' };
-    if (this.invoices.has(invoice.orderId)) return { allocated: false, reason: 'invoice-exists' };
-    this.series.set(invoice.series, invoice.number);
-    this.invoices.set(invoice.orderId, invoice);
-    return { allocated: true };
-  }
-  async finalize(invoice: Invoice, event: InvoiceIssuedV1) {
-    if (this.invoices.get(invoice.orderId)?.status === 'ISSUED') return;
-    this.invoices.set(invoice.orderId, invoice);
-    this.events.push(event);
-  }
-}
+import { InMemoryInvoices } from './testing/in-memory-invoices';
 
 function deps() {
   let id = 0;
   const stored = new Map<string, Buffer | string>();
   const mails: string[] = [];
+  const texts: string[] = [];
   const mailFailures = { left: 0 };
   const d: IssueInvoiceDeps & {
     stored: typeof stored;
     mails: typeof mails;
+    texts: typeof texts;
     invoices: InMemoryInvoices;
     mailFailures: typeof mailFailures;
   } = {
     invoices: new InMemoryInvoices(),
     documents: { put: async (key, body) => void stored.set(key, body) },
     pdf: { render: async (inv) => Buffer.from(`%PDF fatura ${inv.number}`) },
-    links: { downloadUrl: async (key) => `https://signed/${key}` },
+    invoiceUrl: (orderId) => `https://api.example/prod/invoices/${orderId}`,
     mailer: {
-      sendOnce: async (key) => {
+      sendOnce: async (key, message) => {
         if (mailFailures.left-- > 0) throw new Error('SES: Throttling');
         if (mails.includes(key)) return 'duplicate';
         mails.push(key);
+        texts.push(message.text);
         return 'sent';
       },
     },
@@ -56,6 +33,7 @@ function deps() {
     newId: () => `inv-${++id}`,
     stored,
     mails,
+    texts,
     mailFailures,
   };
   return d;
@@ -95,6 +73,17 @@ describe('issueInvoice', () => {
       ['o3', 3, 'corr-o3'],
     ]);
     expect(d.mails).toHaveLength(3);
+  });
+
+  it("mails the address of the invoice in the authenticated API, never a link that opens the documents", async () => {
+    // Prepare
+    const d = deps();
+    // Act
+    await issueInvoice(d, completed('o1'));
+    // Assess
+    expect(d.texts).toHaveLength(1);
+    expect(d.texts[0]).toContain('https://api.example/prod/invoices/o1');
+    expect(d.texts[0]).not.toMatch(/invoices\/1\/|X-Amz|\.pdf/);
   });
 
   it('issues one invoice per order however often OrderCompleted arrives', async () => {

@@ -1,12 +1,13 @@
 import { newEvent, type OrderCompletedV1 } from '@order-platform/contracts';
 import { DEFAULT_SERIES, documentKeys, nextNumber, nfeXml, type Invoice } from '../domain/invoice';
-import type { DocumentLinks, DocumentStore, InvoiceMailer, InvoiceStore, PdfRenderer } from './ports';
+import type { DocumentStore, InvoiceMailer, InvoiceStore, PdfRenderer } from './ports';
 
 export interface IssueInvoiceDeps {
   invoices: InvoiceStore;
   documents: DocumentStore;
   pdf: PdfRenderer;
-  links: DocumentLinks;
+  /** Where the customer reads the invoice: the authenticated API's resource (never a bearer link). */
+  invoiceUrl: (orderId: string) => string;
   mailer: InvoiceMailer;
   now: () => Date;
   newId: () => string;
@@ -79,14 +80,19 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
   return mailInvoice(deps, issued);
 }
 
-/** E-mails the customer a short-lived link to an issued invoice, effectively once per invoice. */
+/**
+ * E-mails the customer where to read an issued invoice, effectively once per invoice. The mail carries the
+ * authenticated API's address of the invoice, not a download link: a forwarded or leaked mail opens nothing
+ * without the customer's sign-in, and the API signs 5-minute document links for whoever may see them.
+ */
 async function mailInvoice(deps: IssueInvoiceDeps, issued: Invoice): Promise<Invoice> {
   if (!issued.customerEmail) return issued;
-  const link = await deps.links.downloadUrl(issued.pdfKey, `fatura-${issued.series}-${issued.number}.pdf`);
   await deps.mailer.sendOnce(`invoice-${issued.invoiceId}`, {
     to: issued.customerEmail,
     subject: `Fatura ${issued.series}-${issued.number} do pedido ${issued.orderId}`,
-    text: `Sua fatura nº ${issued.number} (série ${issued.series}) está disponível por tempo limitado em:\n${link}`,
+    text:
+      `Sua fatura nº ${issued.number} (série ${issued.series}) foi emitida. ` +
+      `Consulte-a, com o PDF e o XML, entrando na sua conta:\n${deps.invoiceUrl(issued.orderId)}`,
   });
   return issued;
 }

@@ -1,4 +1,4 @@
-import type { InvoiceIssuedV1 } from '@order-platform/contracts';
+import type { InvoiceCancelledV1, InvoiceIssuedV1 } from '@order-platform/contracts';
 import type { Invoice } from '../domain/invoice';
 
 export interface InvoiceRepository {
@@ -20,6 +20,8 @@ export interface InvoiceStore extends InvoiceRepository {
   allocate(invoice: Invoice): Promise<AllocateOutcome>;
   /** ISSUING → ISSUED together with its InvoiceIssued event. */
   finalize(invoice: Invoice, event: InvoiceIssuedV1): Promise<void>;
+  /** ISSUED → CANCELLED (with when and why) together with its InvoiceCancelled event; a repeat changes nothing. */
+  cancel(invoice: Invoice, event: InvoiceCancelledV1): Promise<void>;
 }
 
 /** Stores invoice documents (S3, Intelligent-Tiering). */

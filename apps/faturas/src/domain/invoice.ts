@@ -14,7 +14,8 @@ export interface InvoiceLine {
 export type InvoiceAddress = DeliveryAddress;
 export type InvoiceBuyer = Buyer;
 
-export type InvoiceStatus = 'ISSUING' | 'ISSUED';
+/** ISSUING while its number is taken and its documents made; ISSUED; CANCELLED when its order is withdrawn from. */
+export type InvoiceStatus = 'ISSUING' | 'ISSUED' | 'CANCELLED';
 
 export interface Invoice {
   invoiceId: string;
@@ -32,6 +33,8 @@ export interface Invoice {
   issuedAt: string;
   pdfKey: string;
   xmlKey: string;
+  cancelledAt?: string;
+  cancelReason?: string;
 }
 
 /** Object keys of an invoice's documents in the invoices bucket. */

@@ -13,9 +13,22 @@ export const handler = httpHandler(
         isAdmin: principal!.groups.includes('admins'),
       });
       const { invoiceId, number, series, orderId, total, currency, issuedAt, pdfUrl, xmlUrl } = invoice;
+      const { status, cancelledAt, cancelReason } = invoice;
       return {
         status: 200,
-        body: { invoiceId, number, series, orderId, total, currency, issuedAt, pdfUrl, xmlUrl },
+        body: {
+          invoiceId,
+          status,
+          number,
+          series,
+          orderId,
+          total,
+          currency,
+          issuedAt,
+          ...(cancelledAt ? { cancelledAt, cancelReason } : {}),
+          pdfUrl,
+          xmlUrl,
+        },
       };
     } catch (error) {
       if (error instanceof InvoiceNotFoundError) throw new NotFoundError(error.message);

@@ -63,6 +63,18 @@ describe('recordEvent', () => {
     ]);
   });
 
+  it('shows a withdrawal after completion as CANCELLED, which a late OrderCompleted does not undo', async () => {
+    // Prepare
+    const { dashboard, deps } = setup();
+    const withdrawn = { orderId: 'ord-w', afterCompletion: true };
+    // Act: completed, withdrawn, then a redelivered OrderCompleted.
+    await recordEvent(deps, anEvent('OrderCompleted', { id: 'c1', data: { orderId: 'ord-w' } }));
+    await recordEvent(deps, anEvent('OrderCancelled', { id: 'x1', data: withdrawn }));
+    await recordEvent(deps, anEvent('OrderCompleted', { id: 'c2', data: { orderId: 'ord-w' } }));
+    // Assess
+    expect(dashboard.orders.get('ord-w')).toMatchObject({ status: 'CANCELLED' });
+  });
+
   it('raises a stock alert at or below the threshold, and clears it when stock is back', async () => {
     // Prepare
     const { dashboard, deps } = setup();

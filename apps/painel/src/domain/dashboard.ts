@@ -14,7 +14,8 @@ const STATUS_OF_EVENT: Record<string, OrderStatus> = {
 
 /**
  * How far along a status is. Events may arrive out of order; a status only ever replaces one of lower
- * rank, so a late `OrderProcessing` never takes a completed order back.
+ * rank, so a late `OrderProcessing` never takes a completed order back. A withdrawal after completion
+ * (`OrderCancelled` with `afterCompletion`) ranks above COMPLETED: see `WITHDRAWN_RANK`.
  */
 export const STATUS_RANK: Record<OrderStatus, number> = {
   RECEIVED: 0,
@@ -23,6 +24,9 @@ export const STATUS_RANK: Record<OrderStatus, number> = {
   REJECTED: 2,
   CANCELLED: 2,
 };
+
+/** The rank of a cancellation that follows completion, so it replaces COMPLETED and a late OrderCompleted cannot. */
+export const WITHDRAWN_RANK = 3;
 
 export interface OrderStatusChange {
   orderId: string;
@@ -38,11 +42,11 @@ export interface OrderStatusChange {
 export function statusChangeOf(entry: FeedEntry): OrderStatusChange | undefined {
   const status = STATUS_OF_EVENT[entry.type];
   if (!status || !entry.orderId) return undefined;
-  const data = entry.data as { total?: unknown };
+  const data = entry.data as { total?: unknown; afterCompletion?: unknown };
   return {
     orderId: entry.orderId,
     status,
-    rank: STATUS_RANK[status],
+    rank: data.afterCompletion === true ? WITHDRAWN_RANK : STATUS_RANK[status],
     at: entry.occurredAt,
     placedAt: entry.type === 'OrderPlaced' ? entry.occurredAt : undefined,
     total: typeof data.total === 'number' ? data.total : undefined,

@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { canTake, transition, withPayment, type Order } from '../domain/order';
+import { canTake, transition, withdrawalEndsAt, withPayment, type Order } from '../domain/order';
 import { OrderNotFoundError, type Viewer } from './get-order.use-case';
 import type { OrderRepository } from './ports';
 
@@ -7,18 +7,22 @@ export class OrderNotCancellableError extends Error {
   constructor(
     readonly orderId: string,
     readonly status: string,
+    detail = 'can no longer be cancelled',
   ) {
-    super(`Order ${orderId} is ${status} and can no longer be cancelled`);
+    super(`Order ${orderId} is ${status} and ${detail}`);
     this.name = 'OrderNotCancellableError';
   }
 }
 
 /**
- * The customer (or an admin) cancels an order before it completes:
+ * The customer (or an admin) cancels an order, or withdraws from it once completed:
  * 1. the order must be visible to the viewer (else not found);
  * 2. RECEIVED or PROCESSING → CANCELLED with OrderCancelled, on which produtos releases any reservation
  *    (a charge that ran meanwhile is refunded by the saga);
- * 3. a concurrent change (the order just completed) is re-read and decided again.
+ * 3. COMPLETED, within the withdrawal period → CANCELLED with OrderCancelled (`afterCompletion`), on which
+ *    pedidos refunds the charge, produtos returns the units to stock and faturas cancels the invoice;
+ *    after the period: refused (409);
+ * 4. a concurrent change (the order just completed) is re-read and decided again.
  */
 export async function cancelOrder(
   deps: { orders: OrderRepository; now: () => Date },
@@ -30,14 +34,17 @@ export async function cancelOrder(
     if (!order || (!viewer.isAdmin && order.customerId !== viewer.customerId))
       throw new OrderNotFoundError(orderId);
     if (order.status === 'CANCELLED') return order;
-    if (!canTake(order, 'CustomerCancelled')) throw new OrderNotCancellableError(orderId, order.status);
-    const reason =
-      viewer.isAdmin && order.customerId !== viewer.customerId
-        ? 'Cancelled by an admin'
-        : 'Cancelled by the customer';
+    const withdrawal = order.status === 'COMPLETED';
+    const trigger = withdrawal ? 'CustomerWithdrew' : 'CustomerCancelled';
+    if (!canTake(order, trigger)) throw new OrderNotCancellableError(orderId, order.status);
+    if (withdrawal && deps.now() >= withdrawalEndsAt(order)!)
+      throw new OrderNotCancellableError(orderId, order.status, 'its withdrawal period has ended');
+    const by = viewer.isAdmin && order.customerId !== viewer.customerId ? 'an admin' : 'the customer';
+    const reason = withdrawal ? `Withdrawn by ${by} after completion` : `Cancelled by ${by}`;
     // Before PROCESSING nothing was charged: the payment is void. During PROCESSING the saga may be
-    // charging right now; it refunds whatever it took once it sees the order cancelled.
-    const cancelled = transition(order, 'CustomerCancelled', deps.now(), reason);
+    // charging right now; it refunds whatever it took once it sees the order cancelled. After completion
+    // the charge stays CAPTURED until pedidos' inbox hears this OrderCancelled and refunds it.
+    const cancelled = transition(order, trigger, deps.now(), reason);
     const next = order.status === 'RECEIVED' ? withPayment(cancelled, 'VOIDED') : cancelled;
     const event = newEvent(
       'OrderCancelled',
@@ -46,8 +53,9 @@ export async function cancelOrder(
         orderId,
         customerId: order.customerId,
         reason,
-        stockReserved: order.status === 'PROCESSING',
+        stockReserved: order.status !== 'RECEIVED',
         items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+        ...(withdrawal ? { afterCompletion: true } : {}),
       },
       { correlationId: order.correlationId },
     );

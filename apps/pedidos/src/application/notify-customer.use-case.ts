@@ -28,7 +28,10 @@ export function customerMessage(event: DomainEvent, to: string): EmailMessage | 
       return {
         to,
         subject: `Pedido ${event.data.orderId} cancelado`,
-        text: `Seu pedido ${event.data.orderId} foi cancelado. Motivo: ${event.data.reason}`,
+        text: event.data.afterCompletion
+          ? `Seu pedido ${event.data.orderId} foi cancelado após a conclusão (direito de arrependimento). ` +
+            'O valor pago será estornado no mesmo meio de pagamento e a fatura será cancelada.'
+          : `Seu pedido ${event.data.orderId} foi cancelado. Motivo: ${event.data.reason}`,
       };
     default:
       return undefined;

@@ -1,6 +1,6 @@
 import { newEvent } from '@order-platform/contracts';
 import { cancelOrder, OrderNotCancellableError } from './cancel-order.use-case';
-import { onStockReservationFailed, onStockReserved } from './order-saga.use-case';
+import { onStockReservationFailed, onStockReserved, refundIfCharged } from './order-saga.use-case';
 import { placeOrder } from './place-order.use-case';
 import type { PaymentGateway } from './ports';
 import { InMemoryOrders } from './testing/in-memory-orders';
@@ -138,15 +138,46 @@ describe('order saga', () => {
     expect(orders.outbox.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderCancelled']);
   });
 
-  it('re-decides when the order changed under it: a cancel that loses to completion is refused', async () => {
+  it('turns a cancel after completion into a withdrawal, refunded once on its OrderCancelled', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const provider = recordingProvider();
+    await onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    // Act
+    const withdrawn = await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    const again = await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    const settled = await refundIfCharged({ orders, payments: provider.gateway, now }, 'o1');
+    await refundIfCharged({ orders, payments: provider.gateway, now }, 'o1');
+    // Assess
+    expect(withdrawn).toMatchObject({ status: 'CANCELLED', payment: { status: 'CAPTURED' } });
+    expect(withdrawn.statusHistory.at(-1)!.reason).toBe('Withdrawn by the customer after completion');
+    expect(again.revision).toBe(withdrawn.revision);
+    expect(orders.outbox.map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderProcessing',
+      'OrderCompleted',
+      'OrderCancelled',
+    ]);
+    expect(orders.outbox.at(-1)!.data).toMatchObject({ afterCompletion: true, stockReserved: true });
+    expect(settled).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' } });
+    expect(provider.refunds).toEqual(['o1']);
+  });
+
+  it('refuses a withdrawal once its 7-day period has ended', async () => {
     // Prepare
     const orders = new InMemoryOrders();
     await placed(orders);
     await onStockReserved({ orders, payments, now }, reserved);
+    const later = (days: number) => () => new Date(now().getTime() + days * 86_400_000);
     // Act + Assess
-    await expect(cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false })).rejects.toThrow(
-      OrderNotCancellableError,
-    );
+    await expect(
+      cancelOrder({ orders, now: later(7) }, 'o1', { customerId: 'c1', isAdmin: false }),
+    ).rejects.toThrow(new OrderNotCancellableError('o1', 'COMPLETED', 'its withdrawal period has ended'));
+    expect(orders.orders.get('o1')!.status).toBe('COMPLETED');
+    await expect(
+      cancelOrder({ orders, now: later(6.9) }, 'o1', { customerId: 'c1', isAdmin: false }),
+    ).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 
   it('retries a transition after a concurrent write', async () => {

@@ -1,11 +1,19 @@
 import type { Buyer, DeliveryAddress } from '@order-platform/contracts';
 
-/** Order lifecycle: RECEIVED → PROCESSING → COMPLETED, or REJECTED (no stock), or CANCELLED. */
+/**
+ * Order lifecycle: RECEIVED → PROCESSING → COMPLETED, or REJECTED (no stock), or CANCELLED; a COMPLETED
+ * order may still be withdrawn from (→ CANCELLED, refunded) within the withdrawal period.
+ */
 export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export type OrderTrigger =
-  'StockReserved' | 'StockReservationFailed' | 'PaymentApproved' | 'PaymentDeclined' | 'CustomerCancelled';
+  | 'StockReserved'
+  | 'StockReservationFailed'
+  | 'PaymentApproved'
+  | 'PaymentDeclined'
+  | 'CustomerCancelled'
+  | 'CustomerWithdrew';
 
 /**
  * Where the order's money stands: PENDING until charged, CAPTURED once taken, DECLINED when refused,
@@ -110,12 +118,28 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderTrigg
     CustomerCancelled: 'CANCELLED',
   },
   PROCESSING: { PaymentApproved: 'COMPLETED', PaymentDeclined: 'CANCELLED', CustomerCancelled: 'CANCELLED' },
-  COMPLETED: {},
+  COMPLETED: { CustomerWithdrew: 'CANCELLED' },
   REJECTED: {},
   CANCELLED: {},
 };
 
-export const isFinal = (status: OrderStatus): boolean => Object.keys(TRANSITIONS[status]).length === 0;
+/** Where the pipeline ends; a COMPLETED order can only be withdrawn from by its customer (or an admin). */
+export const FINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'REJECTED', 'CANCELLED'];
+export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
+
+/**
+ * Days after completion during which the customer may withdraw from an order and get the money back: the
+ * "direito de arrependimento" of the Brazilian consumer code (CDC art. 49) for purchases made online.
+ */
+export const WITHDRAWAL_PERIOD_DAYS = 7;
+
+/** When a completed order stops being withdrawable; undefined for an order that did not complete. */
+export function withdrawalEndsAt(order: Pick<Order, 'status' | 'statusHistory'>): Date | undefined {
+  if (order.status !== 'COMPLETED') return undefined;
+  const completed = [...order.statusHistory].reverse().find((s) => s.status === 'COMPLETED');
+  if (!completed) return undefined;
+  return new Date(Date.parse(completed.at) + WITHDRAWAL_PERIOD_DAYS * 86_400_000);
+}
 
 export function canTake(order: Pick<Order, 'status'>, trigger: OrderTrigger): boolean {
   return TRANSITIONS[order.status][trigger] !== undefined;

@@ -1,10 +1,14 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
-import { onStockReservationFailed, onStockReserved } from '../application/order-saga.use-case';
+import { onStockReservationFailed, onStockReserved, refundIfCharged } from '../application/order-saga.use-case';
 import { clock, orders } from '../composition';
 import { payments } from '../payment-composition';
 import { retrySoon } from '../retry-composition';
 
-/** pedidos' inbox: drives each order on StockReserved / StockReservationFailed and links InvoiceIssued. */
+/**
+ * pedidos' inbox: drives each order on StockReserved / StockReservationFailed, links InvoiceIssued, and
+ * refunds on its own OrderCancelled what a cancelled order may still hold (the durable trigger of the
+ * compensation: a withdrawal after completion, or a cancel whose saga died before refunding).
+ */
 export const handler = eventHandler(async (event) => {
   const deps = { orders, payments, now: clock.now };
   switch (event.type) {
@@ -16,6 +20,11 @@ export const handler = eventHandler(async (event) => {
     case 'StockReservationFailed': {
       const order = await onStockReservationFailed(deps, event);
       logger.info('Stock refusal handled', { orderId: event.data.orderId, status: order?.status });
+      return;
+    }
+    case 'OrderCancelled': {
+      const order = await refundIfCharged(deps, event.data.orderId);
+      logger.info('Cancellation settled', { orderId: event.data.orderId, payment: order?.payment.status });
       return;
     }
     case 'InvoiceIssued':

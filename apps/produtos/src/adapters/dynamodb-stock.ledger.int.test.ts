@@ -2,7 +2,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newEvent } from '@order-platform/contracts';
 import { localEmulators } from '@order-platform/testing/emulators';
-import { reserveStock } from '../application/manage-stock.use-case';
+import { commitStock, releaseStock, reserveStock } from '../application/manage-stock.use-case';
 import { DynamoDbStockLedger } from './dynamodb-stock.ledger';
 
 let cloud: Awaited<ReturnType<typeof localEmulators>>;
@@ -69,6 +69,22 @@ describe('DynamoDbStockLedger', () => {
     // Assess
     expect(outcome).toBe('refused');
     expect((await ledger.reservation('o1'))!.status).toBe('FAILED');
+    expect((await ledger.products(['prod-a'])).get('prod-a')!.stock).toEqual({ onHand: 10, reserved: 0 });
+  });
+
+  it('returns the units of a withdrawn sale on hand once, however often the cancellation arrives', async () => {
+    // Prepare: 3 of 10 reserved and sold.
+    const ledger = await ledgerWith(10);
+    await reserveStock({ ledger }, placed, 'o1', [{ productId: 'prod-a', quantity: 3 }]);
+    await commitStock({ ledger }, 'o1');
+    const sold = (await ledger.products(['prod-a'])).get('prod-a')!.stock;
+    // Act
+    const first = await releaseStock({ ledger }, placed, 'o1');
+    const second = await releaseStock({ ledger }, placed, 'o1');
+    // Assess
+    expect(sold).toEqual({ onHand: 7, reserved: 0 });
+    expect([first, second]).toEqual(['done', 'duplicate']);
+    expect((await ledger.reservation('o1'))!.status).toBe('RETURNED');
     expect((await ledger.products(['prod-a'])).get('prod-a')!.stock).toEqual({ onHand: 10, reserved: 0 });
   });
 });

@@ -95,6 +95,19 @@ export class DynamoDbStockLedger extends DynamoDbRepository implements StockLedg
     return this.write(writes, undefined, writes.length - 1);
   }
 
+  restock(orderId: string, reservation: Reservation, event: StockReleasedV1): Promise<WriteOutcome> {
+    const writes: WriteOp[] = reservation.items.map((line) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: productKey(line.productId),
+        UpdateExpression: 'SET onHand = onHand + :q, available = available + :q',
+        ExpressionAttributeValues: { ':q': line.quantity },
+      },
+    }));
+    writes.push(this.moveReservation(orderId, 'COMMITTED', 'RETURNED'));
+    return this.write(writes, event, writes.length - 1);
+  }
+
   private newReservation(orderId: string, status: Reservation['status'], items: PricedLine[]): WriteOp {
     return {
       Put: {

@@ -91,6 +91,14 @@ class InMemoryLedger implements StockLedger {
     this.reservations.set(orderId, { ...reservation, status: 'COMMITTED' });
     return 'done';
   }
+  async restock(orderId: string, reservation: Reservation, event: DomainEvent): Promise<WriteOutcome> {
+    if (this.conflicts-- > 0) return 'conflict';
+    if (this.reservations.get(orderId)?.status !== 'COMMITTED') return 'duplicate';
+    for (const l of reservation.items) this.stock.get(l.productId)!.onHand += l.quantity;
+    this.reservations.set(orderId, { ...reservation, status: 'RETURNED' });
+    this.events.push(event);
+    return 'done';
+  }
 }
 
 const placed = (orderId: string) =>
@@ -198,6 +206,28 @@ describe('releaseStock and commitStock', () => {
     await commitStock({ ledger: l }, 'o1');
     // Assess
     expect(l.stock.get('a')).toEqual({ onHand: 3, reserved: 0, price: 300 });
+  });
+
+  it('returns sold units to stock once when a completed order is withdrawn from, whichever event comes first', async () => {
+    // Prepare: o1 is sold then withdrawn; o2's withdrawal overtakes its OrderCompleted.
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    await reserveStock({ ledger: l }, placed('o2'), 'o2', [{ productId: 'a', quantity: 1 }]);
+    await commitStock({ ledger: l }, 'o1');
+    // Act
+    l.conflicts = 2;
+    const returned = await releaseStock({ ledger: l }, placed('o1'), 'o1');
+    const again = await releaseStock({ ledger: l }, placed('o1'), 'o1');
+    await releaseStock({ ledger: l }, placed('o2'), 'o2');
+    const lateCommit = await commitStock({ ledger: l }, 'o2');
+    // Assess
+    expect([returned, again, lateCommit]).toEqual(['done', 'duplicate', 'duplicate']);
+    expect(l.stock.get('a')).toEqual({ onHand: 5, reserved: 0, price: 300 });
+    expect(l.reservations.get('o1')!.status).toBe('RETURNED');
+    expect(l.events.filter((e) => e.type === 'StockReleased').map((e) => e.data)).toEqual([
+      { orderId: 'o1', items: [{ productId: 'a', quantity: 2 }] },
+      { orderId: 'o2', items: [{ productId: 'a', quantity: 1 }] },
+    ]);
   });
 
   it('retries a release and a commit that collide with a concurrent write until they are applied', async () => {

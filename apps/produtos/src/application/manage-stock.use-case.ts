@@ -84,19 +84,22 @@ async function untilApplied(
 }
 
 /**
- * Releases an order's stock when it is cancelled: reserved lines go back to available stock; if nothing
- * was reserved yet a tombstone keeps a late OrderPlaced from reserving. A second delivery changes nothing;
- * a write that collides with a concurrent one is re-read and retried until applied.
+ * Releases an order's stock when it is cancelled: reserved lines go back to available stock; sold lines (a
+ * withdrawal after completion) go back on hand; if nothing was reserved yet a tombstone keeps a late
+ * OrderPlaced from reserving. A second delivery changes nothing; a write that collides with a concurrent one
+ * is re-read and retried until applied.
  */
 export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainEvent, orderId: string) {
   return untilApplied(orderId, async () => {
     const reservation = await deps.ledger.reservation(orderId);
-    if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
     const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
+    const released = newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause));
+    if (reservation?.status === 'COMMITTED') return deps.ledger.restock(orderId, reservation, released);
+    if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
     return deps.ledger.release(
       orderId,
       reservation,
-      newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause)),
+      released,
     );
   });
 }

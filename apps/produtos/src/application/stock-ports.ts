@@ -23,6 +23,8 @@ export interface StockLedger {
   ): Promise<WriteOutcome>;
   /** Sold: reserved stock leaves on-hand stock. */
   commit(orderId: string, reservation: Reservation): Promise<WriteOutcome>;
+  /** A sale withdrawn from: committed units return on hand and available (COMMITTED → RETURNED). */
+  restock(orderId: string, reservation: Reservation, event: StockReleasedV1): Promise<WriteOutcome>;
 }
 
 export type { Line };

@@ -20,8 +20,8 @@ export interface Unavailable {
   available: number;
 }
 
-/** What happened to an order's stock: reserved, refused, then committed (sold) or released. */
-export type ReservationStatus = 'RESERVED' | 'FAILED' | 'COMMITTED' | 'RELEASED' | 'CANCELLED';
+/** What happened to an order's stock: reserved, refused, then committed (sold) or released; sold, then returned. */
+export type ReservationStatus = 'RESERVED' | 'FAILED' | 'COMMITTED' | 'RELEASED' | 'CANCELLED' | 'RETURNED';
 
 export interface Reservation {
   orderId: string;

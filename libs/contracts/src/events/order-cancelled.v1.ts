@@ -10,6 +10,11 @@ export const OrderCancelledV1 = eventSchema(
     reason: z.string().min(1),
     /** True when stock was reserved for this order and must be released. */
     stockReserved: z.boolean(),
+    /**
+     * True when the order had completed (charged, stock sold, invoiced) and the customer withdrew from it:
+     * the charge is refunded, the units return to stock and the invoice is cancelled. Absent otherwise.
+     */
+    afterCompletion: z.boolean().optional(),
     items: z.array(OrderLine).min(1),
   }),
 );
