@@ -1,6 +1,12 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/** A bounded service never imports another service's stack (or anything of it). */
+const noOtherService = {
+  group: ['@order-platform/*-stack'],
+  message: 'A service never imports another service.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -8,6 +14,8 @@ export default tseslint.config(
       '**/cdk.out',
       '**/node_modules',
       '**/.local-cloud',
+      // Files that break the import rules on purpose, linted by lint-rules.test.ts where they pretend to sit.
+      '**/lint-fixtures',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
@@ -43,36 +51,33 @@ export default tseslint.config(
     },
   },
   {
-    // Domain and application code stay free of AWS: the SDK lives in adapters only.
-    files: ['apps/*/src/domain/**/*.ts', 'apps/*/src/application/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*'],
-              message: 'AWS belongs in src/adapters.',
-            },
-            { group: ['@order-platform/aws-adapters'], message: 'Use cases depend on ports, not adapters.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
     // The CDK app is the composition root of the stacks: it alone imports the services' stack modules.
     files: ['infra/src/app.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
     files: ['apps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noOtherService] }] },
+  },
+  {
+    // Domain, application and handlers stay free of AWS: the SDK and the adapters are wired by the
+    // composition roots (src/*composition.ts) only. In flat config a later block's options replace an
+    // earlier one's, so this block repeats the service ban; lint-rules.test.ts proves both still fire.
+    files: ['apps/*/src/domain/**/*.ts', 'apps/*/src/application/**/*.ts', 'apps/*/src/handlers/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@order-platform/*-stack'], message: 'A service never imports another service.' },
+            noOtherService,
+            {
+              group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*', 'aws-xray-sdk*'],
+              message: 'AWS belongs in src/adapters, wired by the composition root.',
+            },
+            {
+              group: ['@order-platform/aws-adapters', '**/adapters/*', '!**/adapters/testing/*'],
+              message: 'Use cases and handlers depend on ports; only the composition root wires adapters.',
+            },
           ],
         },
       ],

@@ -35,10 +35,7 @@ export function buildApp(stage: Stage, app = new App()): App {
       'No alarmEmail for prod: alarms reach the alarm topic but nobody is subscribed (-c alarmEmail=...).',
     );
   const services: [string, Stack][] = [
-    [
-      'produtos',
-      new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage, api: config.api }),
-    ],
+    ['produtos', new ProdutosStack(app, stackName(stage, 'Produtos'), { env, stage, api: config.api })],
     [
       'pedidos',
       new PedidosStack(app, stackName(stage, 'Pedidos'), {
@@ -50,10 +47,7 @@ export function buildApp(stage: Stage, app = new App()): App {
         api: config.api,
       }),
     ],
-    [
-      'faturas',
-      new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api }),
-    ],
+    ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api })],
     ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
   ];
   notifyOnAlarms(platform, platform.alarmTopic);

@@ -61,7 +61,9 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
     const n = Number(value);
     // AWS WAF takes 10 to 2,000,000,000 requests per window.
     if (!Number.isInteger(n) || n < 10 || n > 2_000_000_000)
-      throw new StageConfigError(`${name} "${value}" is not a whole number of requests from 10 to 2000000000`);
+      throw new StageConfigError(
+        `${name} "${value}" is not a whole number of requests from 10 to 2000000000`,
+      );
     return n;
   };
   return {

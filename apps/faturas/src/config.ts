@@ -1,7 +1,10 @@
-import { parseConfig } from '@order-platform/lambda-kit';
+import { configSection } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 
-/** Settings of the functions that use the invoices table and bucket. */
-export const config = parseConfig(
+/** The settings of faturas' functions, one section per concern, each parsed on first use. */
+export const storageConfig = configSection(
   z.object({ TABLE_NAME: z.string().min(1), DOCUMENTS_BUCKET: z.string().min(1) }),
 );
+
+/** The invoice mail: its sender, and the API whose address of the invoice it names. */
+export const mailConfig = configSection(z.object({ SENDER_EMAIL: z.email(), INVOICE_API_URL: z.url() }));

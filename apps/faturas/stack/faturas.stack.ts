@@ -126,6 +126,5 @@ export class FaturasStack extends Stack {
       stage: props.stage,
       service,
     });
-
   }
 }

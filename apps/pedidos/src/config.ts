@@ -1,5 +1,35 @@
-import { parseConfig } from '@order-platform/lambda-kit';
+import { configSection } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 
-/** Settings of the functions that use the orders table. */
-export const config = parseConfig(z.object({ TABLE_NAME: z.string().min(1) }));
+/** The settings of pedidos' functions, one section per concern, each parsed on first use. */
+export const tableConfig = configSection(z.object({ TABLE_NAME: z.string().min(1) }));
+
+export const mailConfig = configSection(z.object({ SENDER_EMAIL: z.email() }));
+
+/** Whether partners' callbacks may go to this machine's loopback: the local stage only. */
+export const callbackConfig = configSection(
+  z.object({ CALLBACKS_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false') }),
+);
+
+/** The partner usage plans by plan: `{ "standard": "<plan name>", "trial": "<plan name>" }` (admin routes). */
+export const partnerPlansConfig = configSection(
+  z.object({
+    PARTNER_USAGE_PLANS: z
+      .string()
+      .transform((v) => JSON.parse(v) as unknown)
+      .pipe(z.object({ standard: z.string().min(1), trial: z.string().min(1) })),
+  }),
+);
+
+/** The stage's payment provider; Stripe needs the secret holding its key. */
+export const paymentConfig = configSection(
+  z
+    .object({
+      PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator'),
+      PAYMENT_SECRET_ARN: z.string().min(1).optional(),
+    })
+    .refine((c) => c.PAYMENT_PROVIDER !== 'stripe' || c.PAYMENT_SECRET_ARN, {
+      message: 'PAYMENT_SECRET_ARN is required with the stripe provider',
+      path: ['PAYMENT_SECRET_ARN'],
+    }),
+);

@@ -1,11 +1,20 @@
-// Composition root: SDK clients, adapters and use-case dependencies, built once per cold start.
+// Composition root of produtos: the one place that wires SDK clients and adapters to the ports. Everything
+// is built on first use, once per sandbox, so each function builds only what it uses.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '@order-platform/aws-adapters';
-import { traced } from '@order-platform/lambda-kit';
+import { documentClient, outboxPublishing, retryWithBackoff } from '@order-platform/aws-adapters';
+import { lazy, traced } from '@order-platform/lambda-kit';
+import { DynamoDbCatalogWriter } from './adapters/dynamodb-catalog.writer';
 import { DynamoDbProductRepository } from './adapters/dynamodb-product.repository';
-import { config } from './config';
+import { DynamoDbStockLedger } from './adapters/dynamodb-stock.ledger';
+import { tableConfig } from './config';
 
-export const products = new DynamoDbProductRepository(
-  documentClient(traced(new DynamoDBClient({}))),
-  config.TABLE_NAME,
-);
+const db = lazy(() => documentClient(traced(new DynamoDBClient({}))));
+const table = () => tableConfig().TABLE_NAME;
+
+export const products = lazy(() => new DynamoDbProductRepository(db(), table()));
+export const catalog = lazy(() => new DynamoDbCatalogWriter(db(), table()));
+export const ledger = lazy(() => new DynamoDbStockLedger(db(), table()));
+export const clock = { now: () => new Date() };
+/** The inbox consumers' retry with backoff; the outbox publisher's wiring. */
+export const retrySoon = retryWithBackoff();
+export const outbox = lazy(outboxPublishing);

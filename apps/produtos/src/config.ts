@@ -1,5 +1,5 @@
-import { parseConfig } from '@order-platform/lambda-kit';
+import { configSection } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 
-/** Settings of the functions that use the catalog table. */
-export const config = parseConfig(z.object({ TABLE_NAME: z.string().min(1) }));
+/** The settings of produtos' functions, one section per concern, each parsed on first use. */
+export const tableConfig = configSection(z.object({ TABLE_NAME: z.string().min(1) }));

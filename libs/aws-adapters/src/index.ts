@@ -5,3 +5,4 @@ export * from './ses-mailer';
 export * from './dynamodb-outbox';
 export * from './page-token';
 export * from './sqs-backoff';
+export * from './service-wiring';

@@ -1,10 +1,6 @@
-/** A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400. */
-export class InvalidPageTokenError extends Error {
-  constructor() {
-    super('nextToken is not a token this API issued');
-    this.name = 'InvalidPageTokenError';
-  }
-}
+import { InvalidPageTokenError } from '@order-platform/lambda-kit';
+
+export { InvalidPageTokenError };
 
 /** The opaque `nextToken` of a DynamoDB page: its last evaluated key, base64url JSON. */
 export function encodePageToken(key: Record<string, unknown>): string {

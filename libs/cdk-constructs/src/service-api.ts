@@ -216,7 +216,9 @@ function rateLimitingAcl(scope: Construct, limits: RateLimits): wafv2.CfnWebACL 
             limit: limits.perCaller,
             evaluationWindowSec: 60,
             aggregateKeyType: 'CUSTOM_KEYS',
-            customKeys: [{ header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+            customKeys: [
+              { header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+            ],
           },
         },
       },

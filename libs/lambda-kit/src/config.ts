@@ -19,3 +19,25 @@ export function parseConfig<S extends z.ZodObject>(
   if (!result.success) throw new ConfigError([...new Set(result.error.issues.map((i) => i.path.join('.')))]);
   return result.data;
 }
+
+/**
+ * A value built on first use and kept for the life of the sandbox: how composition roots build clients,
+ * adapters and configuration sections only in the functions that use them (a function's missing setting
+ * fails its own cold start, not another's).
+ */
+export function lazy<T>(build: () => T): () => T {
+  let built = false;
+  let value: T;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value;
+  };
+}
+
+/** A section of the environment, parsed on first use (see `parseConfig`). */
+export function configSection<S extends z.ZodObject>(schema: S): () => z.infer<S> {
+  return lazy(() => parseConfig(schema));
+}

@@ -25,6 +25,19 @@ export class BadRequestError extends HttpError {
     this.name = 'BadRequestError';
   }
 }
+/**
+ * A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400 naming
+ * `query.nextToken`. Thrown by the adapters that decode page tokens, so no handler has to translate it.
+ */
+export class InvalidPageTokenError extends BadRequestError {
+  constructor() {
+    super('nextToken is not a token this API issued', [
+      { field: 'query.nextToken', message: 'not a token this API issued' },
+    ]);
+    this.name = 'InvalidPageTokenError';
+  }
+}
+
 export class UnauthorizedError extends HttpError {
   constructor(message = 'Authentication required') {
     super(401, 'Unauthorized', message);

@@ -262,15 +262,15 @@ describe('outboxPublisherHandler', () => {
     // Prepare
     const published: string[] = [];
     const marked: string[] = [];
-    const handler = outboxPublisherHandler(
-      {
+    const handler = outboxPublisherHandler(() => ({
+      publisher: {
         publish: async (e) => {
           if (e.id === 'e-fail') throw new Error('sns down');
           published.push(e.id);
         },
       },
-      { markPublished: async (id) => void marked.push(id) },
-    );
+      marker: { markPublished: async (id) => void marked.push(id) },
+    }));
     const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
     const record = (seq: string, eventName: string, item: Record<string, unknown>) => ({
       eventID: seq,

@@ -24,11 +24,11 @@ export const OUTBOX_KIND = 'outbox';
  * from the first failed one.
  */
 export function outboxPublisherHandler(
-  publisher: EventPublisher,
-  marker?: OutboxMarker,
+  outbox: () => { publisher: EventPublisher; marker?: OutboxMarker },
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   return async (event, context) => {
     logger.addContext(context);
+    const { publisher, marker } = outbox();
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     return processPartialResponse(
       event,

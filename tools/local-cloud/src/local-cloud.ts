@@ -428,8 +428,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
     );
     const webAcls = new WebAcls(provisioner);
-    if (webAcls.notEmulated.length)
-      provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
+    if (webAcls.notEmulated.length) provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
     const gw = await startRestGateway({
       port: apiPort,
       routes: restRoutes(provisioner),

@@ -87,7 +87,9 @@ describe('WAF rate-based rules, as the local REST gateway applies them', () => {
 
   it('names the statements it does not emulate instead of skipping them silently', () => {
     const acls = new WebAcls(
-      provisioner([{ Name: 'geo', Action: { Block: {} }, Statement: { GeoMatchStatement: { CountryCodes: ['XX'] } } }]),
+      provisioner([
+        { Name: 'geo', Action: { Block: {} }, Statement: { GeoMatchStatement: { CountryCodes: ['XX'] } } },
+      ]),
     );
     expect(acls.notEmulated).toEqual(['S/Acl rule geo']);
   });

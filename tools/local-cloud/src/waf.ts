@@ -67,7 +67,8 @@ export class WebAcls {
           | undefined;
         const block = (rule['Action'] as { Block?: { CustomResponse?: CustomResponse } } | undefined)?.Block;
         const header = statement?.CustomKeys?.[0]?.Header?.Name;
-        const key = statement?.AggregateKeyType === 'IP' ? 'ip' : header ? { header: header.toLowerCase() } : undefined;
+        const key =
+          statement?.AggregateKeyType === 'IP' ? 'ip' : header ? { header: header.toLowerCase() } : undefined;
         if (!statement || !block || !key || (statement.CustomKeys?.length ?? 0) > 1) {
           this.notEmulated.push(`${acl.stack}/${acl.logicalId} rule ${String(rule['Name'])}`);
           continue;

@@ -2,7 +2,7 @@
  * `npm run chaos [-- --orders 1000 --spec <chaos spec> --concurrency 16 --timeout 900]`
  *
  * Starts the local cloud with faults injected (by default every kind, see DEFAULT_CHAOS), places orders of
- * every kind (customers approved, declined, out of stock, cancels racing completion; partner batches, some
+ * every kind (customers approved, declined, out of stock, cancels racing completion, withdrawals after completion; partner batches, some
  * sent twice), waits for them to settle, redrives what ended in a DLQ and replays what the outbox could
  * not publish, and checks the platform's promises, printing each with its figure. Exits 1 if one fails.
  */
@@ -318,7 +318,8 @@ async function scenario(
         const cancel = await call('POST', `/orders/${orderId}/cancel`, {
           token: i % 2 ? customer : customer2,
         });
-        if (![200, 409].includes(cancel.status)) throw new Error(`cancel: HTTP ${cancel.status}`);
+        // Before completion a cancel; after it a withdrawal (refund, restock, invoice cancelled): 200 both.
+        if (cancel.status !== 200) throw new Error(`cancel: HTTP ${cancel.status}`);
       }
     }),
     pool(batches, 2, async (batch, b) => {
@@ -369,7 +370,20 @@ async function scenario(
       await sleep(2000);
     }
   };
-  const firstPass = await settle(options.timeoutS);
+  let firstPass = await settle(options.timeoutS);
+  // Withdrawals, still under faults: one completed customer order in ten is cancelled after completion
+  // (refund, units back, invoice cancelled), then everything settles again.
+  const settled = await ordersNow();
+  const withdrawals = placed
+    .filter((p) => p.kind === 'approved' && settled.byId.get(p.orderId!)?.['status'] === 'COMPLETED')
+    .filter((_, n) => n % 10 === 0);
+  await pool(withdrawals, 4, async (p) => {
+    // An admin may withdraw any order on its customer's behalf.
+    const res = await call('POST', `/orders/${p.orderId}/cancel`, { token: admin });
+    if (res.status !== 200) throw new Error(`withdrawal: HTTP ${res.status}`);
+  });
+  say(`${withdrawals.length} completed orders withdrawn from`);
+  if (withdrawals.length) firstPass = await settle(options.timeoutS);
   const settleSeconds = (Date.now() - placing) / 1000;
   const dlqsBefore = await deadLetterQueues(cloud);
   const parked = dlqsBefore.reduce((n, q) => n + q.depth, 0);
@@ -461,17 +475,30 @@ async function scenario(
     const completedIds = new Set(
       final.filter((x) => x['status'] === 'COMPLETED').map((x) => String(x['orderId'])),
     );
+    // Withdrawn: completed, then cancelled by the customer (refunded, restocked, invoice cancelled).
+    const withdrawnIds = new Set(
+      final
+        .filter(
+          (x) =>
+            x['status'] === 'CANCELLED' &&
+            ((x['statusHistory'] ?? []) as { status: string }[]).some((s) => s.status === 'COMPLETED'),
+        )
+        .map((x) => String(x['orderId'])),
+    );
     const invoicedIds = invoices.map((i) => String(i['orderId']));
     const numbers = invoices.map((i) => Number(i['number'])).sort((a, b) => a - b);
     const gapFree = numbers.every((n, i) => n === i + 1);
+    const statusOfInvoice = new Map(invoices.map((i) => [String(i['orderId']), String(i['status'])]));
     const oneEach =
       invoicedIds.length === new Set(invoicedIds).size &&
-      [...completedIds].every((id) => invoicedIds.includes(id));
+      [...completedIds].every((id) => statusOfInvoice.get(id) === 'ISSUED') &&
+      [...withdrawnIds].every((id) => statusOfInvoice.get(id) === 'CANCELLED');
     const issued = invoices.filter((i) => i['status'] === 'ISSUED').length;
+    const voided = invoices.length - issued;
     check(
-      'one invoice per completed order, numbers unique and gap-free',
-      oneEach && gapFree && issued === invoices.length && invoicedIds.every((id) => completedIds.has(id)),
-      `${invoices.length} invoices (${issued} issued) for ${completedIds.size} completed orders, numbers 1..${numbers.at(-1) ?? 0}${gapFree ? '' : ' with gaps'}`,
+      'one invoice per completed order (cancelled for each withdrawn one), numbers unique and gap-free',
+      oneEach && gapFree && invoicedIds.every((id) => completedIds.has(id) || withdrawnIds.has(id)),
+      `${invoices.length} invoices (${issued} issued, ${voided} cancelled) for ${completedIds.size} completed and ${withdrawnIds.size} withdrawn orders, numbers 1..${numbers.at(-1) ?? 0}${gapFree ? '' : ' with gaps'}`,
     );
 
     const mails = (
@@ -490,10 +517,12 @@ async function scenario(
     let doubled = 0;
     for (const x of ours) {
       const id = String(x['orderId']);
+      const invoiced = x['status'] === 'COMPLETED' || withdrawnIds.has(id);
       const expected = [
         `Pedido ${id} recebido`,
+        ...(withdrawnIds.has(id) ? [`Pedido ${id} concluído`] : []),
         `Pedido ${id} ${finalWord[x['status'] as keyof typeof finalWord]}`,
-        ...(x['status'] === 'COMPLETED' ? [invoiceOf.get(id) ?? `Fatura ? do pedido ${id}`] : []),
+        ...(invoiced ? [invoiceOf.get(id) ?? `Fatura ? do pedido ${id}`] : []),
       ];
       for (const subject of expected) {
         const n = bySubject.get(subject) ?? 0;

@@ -75,7 +75,7 @@ describe('issueInvoice', () => {
     expect(d.mails).toHaveLength(3);
   });
 
-  it("mails the address of the invoice in the authenticated API, never a link that opens the documents", async () => {
+  it('mails the address of the invoice in the authenticated API, never a link that opens the documents', async () => {
     // Prepare
     const d = deps();
     // Act

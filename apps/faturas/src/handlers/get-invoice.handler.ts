@@ -8,7 +8,7 @@ export const handler = httpHandler(
   { params: z.object({ orderId: z.string().min(1).max(64) }), auth: 'any' },
   async ({ params, principal }) => {
     try {
-      const invoice = await getInvoice({ invoices, links }, params.orderId, {
+      const invoice = await getInvoice({ invoices: invoices(), links: links() }, params.orderId, {
         customerId: principal!.sub,
         isAdmin: principal!.groups.includes('admins'),
       });

@@ -1,8 +1,7 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { cancelInvoice } from '../application/cancel-invoice.use-case';
 import { issueInvoice } from '../application/issue-invoice.use-case';
-import { issueDeps } from '../issue-composition';
-import { retrySoon } from '../retry-composition';
+import { issueDeps, retrySoon } from '../composition';
 
 /**
  * faturas' inbox: issues the invoice of every completed order, exactly once, and cancels it when the
@@ -11,12 +10,16 @@ import { retrySoon } from '../retry-composition';
 export const handler = eventHandler(async (event) => {
   switch (event.type) {
     case 'OrderCompleted': {
-      const invoice = await issueInvoice(issueDeps, event);
-      logger.info('Invoice issued', { orderId: invoice.orderId, series: invoice.series, number: invoice.number });
+      const invoice = await issueInvoice(issueDeps(), event);
+      logger.info('Invoice issued', {
+        orderId: invoice.orderId,
+        series: invoice.series,
+        number: invoice.number,
+      });
       return;
     }
     case 'OrderCancelled': {
-      const invoice = await cancelInvoice(issueDeps, event);
+      const invoice = await cancelInvoice(issueDeps(), event);
       logger.info(invoice ? 'Invoice cancelled' : 'Cancellation before completion: no invoice', {
         orderId: event.data.orderId,
         number: invoice?.number,

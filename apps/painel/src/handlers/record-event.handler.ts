@@ -1,7 +1,6 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { recordEvent } from '../application/record-event.use-case';
-import { liveFeed, lowStockThreshold } from '../composition';
-import { retrySoon } from '../retry-composition';
+import { liveFeed, lowStockThreshold, retrySoon } from '../composition';
 
 const deps = { ...liveFeed(), lowStockThreshold: lowStockThreshold() };
 

@@ -27,3 +27,20 @@ export async function getOrder(
     throw new OrderNotFoundError(orderId);
   return order;
 }
+
+/**
+ * One page of orders for a viewer, newest first: a customer's own orders, or for admins every order;
+ * optionally of one status (admins' filter reads the status index, so pages are full). A `nextToken` the repository
+ * did not issue is refused by it (a 400).
+ */
+export async function listOrders(
+  deps: { orders: OrderRepository },
+  viewer: Viewer,
+  page: { limit: number; nextToken?: string; status?: string },
+): Promise<{ items: Order[]; nextToken?: string }> {
+  return deps.orders.list(
+    { customerId: viewer.isAdmin ? undefined : viewer.customerId, status: page.status },
+    page.limit,
+    page.nextToken,
+  );
+}

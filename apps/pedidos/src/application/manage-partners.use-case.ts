@@ -1,3 +1,4 @@
+import { partnerCustomerId } from '../domain/partner';
 import { z } from 'zod';
 
 import type { Partner, PartnerKeys, PartnerRegistry } from './ports';
@@ -77,7 +78,7 @@ export async function registerPartner(
     name: input.name,
     status: 'ACTIVE',
     plan,
-    customerId: input.customerId ?? `partner-${input.partnerId}`,
+    customerId: input.customerId ?? partnerCustomerId(input.partnerId),
     email: input.email,
     apiKeyId,
     billing: input.billing,

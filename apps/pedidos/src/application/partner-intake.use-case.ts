@@ -1,5 +1,6 @@
 import { newEvent, PartnerOrder, PartnerOrderRef, productIdOf } from '@order-platform/contracts';
 import { type Order, type OrderLine } from '../domain/order';
+import { partnerCustomerId, unknownPartnerId } from '../domain/partner';
 import { admitOrder, IdempotencyConflictError, type PlaceOrderDeps } from './place-order.use-case';
 import type { Partner, PartnerRegistry } from './ports';
 
@@ -116,12 +117,12 @@ async function reject(
   reason: string,
   correlationId: string,
 ): Promise<{ outcome: IntakeOutcome; order?: Order }> {
-  const partnerId = partner?.partnerId ?? `key-${apiKeyId}`;
+  const partnerId = partner?.partnerId ?? unknownPartnerId(apiKeyId);
   const now = deps.now();
   const orderId = deps.newId();
   const order: Order = {
     orderId,
-    customerId: partner?.customerId ?? `partner:${partnerId}`,
+    customerId: partner?.customerId ?? partnerCustomerId(partnerId),
     channel: 'partner',
     partnerId,
     partnerOrderRef,
@@ -149,4 +150,29 @@ async function reject(
     permanent: true,
   });
   return result.created ? { outcome: 'rejected', order } : { outcome: 'replayed' };
+}
+
+export class PartnerDisabledError extends Error {
+  constructor(readonly partnerId: string) {
+    super('This partner is disabled');
+    this.name = 'PartnerDisabledError';
+  }
+}
+
+/**
+ * A partner reads one of its orders by its own reference (polling): the key names the partner (an unknown
+ * key, the orders recorded under it); a disabled partner is refused; another partner's reference is unknown.
+ */
+export async function getPartnerOrder(
+  deps: { orders: PlaceOrderDeps['orders']; partners: PartnerRegistry },
+  apiKeyId: string,
+  partnerOrderRef: string,
+): Promise<Order | undefined> {
+  const partner = await deps.partners.byApiKey(apiKeyId);
+  if (partner && partner.status !== 'ACTIVE') throw new PartnerDisabledError(partner.partnerId);
+  const orderId = await deps.partners.orderFor(
+    partner?.partnerId ?? unknownPartnerId(apiKeyId),
+    partnerOrderRef,
+  );
+  return orderId ? deps.orders.get(orderId) : undefined;
 }

@@ -5,12 +5,12 @@ import { OrderNotFoundError } from '../application/get-order.use-case';
 import { clock, orders } from '../composition';
 import { orderView } from './order-view';
 
-/** `POST /orders/{id}/cancel`: until the order completes; its stock is released by produtos. */
+/** `POST /orders/{id}/cancel`: a cancel before completion, a withdrawal within 7 days after (409 later). */
 export const handler = httpHandler(
   { params: z.object({ id: z.string().min(1).max(64) }), auth: 'any' },
   async ({ params, principal }) => {
     try {
-      const order = await cancelOrder({ orders, now: clock.now }, params.id, {
+      const order = await cancelOrder({ orders: orders(), now: clock.now }, params.id, {
         customerId: principal!.sub,
         isAdmin: principal!.groups.includes('admins'),
       });

@@ -9,7 +9,7 @@ export const handler = httpHandler(
   { params: z.object({ id: z.string().min(1).max(64) }), auth: 'any' },
   async ({ params, principal }) => {
     try {
-      const order = await getOrder({ orders }, params.id, {
+      const order = await getOrder({ orders: orders() }, params.id, {
         customerId: principal!.sub,
         isAdmin: principal!.groups.includes('admins'),
       });

@@ -1,8 +1,10 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
-import { onStockReservationFailed, onStockReserved, refundIfCharged } from '../application/order-saga.use-case';
-import { clock, orders } from '../composition';
-import { payments } from '../payment-composition';
-import { retrySoon } from '../retry-composition';
+import {
+  onStockReservationFailed,
+  onStockReserved,
+  refundIfCharged,
+} from '../application/order-saga.use-case';
+import { clock, orders, payments, retrySoon } from '../composition';
 
 /**
  * pedidos' inbox: drives each order on StockReserved / StockReservationFailed, links InvoiceIssued, and
@@ -10,7 +12,7 @@ import { retrySoon } from '../retry-composition';
  * compensation: a withdrawal after completion, or a cancel whose saga died before refunding).
  */
 export const handler = eventHandler(async (event) => {
-  const deps = { orders, payments, now: clock.now };
+  const deps = { orders: orders(), payments: payments(), now: clock.now };
   switch (event.type) {
     case 'StockReserved': {
       const order = await onStockReserved(deps, event);
@@ -28,7 +30,7 @@ export const handler = eventHandler(async (event) => {
       return;
     }
     case 'InvoiceIssued':
-      await orders.linkInvoice(event.data.orderId, {
+      await deps.orders.linkInvoice(event.data.orderId, {
         invoiceId: event.data.invoiceId,
         number: event.data.number,
       });

@@ -1,8 +1,6 @@
 import { logger, sqsHandler, withCorrelation } from '@order-platform/lambda-kit';
 import { ordersOfMessage, takePartnerOrder } from '../application/partner-intake.use-case';
-import { clock, orders } from '../composition';
-import { partners } from '../partner-composition';
-import { retrySoon } from '../retry-composition';
+import { clock, orders, partners, retrySoon } from '../composition';
 
 /**
  * The partner intake queue, fed by API Gateway with no Lambda in front: each message is one order or a
@@ -18,7 +16,7 @@ export const handler = sqsHandler(async (record) => {
     const correlationId = `partner-${record.messageId}-${index}`;
     withCorrelation(correlationId);
     const result = await takePartnerOrder(
-      { orders, partners, ...clock },
+      { orders: orders(), partners: partners(), ...clock },
       apiKeyId,
       entry,
       correlationId,

@@ -1,6 +1,6 @@
-import { InvalidPageTokenError } from '@order-platform/aws-adapters';
-import { BadRequestError, httpHandler } from '@order-platform/lambda-kit';
+import { httpHandler } from '@order-platform/lambda-kit';
 import { z } from 'zod';
+import { listOrders } from '../application/get-order.use-case';
 import { ORDER_STATUSES } from '../domain/order';
 import { orders } from '../composition';
 import { orderView } from './order-view';
@@ -16,20 +16,8 @@ export const handler = httpHandler(
     auth: 'any',
   },
   async ({ query, principal }) => {
-    const isAdmin = principal!.groups.includes('admins');
-    try {
-      const page = await orders.list(
-        { customerId: isAdmin ? undefined : principal!.sub, status: query.status },
-        query.limit,
-        query.nextToken,
-      );
-      return { status: 200, body: { items: page.items.map(orderView), nextToken: page.nextToken } };
-    } catch (error) {
-      if (error instanceof InvalidPageTokenError)
-        throw new BadRequestError('Invalid nextToken', [
-          { field: 'query.nextToken', message: 'not a token this API issued' },
-        ]);
-      throw error;
-    }
+    const viewer = { customerId: principal!.sub, isAdmin: principal!.groups.includes('admins') };
+    const page = await listOrders({ orders: orders() }, viewer, query);
+    return { status: 200, body: { items: page.items.map(orderView), nextToken: page.nextToken } };
   },
 );

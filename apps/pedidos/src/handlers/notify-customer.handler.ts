@@ -1,11 +1,9 @@
 import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { notifyCustomer } from '../application/notify-customer.use-case';
-import { orders } from '../composition';
-import { mailer } from '../mail-composition';
-import { retrySoon } from '../retry-composition';
+import { mailer, orders, retrySoon } from '../composition';
 
 /** E-mails the customer on OrderPlaced, OrderCompleted, OrderRejected and OrderCancelled, once each. */
 export const handler = eventHandler(async (event) => {
-  const outcome = await notifyCustomer({ orders, mailer }, event);
+  const outcome = await notifyCustomer({ orders: orders(), mailer: mailer() }, event);
   logger.info('Customer notified', { type: event.type, outcome });
 }, retrySoon);

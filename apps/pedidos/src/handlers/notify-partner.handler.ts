@@ -1,16 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { sqsRetryBackoff } from '@order-platform/aws-adapters';
-import { eventHandler, logger, traced } from '@order-platform/lambda-kit';
-import { HttpPartnerCallbacks } from '../adapters/http-partner.callbacks';
+import { eventHandler, logger } from '@order-platform/lambda-kit';
 import { notifyPartner } from '../application/notify-partner.use-case';
-import { orders } from '../composition';
-import { callbackRules, partners } from '../partner-composition';
-
-const deps = {
-  orders,
-  partners,
-  callbacks: new HttpPartnerCallbacks({ allowLoopback: callbackRules.allowLoopbackCallbacks }),
-};
+import { callbacks, orders, partners, retryCallbacks } from '../composition';
 
 /**
  * Posts the final status of partner orders to the partners' callback URLs, signed. A refused delivery comes
@@ -20,7 +10,10 @@ const deps = {
  */
 export const handler = eventHandler(
   async (event, record) => {
-    const outcome = await notifyPartner(deps, event).catch((error: Error) => {
+    const outcome = await notifyPartner(
+      { orders: orders(), partners: partners(), callbacks: callbacks() },
+      event,
+    ).catch((error: Error) => {
       logger.warn('Partner callback refused; retrying later', {
         error: error.message,
         attempt: record.attributes.ApproximateReceiveCount,
@@ -29,5 +22,5 @@ export const handler = eventHandler(
     });
     logger.info('Partner callback', { type: event.type, outcome });
   },
-  { parallel: true, onFailure: sqsRetryBackoff(traced(new SQSClient({})), { baseSeconds: 5 }) },
+  { parallel: true, ...retryCallbacks },
 );

@@ -24,7 +24,7 @@ export async function placeOrderRoute(request: {
   }
   try {
     const { order, replayed } = await placeOrder(
-      { orders, ...clock },
+      { orders: orders(), ...clock },
       {
         customerId: request.principal!.sub,
         customerEmail: request.principal!.email,

@@ -5,21 +5,19 @@ import {
   registerPartner,
   registerPartnerRequest,
 } from '../application/manage-partners.use-case';
-import { callbackRules, partnerKeys, partners } from '../partner-composition';
+import { allowLoopbackCallbacks, clock, partnerKeys, partners } from '../composition';
 
-const deps = {
-  partners,
-  keys: partnerKeys(),
-  now: () => new Date(),
-  newSecret: () => randomBytes(32).toString('hex'),
-};
+const newSecret = () => randomBytes(32).toString('hex');
 
 /** `POST /partners` (admins): registers a partner and returns its API key, this once. */
 export const handler = httpHandler(
-  { body: registerPartnerRequest(callbackRules), auth: ['admins'] },
+  { body: registerPartnerRequest({ allowLoopbackCallbacks: allowLoopbackCallbacks() }), auth: ['admins'] },
   async ({ body }) => {
     try {
-      const { partner, apiKey, callbackSecret } = await registerPartner(deps, body);
+      const { partner, apiKey, callbackSecret } = await registerPartner(
+        { partners: partners(), keys: partnerKeys(), now: clock.now, newSecret },
+        body,
+      );
       // The key and the callback secret are shown this once.
       return {
         status: 201,

@@ -1,10 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  decodePageToken,
-  DynamoDbRepository,
-  encodePageToken,
-  InvalidPageTokenError,
-} from '@order-platform/aws-adapters';
+import { decodePageToken, DynamoDbRepository, encodePageToken } from '@order-platform/aws-adapters';
 import type { Product } from '../domain/product';
 import type { ProductPage, ProductRepository } from '../application/ports';
 
@@ -32,8 +27,6 @@ export class DynamoDbProductRepository extends DynamoDbRepository implements Pro
     return { items: items.map(toProduct), nextToken: lastKey ? encodePageToken(lastKey) : undefined };
   }
 }
-
-export { InvalidPageTokenError };
 
 /** A catalog item as a Product; stock lives in the flat `onHand` and `reserved` attributes. */
 export function toProduct(item: Record<string, unknown>): Product {

@@ -96,11 +96,7 @@ export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainE
     const released = newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause));
     if (reservation?.status === 'COMMITTED') return deps.ledger.restock(orderId, reservation, released);
     if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
-    return deps.ledger.release(
-      orderId,
-      reservation,
-      released,
-    );
+    return deps.ledger.release(orderId, reservation, released);
   });
 }
 

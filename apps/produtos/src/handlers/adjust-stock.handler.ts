@@ -5,7 +5,7 @@ import {
   CatalogProductNotFoundError,
   StockBelowZeroError,
 } from '../application/manage-catalog.use-case';
-import { catalog } from '../catalog-composition';
+import { catalog } from '../composition';
 import { productView } from './product-view';
 
 /** `POST /products/{id}/stock` (admins): `{ delta, reason }`, a restock or an adjustment; never below zero. */
@@ -25,7 +25,9 @@ export const handler = httpHandler(
     try {
       return {
         status: 200,
-        body: productView(await adjustStock({ catalog }, params.id, body.delta, body.reason, correlationId)),
+        body: productView(
+          await adjustStock({ catalog: catalog() }, params.id, body.delta, body.reason, correlationId),
+        ),
       };
     } catch (error) {
       if (error instanceof CatalogProductNotFoundError) throw new NotFoundError(error.message);

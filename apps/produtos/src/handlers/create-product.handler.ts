@@ -1,7 +1,7 @@
 import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 import { createProduct, DuplicateSkuError } from '../application/manage-catalog.use-case';
-import { catalog, clock } from '../catalog-composition';
+import { catalog, clock } from '../composition';
 import { productView } from './product-view';
 
 /** `POST /products` (admins): a new product with its opening stock. */
@@ -27,7 +27,7 @@ export const handler = httpHandler(
   },
   async ({ body, correlationId }) => {
     try {
-      const product = await createProduct({ catalog, now: clock.now }, body, correlationId);
+      const product = await createProduct({ catalog: catalog(), now: clock.now }, body, correlationId);
       return {
         status: 201,
         headers: { Location: `/products/${product.productId}` },

@@ -9,7 +9,7 @@ export const handler = httpHandler(
   { params: z.object({ id: z.string().min(1).max(64) }) },
   async ({ params }) => {
     try {
-      return { status: 200, body: productView(await getProduct({ products }, params.id)) };
+      return { status: 200, body: productView(await getProduct({ products: products() }, params.id)) };
     } catch (error) {
       if (error instanceof ProductNotFoundError) throw new NotFoundError(error.message);
       throw error;

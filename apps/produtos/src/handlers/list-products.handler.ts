@@ -1,7 +1,6 @@
-import { BadRequestError, httpHandler } from '@order-platform/lambda-kit';
+import { httpHandler } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 import { listProducts } from '../application/browse-catalog.use-case';
-import { InvalidPageTokenError } from '../adapters/dynamodb-product.repository';
 import { products } from '../composition';
 import { productView } from './product-view';
 
@@ -14,14 +13,8 @@ export const handler = httpHandler(
     }),
   },
   async ({ query }) => {
-    try {
-      const page = await listProducts({ products }, query.limit, query.nextToken);
-      return { status: 200, body: { items: page.items.map(productView), nextToken: page.nextToken } };
-    } catch (error) {
-      if (error instanceof InvalidPageTokenError) {
-        throw new BadRequestError(error.message, [{ field: 'query.nextToken', message: error.message }]);
-      }
-      throw error;
-    }
+    // A nextToken this API did not issue is refused by the repository as a 400 (InvalidPageTokenError).
+    const page = await listProducts({ products: products() }, query.limit, query.nextToken);
+    return { status: 200, body: { items: page.items.map(productView), nextToken: page.nextToken } };
   },
 );

@@ -1,7 +1,7 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
 import { z } from 'zod';
 import { CatalogProductNotFoundError, updateProduct } from '../application/manage-catalog.use-case';
-import { catalog, clock } from '../catalog-composition';
+import { catalog, clock } from '../composition';
 import { productView } from './product-view';
 
 /** `PUT /products/{id}` (admins): name, description and price; stock changes go through `/stock`. */
@@ -22,7 +22,9 @@ export const handler = httpHandler(
     try {
       return {
         status: 200,
-        body: productView(await updateProduct({ catalog, now: clock.now }, params.id, body, correlationId)),
+        body: productView(
+          await updateProduct({ catalog: catalog(), now: clock.now }, params.id, body, correlationId),
+        ),
       };
     } catch (error) {
       if (error instanceof CatalogProductNotFoundError) throw new NotFoundError(error.message);

@@ -1,0 +1,34 @@
+// What every service wires the same way: built here once, called from each service's composition root.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { configSection, lazy, traced } from '@order-platform/lambda-kit';
+import { z } from 'zod';
+import { documentClient } from './clients';
+import { DynamoDbOutbox } from './dynamodb-outbox';
+import { SnsEventPublisher } from './sns-event-publisher';
+import { sqsRetryBackoff, type SqsMessageRef } from './sqs-backoff';
+
+const publisherConfig = configSection(
+  z.object({ EVENT_TOPIC_ARN: z.string().min(1), OUTBOX_TABLE_NAME: z.string().min(1) }),
+);
+
+/** A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`, `OUTBOX_TABLE_NAME`). */
+export function outboxPublishing(): { publisher: SnsEventPublisher; marker: DynamoDbOutbox } {
+  const { EVENT_TOPIC_ARN, OUTBOX_TABLE_NAME } = publisherConfig();
+  return {
+    publisher: new SnsEventPublisher(traced(new SNSClient({})), EVENT_TOPIC_ARN),
+    marker: new DynamoDbOutbox(documentClient(traced(new DynamoDBClient({}))), OUTBOX_TABLE_NAME),
+  };
+}
+
+/**
+ * The consumers' retry: a failed message comes back after `base`, 2 × `base`, 4 × `base`... seconds (2 by
+ * default) instead of the queue's visibility timeout. The SQS client is made on the first failure.
+ */
+export function retryWithBackoff(options: { baseSeconds?: number; maxSeconds?: number } = {}): {
+  onFailure: (message: SqsMessageRef) => Promise<void>;
+} {
+  const backoff = lazy(() => sqsRetryBackoff(traced(new SQSClient({})), options));
+  return { onFailure: (message) => backoff()(message) };
+}
