@@ -338,7 +338,7 @@ describe('alarms and dashboards', () => {
 });
 
 describe('the prod stage', () => {
-  it('declares no demo partner key and lets no callback reach loopback; dev keeps its demo key', () => {
+  it('declares no demo key in any stage (demo data is put in by the local launcher through the APIs) and lets no callback reach loopback', () => {
     // Prepare
     const prodApp = buildApp('prod', new App());
     const prodPedidos = Template.fromStack(prodApp.node.findChild(stackName('prod', 'Pedidos')) as never);
@@ -347,15 +347,15 @@ describe('the prod stage', () => {
       Object.values(t.findResources('AWS::ApiGateway::ApiKey')).map(
         (k) => (k as { Properties: { Name?: string } }).Properties.Name,
       );
-    expect(keyNames(prodPedidos)).not.toContain('farmacia-demo');
-    expect(keyNames(pedidos)).toContain('farmacia-demo');
+    expect(keyNames(prodPedidos)).toEqual([]);
+    expect(keyNames(pedidos)).toEqual([]);
     for (const fn of Object.values(prodPedidos.findResources('AWS::Lambda::Function'))) {
       const vars = (fn as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties
         .Environment?.Variables;
       if (vars && 'CALLBACKS_ALLOW_LOOPBACK' in vars) expect(vars['CALLBACKS_ALLOW_LOOPBACK']).toBe('false');
     }
-    expect(stageConfig('local')).toMatchObject({ demoData: true, loopbackCallbacks: true });
-    expect(stageConfig('prod')).toMatchObject({ demoData: false, loopbackCallbacks: false });
+    expect(stageConfig('local')).toMatchObject({ loopbackCallbacks: true });
+    expect(stageConfig('prod')).toMatchObject({ loopbackCallbacks: false });
   });
 
   it('charges through Stripe with its key in Secrets Manager, read by the saga alone, and refuses the simulator', () => {

@@ -41,7 +41,6 @@ export function buildApp(stage: Stage, app = new App()): App {
       new PedidosStack(app, stackName(stage, 'Pedidos'), {
         env,
         stage,
-        demoPartner: config.demoData,
         allowLoopbackCallbacks: config.loopbackCallbacks,
         paymentProvider: config.paymentProvider,
         api: config.api,

@@ -10,8 +10,6 @@ export interface StageConfig {
   removalPolicy: RemovalPolicy;
   /** Who is e-mailed when an alarm of the stage fires (subscribed to the stage's alarm topic). */
   alarmEmail?: string;
-  /** Demo data (the demo partner's API key): local and dev, never prod. */
-  demoData: boolean;
   /** Partner callbacks may go to loopback over plain HTTP: the local cloud only. */
   loopbackCallbacks: boolean;
   /** Who charges cards: the simulator (local, dev) or Stripe (prod; never the simulator there). */
@@ -69,7 +67,6 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
   return {
     stage,
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    demoData: stage !== 'prod',
     loopbackCallbacks: stage === 'local',
     paymentProvider: provider,
     api: {

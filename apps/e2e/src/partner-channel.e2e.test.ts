@@ -11,7 +11,7 @@ let apiKey: string;
 
 beforeAll(async () => {
   p = await startPlatform();
-  apiKey = p.cloud.outputs.partners.find((k) => k.name === 'farmacia-demo')!.apiKey;
+  apiKey = p.cloud.outputs.apiKeys.find((k) => k.name === 'farmacia-demo')!.apiKey;
 }, 180000);
 afterAll(() => p?.cloud.stop());
 
@@ -353,7 +353,7 @@ describe('partner administration', () => {
 
     it('admits each order of a queued batch on its own: a bad one is REJECTED and readable, the rest complete', async () => {
       // Prepare: a message as an older gateway model would have let through, straight onto the queue.
-      const demo = p.cloud.outputs.partners.find((k) => k.name === 'farmacia-demo')!;
+      const demo = p.cloud.outputs.apiKeys.find((k) => k.name === 'farmacia-demo')!;
       const t = Date.now();
       const body = {
         orders: [

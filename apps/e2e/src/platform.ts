@@ -1,9 +1,7 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { startLocalCloud, type LocalCloud } from '@order-platform/local-cloud';
-
-/** A JSON response body; tests assert on its shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
-type Json = any;
+import type { LocalCloud } from '@order-platform/local-cloud';
+import { startPlatformLocally } from '@order-platform/local-platform';
+import { callApi, type Json } from '@order-platform/testing';
 
 /** The running platform and a small client of its public REST API. */
 export interface Platform {
@@ -20,7 +18,7 @@ export interface Platform {
 }
 
 export async function startPlatform(): Promise<Platform> {
-  const cloud = await startLocalCloud({ outputsDir: null });
+  const cloud = await startPlatformLocally({ outputsDir: null });
   const tokens = new Map<string, string>();
   const api = cloud.outputs.apiUrl;
   return {
@@ -40,30 +38,7 @@ export async function startPlatform(): Promise<Platform> {
       }
       return tokens.get(user)!;
     },
-    async call(method, path, options = {}) {
-      const res = await fetch(`${api}${path}`, {
-        method,
-        headers: {
-          ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        body:
-          options.body === undefined
-            ? undefined
-            : typeof options.body === 'string'
-              ? options.body
-              : JSON.stringify(options.body),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON */
-      }
-      return { status: res.status, body, headers: res.headers };
-    },
+    call: (method, path, options = {}) => callApi(api, method, path, options),
     async waitFor(probe, timeoutMs = 60000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -10,8 +10,6 @@ export interface PartnerChannelProps {
   api: apigw.RestApi;
   validator: apigw.RequestValidator;
   queue: sqs.IQueue;
-  /** Declare the demo partner's key (`farmacia-demo`), for the local cloud and dev only. */
-  demoKey?: boolean;
 }
 
 /** The request model, generated from the same zod schema the intake consumer parses with (no drift). */
@@ -34,7 +32,6 @@ export class PartnerChannel extends Construct {
   readonly usagePlan: apigw.UsagePlan;
   /** The plans' names by tier, by which functions find them at run time. */
   readonly planNames: { standard: string; trial: string };
-  readonly demoKey?: apigw.IApiKey;
 
   constructor(scope: Construct, id: string, props: PartnerChannelProps) {
     super(scope, id);
@@ -109,13 +106,6 @@ export class PartnerChannel extends Construct {
       quota: { limit: 10_000, period: apigw.Period.DAY },
       apiStages: [{ api: props.api, stage: props.api.deploymentStage }],
     });
-    if (props.demoKey) {
-      this.demoKey = props.api.addApiKey('DemoPartnerKey', {
-        apiKeyName: 'farmacia-demo',
-        description: 'Demo partner (a pharmacy chain); its registry record is seeded locally',
-      });
-      this.usagePlan.addApiKey(this.demoKey);
-    }
     // Partners on trial: the same pace, a hundred requests a day.
     props.api.addUsagePlan('PartnerTrialPlan', {
       name: this.planNames.trial,

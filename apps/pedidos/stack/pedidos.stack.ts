@@ -19,8 +19,6 @@ export interface PedidosStackProps extends StackProps {
   stage: string;
   /** Sender of customer e-mails; its SES identity is declared here (verify it once per account). */
   senderEmail?: string;
-  /** Declare the demo partner's API key (a pharmacy chain the local cloud seeds); never in production. */
-  demoPartner?: boolean;
   /** Let partner callbacks go to this machine's loopback over plain HTTP: the local cloud only. */
   allowLoopbackCallbacks?: boolean;
   /**
@@ -177,7 +175,6 @@ export class PedidosStack extends Stack {
       api: api.api,
       validator: api.validator,
       queue: intake.queue,
-      demoKey: props.demoPartner ?? false,
     });
     api.route('GET', '/partner/orders/{partnerOrderRef}', getPartnerOrder, 'partner');
 

@@ -1,43 +1,37 @@
 /**
- * `npm start`: the whole platform on this machine. Options: `--quiet` hides the functions' logs,
- * `--api-port N` (default 3000), `--ws-port N` (default 3001), `--site-port N` (default 3002),
- * `--chaos <spec>` injects faults (`--chaos default` for the spec `npm run chaos` uses; see chaos.ts),
- * `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS).
- * Ctrl-C stops everything it started.
+ * The local cloud's command line, for any CDK app: `runLocalCloudCli(argv, app)` starts it, prints a
+ * summary and runs until Ctrl-C. Options: `--cdk-out <dir>` (an assembly, instead of the app's
+ * `synthesize`), `--quiet` hides the functions' logs, `--api-port N` (default 3000), `--ws-port N` (3001),
+ * `--site-port N` (3002), `--chaos <spec>` injects faults (`--chaos default` for the default spec; see
+ * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS).
  */
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
-import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 import { TemplateError } from './provision';
+
+/** What an app brings to the command line: its name, how to synthesize it, its demo data. */
+export interface CliApp {
+  name: string;
+  synthesize?: LocalCloudOptions['synthesize'];
+  seed?: LocalCloudOptions['seed'];
+  /** Lines of its own for the summary (what to open first, who to sign in as). */
+  notes?: (outputs: LocalCloud['outputs']) => string[];
+}
+
+export function runLocalCloudCli(argv: string[], app: CliApp): void {
+  main(argv, app).catch((error) => {
+    if (error instanceof LocalCloudError || error instanceof TemplateError) console.error(error.message);
+    else console.error(`The local cloud failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  });
+}
 
 // The lockfile pins the SDK, so its notice about releases after early 2027 needing Node 22 is noise here
 // (the Lambdas themselves target Node 22).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const args = process.argv.slice(2);
-const quiet = args.includes('--quiet');
-const portOption = (name: string, fallback: number) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const apiPort = portOption('--api-port', 3000);
-const webSocketPort = portOption('--ws-port', 3001);
-const sitePort = portOption('--site-port', 3002);
-const chaosAt = args.indexOf('--chaos');
-const chaos =
-  chaosAt >= 0 ? (args[chaosAt + 1] === 'default' ? DEFAULT_CHAOS : args[chaosAt + 1]) : undefined;
-if (chaosAt >= 0 && !chaos) {
-  console.error(`--chaos needs a spec, e.g. --chaos ${DEFAULT_CHAOS}`);
-  process.exit(2);
-}
-
-const wafAt = args.indexOf('--waf');
-const waf = (wafAt >= 0 ? args[wafAt + 1] : 'enforce') as 'enforce' | 'off';
-if (waf !== 'enforce' && waf !== 'off') {
-  console.error('--waf takes enforce or off');
-  process.exit(2);
-}
-
+let quiet = false;
 const colors = [36, 33, 35, 32, 34, 31];
 const colorOf = new Map<string, number>();
 function log(source: string, line: string): void {
@@ -62,8 +56,32 @@ function log(source: string, line: string): void {
   process.stdout.write(`\x1b[${colorOf.get(source)}m${source.padEnd(28)}\x1b[0m ${text}\n`);
 }
 
-async function main(): Promise<void> {
+async function main(args: string[], app: CliApp): Promise<void> {
   const started = Date.now();
+  quiet = args.includes('--quiet');
+  const portOption = (name: string, fallback: number) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? Number(args[at + 1]) : fallback;
+  };
+  const apiPort = portOption('--api-port', 3000);
+  const webSocketPort = portOption('--ws-port', 3001);
+  const sitePort = portOption('--site-port', 3002);
+  const chaosAt = args.indexOf('--chaos');
+  const chaos =
+    chaosAt >= 0 ? (args[chaosAt + 1] === 'default' ? DEFAULT_CHAOS : args[chaosAt + 1]) : undefined;
+  if (chaosAt >= 0 && !chaos) {
+    console.error(`--chaos needs a spec, e.g. --chaos ${DEFAULT_CHAOS}`);
+    process.exit(2);
+  }
+
+  const wafAt = args.indexOf('--waf');
+  const waf = (wafAt >= 0 ? args[wafAt + 1] : 'enforce') as 'enforce' | 'off';
+  if (waf !== 'enforce' && waf !== 'off') {
+    console.error('--waf takes enforce or off');
+    process.exit(2);
+  }
+  const cdkAt = args.indexOf('--cdk-out');
+  const cdkOut = cdkAt >= 0 ? args[cdkAt + 1] : undefined;
   // Children (emulators, sandboxes) also exit by themselves when this process goes: their IPC channel closes.
   const running: { cloud?: LocalCloud } = {};
   let stopping = false;
@@ -78,6 +96,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   const cloud = await startLocalCloud({
+    ...(cdkOut ? { cdkOut } : { synthesize: app.synthesize }),
+    seed: app.seed,
     apiPort,
     webSocketPort,
     sitePort,
@@ -91,12 +111,10 @@ async function main(): Promise<void> {
   const o = cloud.outputs;
   const line = '─'.repeat(72);
   console.log(
-    `\n${line}\n Order platform running locally — ready in ${(o.readyInMs / 1000).toFixed(1)} s\n${line}`,
+    `\n${line}\n ${app.name} running locally — ready in ${(o.readyInMs / 1000).toFixed(1)} s\n${line}`,
   );
-  console.log(` REST API        ${o.apiUrl}   (e.g. GET ${o.apiUrl}/products)`);
-  console.log(
-    ` Dashboard       ${o.dashboardUrl ?? '(no distribution in the templates)'}   (sign in as admin)`,
-  );
+  console.log(` REST API        ${o.apiUrl}`);
+  console.log(` Site            ${o.dashboardUrl ?? '(no distribution in the templates)'}`);
   console.log(` WebSocket       ${o.webSocketUrl ?? '(no WebSocket API in the templates)'}`);
   console.log(
     ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
@@ -104,11 +122,12 @@ async function main(): Promise<void> {
   console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
   if (o.waf === 'off') console.log(' Rate limits     off (--waf off)');
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
+  for (const note of app.notes?.(o) ?? []) console.log(` ${note}`);
   console.log(' Users:');
   for (const [name, u] of Object.entries(o.users)) {
     console.log(`   ${name.padEnd(10)} ${u.username.padEnd(24)} ${u.password}   (${u.groups.join(', ')})`);
   }
-  if (o.partners.length) for (const p of o.partners) console.log(` Partner ${p.name}: x-api-key ${p.apiKey}`);
+  for (const k of o.apiKeys) console.log(` API key ${k.name}: x-api-key ${k.apiKey}`);
   console.log(' Emulators:');
   for (const [name, url] of Object.entries(o.emulators)) console.log(`   ${name.padEnd(10)} ${url}`);
   const missing = Object.entries(o.notEmulated);
@@ -118,9 +137,3 @@ async function main(): Promise<void> {
   }
   console.log(` Outputs         .local-cloud/outputs.json\n${line}\n Ctrl-C stops everything.\n`);
 }
-
-main().catch((error) => {
-  if (error instanceof LocalCloudError || error instanceof TemplateError) console.error(error.message);
-  else console.error(`The local cloud failed: ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});

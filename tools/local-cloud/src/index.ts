@@ -4,3 +4,4 @@ export * from './local-cloud';
 export * from './lambda-runtime';
 export * from './provision';
 export * from './chaos';
+export * from './cli';

@@ -1,3 +1,4 @@
+import { commonPrefix } from './local-cloud';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
 
 const ctx: ResolveContext = {
@@ -49,5 +50,14 @@ describe('resolve', () => {
         x: [{ Ref: 'A' }, { 'Fn::GetAtt': ['B', 'Arn'] }, { 'Fn::Sub': '${C}-${AWS::Region}' }],
       }),
     ]).toEqual(['A', 'B', 'C']);
+  });
+});
+
+describe('commonPrefix (short stack names in logs)', () => {
+  it('takes what every stack name shares up to its last dash, and nothing for one stack', () => {
+    expect(commonPrefix(['App-dev-Orders', 'App-dev-Billing', 'App-dev-Platform'])).toBe('App-dev-');
+    expect(commonPrefix(['Shop-Api', 'Shop-Apps'])).toBe('Shop-');
+    expect(commonPrefix(['Alone'])).toBe('');
+    expect(commonPrefix(['A-x', 'B-y'])).toBe('');
   });
 });

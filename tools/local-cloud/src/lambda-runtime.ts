@@ -7,7 +7,7 @@ import type { Chaos } from './chaos';
 export interface FunctionSpec {
   /** Physical name (what ARNs and logs show). */
   name: string;
-  /** Short label for logs, e.g. `Pedidos/PlaceOrder`. */
+  /** Short label for logs, e.g. `Orders/PlaceOrder`. */
   label: string;
   codeDir: string;
   handler: string;
@@ -197,7 +197,7 @@ export class LambdaRuntime {
     this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line), this.chaos));
   }
 
-  /** The short label of a function (`Pedidos/PlaceOrder`), for logs. */
+  /** The short label of a function (`Orders/PlaceOrder`), for logs. */
   label(name: string): string {
     return this.sandboxes.get(name)?.spec.label ?? name;
   }

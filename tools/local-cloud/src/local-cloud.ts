@@ -4,9 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
 import { Chaos, describeChaos, parseChaosSpec } from './chaos';
@@ -16,13 +14,11 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { WebAcls } from './waf';
-import { seed, type SeedResult } from './seed';
 import { startApiGatewayControl } from './apigateway-control';
 import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
 
-const execFileAsync = promisify(execFile);
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
@@ -30,8 +26,10 @@ export const ACCOUNT_ID = '000000000000';
 export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalCloudOptions {
-  /** A synthesized cloud assembly; by default the `local` stage of the workspace's CDK app is synthesized. */
+  /** A synthesized cloud assembly (a `cdk.out` folder). */
   cdkOut?: string;
+  /** Or how to make one: called while the emulators boot; returns the assembly folder. */
+  synthesize?: (progress: (step: string) => void) => Promise<string>;
   /** REST origin port (0 for a free one). */
   apiPort?: number;
   /** The (first) WebSocket API's port (0 for a free one). */
@@ -39,8 +37,11 @@ export interface LocalCloudOptions {
   /** The (first) CloudFront distribution's port (0 for a free one). */
   sitePort?: number;
   emulatorPorts?: Partial<Record<EmulatorName, number>>;
-  /** Demo catalog, users and partner (default true). */
-  seed?: boolean;
+  /**
+   * The app's demo data, put in once everything runs (through the app's own APIs, or its services' seed
+   * modules); what it returns (users with passwords, API keys) goes into the outputs. None by default.
+   */
+  seed?: (context: SeedContext) => Promise<SeedResult>;
   /** Where outputs.json goes (default `.local-cloud/` in the workspace); null to write nothing. */
   outputsDir?: string | null;
   log?: (source: string, line: string) => void;
@@ -49,25 +50,42 @@ export interface LocalCloudOptions {
   chaos?: string;
   /**
    * The web ACLs' rate limits (default `enforce`, as in AWS); `off` for load generators that play many
-   * customers with a few accounts from one address.
+   * many callers with a few accounts from one address.
    */
   waf?: 'enforce' | 'off';
+}
+
+/** What an app's seed gets: the running cloud's clients and addresses. */
+export interface SeedContext {
+  clients: Clients;
+  apiUrl: string;
+  cognito: { userPoolId: string | null; clientId: string | null };
+  /** The SSM parameters the templates declare, by name. */
+  parameters: Record<string, string>;
+  progress: (step: string) => void;
+}
+
+/** What a seed made that a person or a test needs: users with their passwords, API keys with their values. */
+export interface SeedResult {
+  users: Record<string, { username: string; password: string; groups: string[] }>;
+  apiKeys: { name: string; apiKey: string; apiKeyId?: string }[];
 }
 
 export interface LocalCloudOutputs {
   region: string;
   apiUrl: string;
   webSocketUrl: string | null;
-  /** The first CloudFront distribution (the admin dashboard), served from its bucket. */
+  /** The first CloudFront distribution (a site), served from its bucket. */
   dashboardUrl: string | null;
   /** Every distribution: stack/logical id → local URL. */
   sites: Record<string, string>;
   cognito: { endpoint: string; userPoolId: string | null; clientId: string | null };
   users: SeedResult['users'];
-  partners: SeedResult['partners'];
+  /** Every API key: the templates' and the control plane's (with their values), and the seed's. */
+  apiKeys: SeedResult['apiKeys'];
   emulators: Record<string, string>;
   resources: Record<string, string>;
-  /** The SSM parameters the stacks declare (`/order-platform/<stage>/...`), as the functions read them. */
+  /** The SSM parameters the stacks declare, as the functions read them. */
   parameters: Record<string, string>;
   /** The faults being injected, or `none`. */
   chaos: string;
@@ -87,74 +105,25 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.(ts|json|cjs|js)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Synthesizes the CDK app's `local` stage (handler bundles first) into `dist/cdk.out/local`, unless that
- * assembly is newer than every source file, and returns the assembly folder.
- */
-export async function synthLocal(progress: (s: string) => void = () => undefined): Promise<string> {
-  const out = join(WORKSPACE_ROOT, 'dist', 'cdk.out', 'local');
-  const manifest = join(out, 'manifest.json');
-  const sources = Math.max(
-    ...['apps', 'libs', 'infra', 'tools/scripts'].map((d) => newestSource(join(WORKSPACE_ROOT, d))),
-    statSync(join(WORKSPACE_ROOT, 'package-lock.json')).mtimeMs,
-  );
-  if (existsSync(manifest) && statSync(manifest).mtimeMs > sources) {
-    progress('templates are up to date (dist/cdk.out/local)');
-    return out;
-  }
-  // Every service's handlers in one esbuild run (the same bundles `nx build` makes, shared code parsed once).
-  const services = readdirSync(join(WORKSPACE_ROOT, 'apps')).filter((app) =>
-    existsSync(join(WORKSPACE_ROOT, 'apps', app, 'src', 'handlers')),
-  );
-  progress(`bundling the handlers of ${services.join(', ')}`);
-  await execFileAsync(
-    process.execPath,
-    [
-      join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(WORKSPACE_ROOT, 'tools', 'scripts', 'src', 'build-lambdas.ts'),
-      ...services,
-    ],
-    { cwd: WORKSPACE_ROOT, maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new TemplateError(`Building the handlers failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-  });
-  progress('synthesizing the local stage (cdk-nag included)');
-  await execFileAsync(
-    process.execPath,
-    [
-      join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(WORKSPACE_ROOT, 'tools', 'scripts', 'src', 'synth.ts'),
-      'local',
-    ],
-    {
-      cwd: WORKSPACE_ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-      // cdk-nag runs; CDK's built-in CloudFormation rules (seconds of work) already run on every
-      // `nx synth` and in `npm test`, on the same constructs.
-      env: { ...process.env, CDK_VALIDATION: 'false' },
-    },
-  ).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new TemplateError(
-      `Synthesizing the local stage failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`,
-    );
-  });
-  return out;
-}
-
 interface Manifest {
   artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
 }
+
+/** What every stack name starts with up to its last dash (`App-dev-` of `App-dev-Orders`), or nothing. */
+export function commonPrefix(names: string[]): string {
+  if (names.length < 2) return '';
+  let prefix = names[0]!;
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf('-') + 1);
+}
+
+let stackPrefix = '';
+/** A stack's name without the prefix all stacks share, for logs. */
+const shortStack = (stack: string) =>
+  stack.startsWith(stackPrefix) ? stack.slice(stackPrefix.length) : stack;
+/** A function's short label for logs: `<stack>/<construct>` (`Orders/PlaceOrder`). */
+const labelOf = (fn: { stack: string; logicalId: string }) =>
+  `${shortStack(fn.stack)}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`;
 
 function readStacks(cdkOut: string): { name: string; template: Template }[] {
   const manifestFile = join(cdkOut, 'manifest.json');
@@ -192,8 +161,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let stacks: { name: string; template: Template }[];
   let cdkOutDir: string;
   try {
-    cdkOutDir = options.cdkOut ?? (await synthLocal(progress));
+    if (!options.cdkOut && !options.synthesize)
+      throw new TemplateError('No cloud assembly: give cdkOut (a cdk.out folder) or synthesize.');
+    cdkOutDir = options.cdkOut ?? (await options.synthesize!(progress));
     stacks = readStacks(cdkOutDir);
+    stackPrefix = commonPrefix(stacks.map((st) => st.name));
   } catch (error) {
     await booting.then(
       (e) => e.stop(),
@@ -328,7 +300,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         string,
         unknown
       >;
-      const label = `${fn.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`;
+      const label = labelOf(fn);
       runtime.register({
         name: fn.ref,
         label,
@@ -362,7 +334,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         'ReportBatchItemFailures',
       );
       const fnResource = provisioner.byType('AWS::Lambda::Function').find((f) => f.ref === functionName);
-      const label = `${fnResource ? `${fnResource.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${fnResource.logicalId.replace(/Function[0-9A-F]{8}$/, '')}` : functionName} ←`;
+      const label = `${fnResource ? labelOf(fnResource) : functionName} ←`;
       const queue = queuesByArn.get(sourceArn);
       if (queue) {
         stops.push(
@@ -469,9 +441,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
 
     for (const deployment of provisioner.byType('Custom::CDKBucketDeployment')) {
-      progress(
-        `deploying site files (${deployment.stack.replace(/^OrderPlatform-[^-]+-/, '')}/${deployment.logicalId})`,
-      );
+      progress(`deploying site files (${shortStack(deployment.stack)}/${deployment.logicalId})`);
       await runBucketDeployment(deployment, cdkOutDir, clients.s3, localUrls);
     }
     const sites: Record<string, string> = {};
@@ -496,16 +466,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sites[`${distribution.stack}/${distribution.logicalId}`] = site.url;
     }
 
-    let seeded: SeedResult = { users: {}, partners: [], products: 0 };
-    const partnerKeys = [...usagePlans.keys.values()].map((k) => ({
-      name: k.name,
-      apiKey: k.value,
-      apiKeyId: k.id,
-    }));
-    if (options.seed !== false) {
+    const parameters = Object.fromEntries(provisioner.ssm);
+    let seeded: SeedResult = { users: {}, apiKeys: [] };
+    if (options.seed) {
       progress('seeding demo data');
-      seeded = await seed(provisioner, clients, [...usagePlans.keys.values()]);
+      seeded = await options.seed({
+        clients,
+        apiUrl: gw.url,
+        cognito: { userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
+        parameters,
+        progress,
+      });
     }
+    const seededIds = new Set(seeded.apiKeys.map((k) => k.apiKeyId));
+    const apiKeys = [
+      ...seeded.apiKeys,
+      ...[...usagePlans.keys.values()]
+        .filter((k) => !seededIds.has(k.id))
+        .map((k) => ({ name: k.name, apiKey: k.value, apiKeyId: k.id })),
+    ];
 
     const resources: Record<string, string> = {};
     for (const [key, r] of provisioner.resources) {
@@ -526,14 +505,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sites,
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
-      partners: [...seeded.partners, ...partnerKeys],
+      apiKeys,
       emulators: { ...e, apigateway: control.url },
       resources,
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',
-      parameters: Object.fromEntries(
-        [...provisioner.ssm].filter(([name]) => name.startsWith('/order-platform/')),
-      ),
+      parameters,
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,
     };

@@ -208,8 +208,8 @@ describe('local cloud on the fixture app', () => {
 
   it('sends a valid body with an API key straight to SQS, with the key id, and refuses the rest', async () => {
     // Prepare
-    const key = cloud.outputs.partners.find((k) => k.name === 'fixture-partner')!;
-    const noPlan = cloud.outputs.partners.find((k) => k.name === 'fixture-no-plan')!;
+    const key = cloud.outputs.apiKeys.find((k) => k.name === 'fixture-partner')!;
+    const noPlan = cloud.outputs.apiKeys.find((k) => k.name === 'fixture-no-plan')!;
     const post = (body: unknown, apiKey?: string) =>
       fetch(`${cloud.outputs.apiUrl}/intake`, {
         method: 'POST',
@@ -246,7 +246,7 @@ describe('local cloud on the fixture app', () => {
 
   it('answers 429 once an API key is past its daily quota', async () => {
     // Prepare: the quota is 3 a day and the previous test used 2 of them (one accepted, one invalid).
-    const key = cloud.outputs.partners.find((k) => k.name === 'fixture-partner')!;
+    const key = cloud.outputs.apiKeys.find((k) => k.name === 'fixture-partner')!;
     const post = () =>
       fetch(`${cloud.outputs.apiUrl}/intake`, {
         method: 'POST',

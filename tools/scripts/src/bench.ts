@@ -8,7 +8,8 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalCloud, WORKSPACE_ROOT } from '@order-platform/local-cloud';
+import { WORKSPACE_ROOT } from '@order-platform/local-cloud';
+import { startPlatformLocally } from '@order-platform/local-platform';
 
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   for (const dir of ['apps', 'cdk.out/local'])
     rmSync(join(WORKSPACE_ROOT, 'dist', dir), { recursive: true, force: true });
   const c0 = Date.now();
-  const cold = await startLocalCloud({
+  const cold = await startPlatformLocally({
     outputsDir: null,
     apiPort: 0,
     progress: (s) => console.log(`(cold) ${s}`),
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   await cold.stop();
   const t0 = Date.now();
   // One account places the whole load: the per-caller rate limit (which would stop it, as in AWS) is lifted.
-  const cloud = await startLocalCloud({ outputsDir: null, apiPort: 0, waf: 'off' });
+  const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off' });
   const readyMs = Date.now() - t0;
   try {
     const api = cloud.outputs.apiUrl;

@@ -16,9 +16,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '@order-platform/aws-adapters';
-import { DEFAULT_CHAOS, startLocalCloud, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
+import { DEFAULT_CHAOS, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
+import { startPlatformLocally } from '@order-platform/local-platform';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { callApi } from '@order-platform/testing';
 import { replayOutbox } from './outbox-replay';
 
 // The lockfile pins the SDK; its notice about Node 22 is noise in this report.
@@ -50,21 +52,12 @@ function apiClient(api: string) {
   ): Promise<{ status: number; body: Json }> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await fetch(`${api}${path}`, {
-          method,
-          headers: {
-            ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-            ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-            ...options.headers,
-          },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        });
-        const text = await res.text();
+        const res = await callApi(api, method, path, options);
         if ((res.status === 429 || res.status >= 500) && attempt < 10) {
           await sleep(100 * 2 ** Math.min(attempt, 5));
           continue;
         }
-        return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
+        return { status: res.status, body: res.body ?? {} };
       } catch (error) {
         if (attempt >= 10) throw error;
         await sleep(100 * 2 ** Math.min(attempt, 5));
@@ -172,7 +165,7 @@ async function main(): Promise<number> {
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const say = (line: string) => console.log(`[${elapsed()}] ${line}`);
   const outputsDir = join(WORKSPACE_ROOT, '.local-cloud', 'chaos');
-  const cloud = await startLocalCloud({
+  const cloud = await startPlatformLocally({
     apiPort: 0,
     webSocketPort: 0,
     sitePort: 0,
@@ -225,7 +218,7 @@ async function scenario(
     token('customer'),
     token('customer2'),
   ]);
-  const partnerKey = o.partners.find((p) => p.name === 'farmacia-demo')!.apiKey;
+  const partnerKey = o.apiKeys.find((k) => k.name === 'farmacia-demo')!.apiKey;
   const run = Date.now().toString(36);
 
   // Products of this run: one plentiful, one scarce (sells out: orders are rejected), one in between.

@@ -168,19 +168,11 @@ export function orderTotal(items: OrderLine[]): number {
   }, 0);
 }
 
-export interface NewOrder {
-  orderId: string;
-  customerId: string;
-  customerEmail?: string;
-  channel: 'api' | 'partner';
-  partnerId?: string;
-  partnerOrderRef?: string;
-  items: OrderLine[];
-  payment: Payment;
-  deliveryAddress?: DeliveryAddress;
-  buyer?: Buyer;
-  correlationId: string;
-}
+/** What an order is received with; the lifecycle fields (status, history, revision...) are the domain's. */
+export type NewOrder = Omit<
+  Order,
+  'status' | 'total' | 'currency' | 'statusHistory' | 'createdAt' | 'revision' | 'invoice'
+>;
 
 export function receiveOrder(input: NewOrder, at: Date): Order {
   return {

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'local-platform', preset: '../../jest.preset.js', rootDir: __dirname };

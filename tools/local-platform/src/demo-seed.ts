@@ -1,0 +1,88 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  InitiateAuthCommand,
+  ListGroupsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { SeedContext, SeedResult } from '@order-platform/local-cloud';
+import { callApi } from '@order-platform/testing';
+import { randomBytes } from 'node:crypto';
+import { DEMO_PARTNER, DEMO_PRODUCTS, DEMO_USERS } from './demo-data';
+
+/** A password that satisfies the pool's policy, new every run (printed and written to outputs.json). */
+const password = () => `Local-${randomBytes(6).toString('hex')}#A1`;
+
+/**
+ * Puts the demo data in the running platform the way an operator would: the users through Cognito's admin
+ * API (the platform's identity provider), the catalog through `POST /products` and the partner through
+ * `POST /partners`, both as the demo admin. No table layout is known here: each service stores what its own
+ * API accepts, with its events.
+ */
+export async function seedDemo(ctx: SeedContext): Promise<SeedResult> {
+  const result: SeedResult = { users: {}, apiKeys: [] };
+  const { userPoolId, clientId } = ctx.cognito;
+  if (!userPoolId || !clientId) return result;
+  const cognito = ctx.clients.cognito;
+  const groups = new Set(
+    ((await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups ?? []).map(
+      (g) => g.GroupName!,
+    ),
+  );
+  for (const u of DEMO_USERS) {
+    const pw = password();
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: u.username,
+        MessageAction: 'SUPPRESS',
+        TemporaryPassword: pw,
+        UserAttributes: [
+          { Name: 'email', Value: u.username },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: u.username,
+        Password: pw,
+        Permanent: true,
+      }),
+    );
+    const mine = u.groups.filter((g) => groups.has(g));
+    for (const g of mine)
+      await cognito.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: u.username, GroupName: g }),
+      );
+    result.users[u.name] = { username: u.username, password: pw, groups: mine };
+  }
+
+  const admin = result.users['admin']!;
+  const session = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: admin.username, PASSWORD: admin.password },
+    }),
+  );
+  const token = session.AuthenticationResult!.IdToken!;
+  const call = async (path: string, body: unknown) => {
+    const res = await callApi(ctx.apiUrl, 'POST', path, { token, body });
+    // 409: already there (a seed that ran before on the same data).
+    if (res.status >= 300 && res.status !== 409)
+      throw new Error(`Seeding ${path} failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  };
+  for (const { sku, name, description, price, onHand } of DEMO_PRODUCTS)
+    await call('/products', { sku, name, description, price, stock: onHand });
+  const partner = await call('/partners', DEMO_PARTNER);
+  if (partner.status === 201)
+    result.apiKeys.push({
+      name: DEMO_PARTNER.partnerId,
+      apiKey: partner.body.apiKey,
+      apiKeyId: partner.body.apiKeyId,
+    });
+  return result;
+}
