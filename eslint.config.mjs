@@ -40,6 +40,7 @@ export default tseslint.config(
             { sourceTag: 'scope:pedidos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pedidos'] },
             { sourceTag: 'scope:faturas', onlyDependOnLibsWithTags: ['scope:shared', 'scope:faturas'] },
             { sourceTag: 'scope:painel', onlyDependOnLibsWithTags: ['scope:shared', 'scope:painel'] },
+            // generated services: the generator adds a line above this one
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The CDK app composes every service's stack.
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['*'] },

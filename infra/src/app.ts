@@ -4,6 +4,7 @@ import { FaturasStack } from '@order-platform/faturas-stack';
 import { PainelStack } from '@order-platform/painel-stack';
 import { PedidosStack } from '@order-platform/pedidos-stack';
 import { ProdutosStack } from '@order-platform/produtos-stack';
+// generated stacks: the generator adds an import above this line
 import { alarmTopic, notifyOnAlarms, serviceDashboard } from '@order-platform/cdk-constructs';
 import { PlatformStack } from './platform.stack';
 import { stageConfig, type Stage } from './stages';
@@ -48,6 +49,7 @@ export function buildApp(stage: Stage, app = new App()): App {
     ],
     ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api })],
     ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
+    // generated services: the generator adds a line above this one
   ];
   notifyOnAlarms(platform, platform.alarmTopic);
   for (const [service, stack] of services) {

@@ -1,3 +1,4 @@
+import { PUBLISHING_SERVICES } from './services';
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -86,7 +87,7 @@ export class PlatformStack extends Stack {
 
     // The services' event topics live here, one per service, so that any service stack can subscribe to
     // any other's (pedidos ⇄ produtos both ways) and every stack still deploys on its own (ADR 0005).
-    for (const service of ['produtos', 'pedidos', 'faturas']) {
+    for (const service of PUBLISHING_SERVICES) {
       new EventTopic(this, `${service.charAt(0).toUpperCase()}${service.slice(1)}Events`, {
         stage: props.stage,
         service,

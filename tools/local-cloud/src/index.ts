@@ -5,3 +5,4 @@ export * from './lambda-runtime';
 export * from './provision';
 export * from './chaos';
 export * from './cli';
+export * from './users';

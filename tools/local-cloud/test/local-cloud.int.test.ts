@@ -13,6 +13,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startLocalCloud, WORKSPACE_ROOT, type LocalCloud } from '../src/local-cloud';
+import { createUsers } from '../src/users';
 import { synthFixture } from './fixture/fixture-app';
 
 // The fixture app is synthesized inside the workspace so its handlers resolve the SDK from node_modules.
@@ -92,7 +93,18 @@ function openSocket(
 beforeAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
   synthFixture(outdir);
-  cloud = await startLocalCloud({ cdkOut: outdir, outputsDir: null });
+  // The fixture's own demo users, through the seed hook any app uses.
+  cloud = await startLocalCloud({
+    cdkOut: outdir,
+    outputsDir: null,
+    seed: async (ctx) => ({
+      users: await createUsers(ctx, [
+        { name: 'customer', username: 'customer@example.com', groups: ['customers'] },
+        { name: 'admin', username: 'admin@example.com', groups: ['admins'] },
+      ]),
+      apiKeys: [],
+    }),
+  });
 }, 120000);
 afterAll(() => cloud?.stop());
 

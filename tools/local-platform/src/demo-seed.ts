@@ -1,17 +1,7 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-  ListGroupsCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import type { SeedContext, SeedResult } from '@order-platform/local-cloud';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { createUsers, type SeedContext, type SeedResult } from '@order-platform/local-cloud';
 import { callApi } from '@order-platform/testing';
-import { randomBytes } from 'node:crypto';
 import { DEMO_PARTNER, DEMO_PRODUCTS, DEMO_USERS } from './demo-data';
-
-/** A password that satisfies the pool's policy, new every run (printed and written to outputs.json). */
-const password = () => `Local-${randomBytes(6).toString('hex')}#A1`;
 
 /**
  * Puts the demo data in the running platform the way an operator would: the users through Cognito's admin
@@ -23,44 +13,9 @@ export async function seedDemo(ctx: SeedContext): Promise<SeedResult> {
   const result: SeedResult = { users: {}, apiKeys: [] };
   const { userPoolId, clientId } = ctx.cognito;
   if (!userPoolId || !clientId) return result;
-  const cognito = ctx.clients.cognito;
-  const groups = new Set(
-    ((await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups ?? []).map(
-      (g) => g.GroupName!,
-    ),
-  );
-  for (const u of DEMO_USERS) {
-    const pw = password();
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: u.username,
-        MessageAction: 'SUPPRESS',
-        TemporaryPassword: pw,
-        UserAttributes: [
-          { Name: 'email', Value: u.username },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: u.username,
-        Password: pw,
-        Permanent: true,
-      }),
-    );
-    const mine = u.groups.filter((g) => groups.has(g));
-    for (const g of mine)
-      await cognito.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: u.username, GroupName: g }),
-      );
-    result.users[u.name] = { username: u.username, password: pw, groups: mine };
-  }
-
+  result.users = await createUsers(ctx, DEMO_USERS);
   const admin = result.users['admin']!;
-  const session = await cognito.send(
+  const session = await ctx.clients.cognito.send(
     new InitiateAuthCommand({
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId: clientId,
