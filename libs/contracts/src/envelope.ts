@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** The services that publish events; `source` of every envelope. */
-export const EventSource = z.enum(['produtos', 'pedidos', 'faturas', 'painel']);
+export const EventSource = z.enum([
+  'produtos',
+  'pedidos',
+  'faturas',
+  'painel',
+  // generated services: the generator adds a line above this one
+]);
 export type EventSource = z.infer<typeof EventSource>;
 
 /**

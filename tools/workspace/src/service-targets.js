@@ -14,8 +14,12 @@ const stages = (names) => ({
   defaultConfiguration: 'dev',
 });
 
-/** The targets of the service at `root` (`apps/<name>`). */
-function serviceTargets(root, name) {
+/**
+ * The targets of the service at `root` (`apps/<name>`). Synthesis and deployment build every service first:
+ * the CDK app synthesizes all stacks of a stage at once, each from its bundles.
+ */
+function serviceTargets(root, name, allServices = [name]) {
+  const everyBuild = [{ projects: allServices, target: 'build' }, '^build'];
   return {
     build: {
       command: `tsx tools/scripts/src/build-lambdas.ts ${name}`,
@@ -26,12 +30,12 @@ function serviceTargets(root, name) {
     typecheck: { command: `tsc -p ${root}/tsconfig.json` },
     test: { executor: '@nx/jest:jest', options: { jestConfig: `${root}/jest.config.js` } },
     synth: {
-      dependsOn: ['build'],
+      dependsOn: everyBuild,
       command: `tsx tools/scripts/src/synth.ts {args.stage} ${name}`,
       ...stages(['dev', 'prod', 'local']),
     },
     deploy: {
-      dependsOn: ['build'],
+      dependsOn: everyBuild,
       command: `tsx tools/scripts/src/deploy.ts {args.stage} ${name}`,
       ...stages(['dev', 'prod']),
     },
@@ -43,16 +47,22 @@ module.exports.serviceTargets = serviceTargets;
 /** @type {import('@nx/devkit').CreateNodesV2} */
 module.exports.createNodesV2 = [
   'apps/*/project.json',
-  (files, options, context) =>
-    createNodesFromFiles(
+  (files, options, context) => {
+    const projects = new Map(
+      files.map((file) => [file, JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8'))]),
+    );
+    const isService = (project) => (project.tags ?? []).includes('type:service');
+    const services = [...projects.values()].filter(isService).map((p) => p.name);
+    return createNodesFromFiles(
       (file) => {
-        const project = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8'));
-        if (!(project.tags ?? []).includes('type:service')) return {};
+        const project = projects.get(file);
+        if (!isService(project)) return {};
         const root = dirname(file);
-        return { projects: { [root]: { targets: serviceTargets(root, project.name) } } };
+        return { projects: { [root]: { targets: serviceTargets(root, project.name, services) } } };
       },
       files,
       options,
       context,
-    ),
+    );
+  },
 ];
