@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BadRequestError, fieldErrors, toProblem, UnauthorizedError, HttpError } from './errors';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics, withCorrelation } from './powertools';
+import { instrumented, logger, metrics, withCorrelation } from './powertools';
 
 /** Who called, from the Cognito authorizer's claims. */
 export interface Principal {
@@ -85,12 +85,11 @@ export function httpHandler<
   spec: { body?: B; query?: Q; params?: P; auth?: 'any' | string[] },
   fn: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,
 ): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
-  return async (event, context) => {
+  return instrumented(async (event: APIGatewayProxyEvent) => {
     const headers = Object.fromEntries(
       Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']),
     );
     const correlationId = correlationIdOf(headers['x-correlation-id'], event.requestContext?.requestId);
-    logger.addContext(context);
     withCorrelation(correlationId);
     const base = { 'x-correlation-id': correlationId, ...corsHeaders(headers['origin']) };
     try {
@@ -143,11 +142,8 @@ export function httpHandler<
       }
       const problem = toProblem(error, event.path);
       return { ...problem, headers: { ...base, ...problem.headers } };
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
     }
-  };
+  });
 }
 
 /** The origins the stage lets browsers call from (`CORS_ALLOWED_ORIGINS`, set by the ServiceApi construct). */

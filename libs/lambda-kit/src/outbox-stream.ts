@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { parseEvent, type DomainEvent } from '@order-platform/contracts';
-import { logger, withCorrelation } from './powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { instrumented, logger, metrics, withCorrelation } from './powertools';
 
 /** The port an outbox publisher sends events through (SNS in AWS and locally). */
 export interface EventPublisher {
@@ -26,9 +27,9 @@ export const OUTBOX_KIND = 'outbox';
 export function outboxPublisherHandler(
   outbox: () => { publisher: EventPublisher; marker?: OutboxMarker },
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
-  return async (event, context) => {
-    logger.addContext(context);
+  return instrumented(async (event: DynamoDBStreamEvent, context: Context) => {
     const { publisher, marker } = outbox();
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     return processPartialResponse(
       event,
@@ -48,5 +49,5 @@ export function outboxPublisherHandler(
       // In stream order, one record at a time: events of an order are published in the order they happened.
       { context, processInParallel: false },
     );
-  };
+  });
 }

@@ -1,6 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 
 // One Logger, Tracer and Metrics per function instance; service name, namespace and log level come from
 // the POWERTOOLS_* variables that ServiceFunction sets.
@@ -17,3 +22,22 @@ export function withCorrelation(correlationId: string | undefined): void {
 export function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
+
+/**
+ * A handler with Powertools' own middleware, as every entry point of the platform is: the handler's X-Ray
+ * segment with its cold-start annotation (tracer), the Lambda context in every log line and the appended
+ * keys (the correlation id) reset after each invocation (logger), and the stored metrics flushed with the
+ * cold-start metric (metrics).
+ */
+export function instrumented<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+): (event: E, context: Context) => Promise<R> {
+  return middy(handler)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true })) as unknown as (
+    event: E,
+    context: Context,
+  ) => Promise<R>;
+}
+export { MetricUnit } from '@aws-lambda-powertools/metrics';

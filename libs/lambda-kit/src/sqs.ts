@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AnyEventEnvelope, parseEvent, type DomainEvent } from '@order-platform/contracts';
-import { logger, withCorrelation } from './powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { instrumented, logger, metrics, withCorrelation } from './powertools';
 
 /**
  * Unwraps an SQS body that carries one event: raw SNS delivery puts the event itself in the body;
@@ -36,9 +37,9 @@ export function sqsHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
   options: BatchOptions = {},
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  return async (event, context) => {
-    logger.addContext(context);
+  return instrumented(async (event: SQSEvent, context: Context) => {
     const processor = new BatchProcessor(EventType.SQS);
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
@@ -61,7 +62,7 @@ export function sqsHandler(
       // keep their order.
       { context, processInParallel: options.parallel ?? false },
     );
-  };
+  });
 }
 
 /**

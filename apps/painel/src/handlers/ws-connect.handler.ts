@@ -1,12 +1,11 @@
-import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
-import { logger } from '@order-platform/lambda-kit';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { instrumented, logger, metrics, MetricUnit } from '@order-platform/lambda-kit';
 import { connections } from '../composition';
 
 const registry = connections();
 
 /** `$connect` (after the authorizer admitted an admin): keeps the connection for the fan-out. */
-export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: Context) => {
-  logger.addContext(context);
+export const handler = instrumented(async (event: APIGatewayProxyWebsocketEventV2) => {
   const { connectionId } = event.requestContext;
   const authorizer = (event.requestContext as { authorizer?: Record<string, string> }).authorizer ?? {};
   await registry.add({
@@ -18,5 +17,6 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: C
       : {}),
   });
   logger.info('Admin connected', { connectionId, userId: authorizer['userId'] });
+  metrics.addMetric('LiveFeedConnected', MetricUnit.Count, 1);
   return { statusCode: 200 };
-};
+});

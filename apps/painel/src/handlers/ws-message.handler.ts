@@ -1,13 +1,12 @@
-import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
-import { logger } from '@order-platform/lambda-kit';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { instrumented, logger, metrics, MetricUnit } from '@order-platform/lambda-kit';
 import { handleClientMessage } from '../application/live-feed.use-case';
 import { clock, liveFeed } from '../composition';
 
 const deps = { ...liveFeed(), clock };
 
 /** `subscribe`, `snapshot`, `timeline` and `$default`: answers on the caller's connection. */
-export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: Context) => {
-  logger.addContext(context);
+export const handler = instrumented(async (event: APIGatewayProxyWebsocketEventV2) => {
   const { connectionId, routeKey } = event.requestContext;
   let body: unknown;
   try {
@@ -17,5 +16,6 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2, context: C
   }
   await handleClientMessage(deps, connectionId, body);
   logger.info('Client message answered', { connectionId, routeKey });
+  metrics.addMetric('LiveFeedMessages', MetricUnit.Count, 1);
   return { statusCode: 200 };
-};
+});
