@@ -26,9 +26,31 @@ describe('validateSchema (API Gateway request models)', () => {
     const errors = validateSchema(schema, { ref: 'a', qty: 11, extra: { deep: {} } });
     // Assess
     expect(errors).toEqual([
-      '$: matches 0 of the anyOf schemas',
-      '$.qty: above 10',
       '$.extra: is not allowed',
+      '$.qty: must be <= 10',
+      '$: must match a schema in anyOf',
     ]);
+  });
+
+  it('checks draft-4 keywords the gateway models use, naming each field', () => {
+    const model = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'object',
+      required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', properties: { quantity: { type: 'integer', minimum: 1 } } },
+        },
+        ref: { type: 'string', pattern: '^[A-Z]+$', maxLength: 3 },
+      },
+    };
+    expect(validateSchema(model, { items: [{ quantity: 0 }], ref: 'abcd' })).toEqual([
+      '$.items.0.quantity: must be >= 1',
+      '$.ref: must NOT have more than 3 characters',
+      '$.ref: must match pattern "^[A-Z]+$"',
+    ]);
+    expect(validateSchema(model, {})).toEqual(['$.items: is required']);
   });
 });

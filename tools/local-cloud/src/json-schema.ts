@@ -1,83 +1,75 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv from 'ajv-draft-04';
+
+// API Gateway request models are JSON Schema draft 4: ajv's draft-04 class checks them, every error at once.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** The schema at a JSON pointer (`#/anyOf/0`), or undefined. */
+function at(schema: unknown, pointer: string): unknown {
+  return pointer
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], schema);
+}
+
+/** The value at a JSON pointer of the instance (`/items/0`). */
+function valueAt(value: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+}
+
+const pathOf = (instancePath: string) => `$${instancePath.replace(/\//g, '.')}`;
+
 /**
- * Validates a value against the JSON Schema subset API Gateway models use (draft 4: type, required,
- * properties, additionalProperties, items, min/max lengths, items and values, enum, pattern, anyOf, oneOf).
- * Returns the list of violations, each with its path; empty when the value fits.
+ * When a value fits no option of an `anyOf` / `oneOf`, only the errors of the closest option are kept, so
+ * the caller sees the field that is wrong rather than every option's complaints: the closest is the option
+ * whose required fields the value has most of, then the one with the fewest errors.
  */
-export function validateSchema(schema: Record<string, unknown>, value: unknown, path = '$'): string[] {
-  const errors: string[] = [];
-  const type = schema['type'] as string | string[] | undefined;
-  const typeOf = (v: unknown) =>
-    v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
-  if (type) {
-    const allowed = [type].flat();
-    const actual = typeOf(value);
-    const ok = allowed.some((t) => t === actual || (t === 'number' && actual === 'integer'));
-    if (!ok) return [`${path}: expected ${allowed.join(' or ')}, got ${actual}`];
+function closestOptions(errors: ErrorObject[], schema: unknown, value: unknown): ErrorObject[] {
+  let kept = errors;
+  for (const choice of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const options = (at(schema, choice.schemaPath) as unknown[] | undefined) ?? [];
+    const of = (i: number) => kept.filter((e) => e.schemaPath.startsWith(`${choice.schemaPath}/${i}/`));
+    const here = valueAt(value, choice.instancePath);
+    const present = (i: number) =>
+      here && typeof here === 'object'
+        ? (((options[i] as { required?: string[] }).required ?? []).filter((k) => k in here).length ?? 0)
+        : 0;
+    const best = options
+      .map((_, i) => i)
+      .sort((a, b) => present(b) - present(a) || of(a).length - of(b).length)[0];
+    kept = kept.filter(
+      (e) =>
+        !e.schemaPath.startsWith(`${choice.schemaPath}/`) ||
+        e.schemaPath.startsWith(`${choice.schemaPath}/${best}/`),
+    );
   }
-  if (
-    schema['enum'] &&
-    !(schema['enum'] as unknown[]).some((e) => JSON.stringify(e) === JSON.stringify(value))
-  ) {
-    errors.push(`${path}: must be one of ${JSON.stringify(schema['enum'])}`);
+  return kept;
+}
+
+function describe(error: ErrorObject): string {
+  const path = pathOf(error.instancePath);
+  if (error.keyword === 'required')
+    return `${path}.${(error.params as { missingProperty: string }).missingProperty}: is required`;
+  if (error.keyword === 'additionalProperties')
+    return `${path}.${(error.params as { additionalProperty: string }).additionalProperty}: is not allowed`;
+  return `${path}: ${error.message}`;
+}
+
+/**
+ * Validates a value against an API Gateway model (JSON Schema draft 4). Returns the violations, each with
+ * its path (`$.items.0.quantity: must be >= 1`); empty when the value fits.
+ */
+export function validateSchema(schema: Record<string, unknown>, value: unknown): string[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
   }
-  if (typeof value === 'string') {
-    if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
-      errors.push(`${path}: shorter than ${schema['minLength']}`);
-    if (typeof schema['maxLength'] === 'number' && value.length > schema['maxLength'])
-      errors.push(`${path}: longer than ${schema['maxLength']}`);
-    if (typeof schema['pattern'] === 'string' && !new RegExp(schema['pattern']).test(value))
-      errors.push(`${path}: does not match ${schema['pattern']}`);
-  }
-  if (typeof value === 'number') {
-    if (typeof schema['minimum'] === 'number' && value < schema['minimum'])
-      errors.push(`${path}: below ${schema['minimum']}`);
-    if (typeof schema['maximum'] === 'number' && value > schema['maximum'])
-      errors.push(`${path}: above ${schema['maximum']}`);
-  }
-  if (Array.isArray(value)) {
-    if (typeof schema['minItems'] === 'number' && value.length < schema['minItems'])
-      errors.push(`${path}: fewer than ${schema['minItems']} items`);
-    if (typeof schema['maxItems'] === 'number' && value.length > schema['maxItems'])
-      errors.push(`${path}: more than ${schema['maxItems']} items`);
-    if (schema['items'])
-      value.forEach((v, i) =>
-        errors.push(...validateSchema(schema['items'] as Record<string, unknown>, v, `${path}[${i}]`)),
-      );
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    for (const name of (schema['required'] as string[] | undefined) ?? []) {
-      if (!(name in obj)) errors.push(`${path}.${name}: is required`);
-    }
-    const props = (schema['properties'] as Record<string, Record<string, unknown>> | undefined) ?? {};
-    for (const [name, sub] of Object.entries(props)) {
-      if (name in obj) errors.push(...validateSchema(sub, obj[name], `${path}.${name}`));
-    }
-    if (schema['additionalProperties'] === false) {
-      for (const name of Object.keys(obj))
-        if (!(name in props)) errors.push(`${path}.${name}: is not allowed`);
-    }
-  }
-  for (const key of ['anyOf', 'oneOf'] as const) {
-    const options = schema[key] as Record<string, unknown>[] | undefined;
-    if (!options) continue;
-    const reports = options.map((o) => validateSchema(o, value, path));
-    const fits = reports.filter((r) => r.length === 0).length;
-    if (key === 'anyOf' ? fits === 0 : fits !== 1) {
-      errors.push(`${path}: matches ${fits} of the ${key} schemas`);
-      // Say what is wrong with the closest one, so the caller sees the field, not only the shape.
-      // The closest is the one whose required fields the value has most of, then the one with fewest errors.
-      if (fits === 0) {
-        const present = (o: Record<string, unknown>) =>
-          value && typeof value === 'object'
-            ? ((o['required'] as string[] | undefined) ?? []).filter((k) => k in (value as object)).length
-            : 0;
-        const ranked = options
-          .map((o, i) => ({ present: present(o), errors: reports[i]! }))
-          .sort((a, b) => b.present - a.present || a.errors.length - b.errors.length);
-        errors.push(...ranked[0]!.errors);
-      }
-    }
-  }
-  return errors;
+  if (validate(value)) return [];
+  return closestOptions(validate.errors ?? [], schema, value).map(describe);
 }

@@ -4,9 +4,10 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Chaos, describeChaos, parseChaosSpec } from './chaos';
 import { startEmulators, claimPort, LocalCloudError, type EmulatorName, type Emulators } from './emulators';
 import { pollSqs, pollStream } from './event-sources';
@@ -105,10 +106,6 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-interface Manifest {
-  artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
-}
-
 /** What every stack name starts with up to its last dash (`App-dev-` of `App-dev-Orders`), or nothing. */
 export function commonPrefix(names: string[]): string {
   if (names.length < 2) return '';
@@ -125,14 +122,20 @@ const shortStack = (stack: string) =>
 const labelOf = (fn: { stack: string; logicalId: string }) =>
   `${shortStack(fn.stack)}/${fn.logicalId.replace(/Function[0-9A-F]{8}$/, '')}`;
 
+/** The stacks of a cloud assembly, read with the CDK's own reader (nested assemblies of stages included). */
 function readStacks(cdkOut: string): { name: string; template: Template }[] {
-  const manifestFile = join(cdkOut, 'manifest.json');
-  if (!existsSync(manifestFile))
+  if (!existsSync(join(cdkOut, 'manifest.json')))
     throw new TemplateError(`No cloud assembly in ${cdkOut} (manifest.json missing).`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-  return Object.entries(manifest.artifacts)
-    .filter(([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile)
-    .map(([name, a]) => ({ name, template: Provisioner.readTemplate(cdkOut, a.properties!.templateFile!) }));
+  let assembly: CloudAssembly;
+  try {
+    assembly = new CloudAssembly(cdkOut);
+  } catch (error) {
+    throw new TemplateError(`Cannot read the cloud assembly in ${cdkOut}: ${(error as Error).message}`);
+  }
+  return assembly.stacksRecursively.map((stack) => ({
+    name: stack.id,
+    template: stack.template as Template,
+  }));
 }
 
 /**

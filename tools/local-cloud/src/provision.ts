@@ -13,8 +13,6 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
 
 export interface Template {
@@ -123,14 +121,6 @@ export class Provisioner {
   ) {
     // The CDK bootstrap version check reads this parameter; locally there is no bootstrap stack.
     this.ssm.set('/cdk-bootstrap/hnb659fds/version', '99');
-  }
-
-  static readTemplate(cdkOut: string, file: string): Template {
-    try {
-      return JSON.parse(readFileSync(join(cdkOut, file), 'utf8')) as Template;
-    } catch (error) {
-      throw new TemplateError(`Cannot read template ${file} in ${cdkOut}: ${(error as Error).message}`);
-    }
   }
 
   byType(type: string): CreatedResource[] {

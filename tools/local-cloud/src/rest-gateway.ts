@@ -5,6 +5,7 @@ import type { LambdaRuntime } from './lambda-runtime';
 import { validateSchema } from './json-schema';
 import type { Provisioner } from './provision';
 import type { ApiKey, UsagePlans } from './usage-plans';
+import { renderMappingTemplate } from './vtl';
 import type { WebAcls } from './waf';
 
 export interface Route {
@@ -187,22 +188,10 @@ export function startRestGateway(options: {
     if (!target || !options.sendToQueue)
       return send(res, 500, { message: `Integration ${integration.uri} not emulated` });
     const requestId = randomUUID();
-    let compact = body;
-    try {
-      compact = JSON.stringify(JSON.parse(body));
-    } catch {
-      // Not JSON: `$input.json('$')` has nothing to re-serialize; the model check refused it already.
-    }
-    const rendered = (
-      integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)'
-    )
-      .replace(/\$util\.urlEncode\(\$input\.body\)/g, encodeURIComponent(body))
-      .replace(/\$util\.urlEncode\(\$input\.json\('\$'\)\)/g, encodeURIComponent(compact))
-      .replace(/\$input\.json\('\$'\)/g, compact)
-      .replace(/\$input\.body/g, body)
-      .replace(/\$context\.identity\.apiKeyId/g, apiKey?.id ?? '')
-      .replace(/\$context\.identity\.apiKey/g, apiKey?.value ?? '')
-      .replace(/\$context\.requestId/g, requestId);
+    const rendered = renderMappingTemplate(
+      integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)',
+      { body, requestId, ...(apiKey ? { apiKey: { id: apiKey.id, value: apiKey.value } } : {}) },
+    );
     const form = new URLSearchParams(rendered);
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttribute.${i}.Name`); i++) {
@@ -387,25 +376,9 @@ export function startRestGateway(options: {
   });
 }
 
-/**
- * The slice of API Gateway's response mapping templates the templates here use: `$input.path('$.a.b')`
- * (a dotted path into the backend's JSON) and `$util.escapeJavaScript(...)` around it.
- */
+/** A response mapping template rendered with the backend's answer as `$input`. */
 export function renderResponseTemplate(template: string, reply: unknown): string {
-  const at = (path: string) => {
-    let value: unknown = reply;
-    for (const key of path
-      .replace(/^\$\.?/, '')
-      .split('.')
-      .filter(Boolean))
-      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return value === undefined || value === null ? '' : String(value);
-  };
-  return template
-    .replace(/\$util\.escapeJavaScript\(\$input\.path\('([^']*)'\)\)/g, (_, p: string) =>
-      JSON.stringify(at(p)).slice(1, -1),
-    )
-    .replace(/\$input\.path\('([^']*)'\)/g, (_, p: string) => at(p));
+  return renderMappingTemplate(template, { body: JSON.stringify(reply) });
 }
 
 /**

@@ -239,8 +239,8 @@ describe('local cloud on the fixture app', () => {
     expect(messageId).toMatch(/\S+/);
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { errors: string[] }).errors).toEqual([
-      '$.ref: shorter than 1',
-      '$.qty: below 1',
+      '$.ref: must NOT have fewer than 1 characters',
+      '$.qty: must be >= 1',
     ]);
     expect(withoutKey.status).toBe(403);
     expect(unplanned.status).toBe(403);
