@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, stackName } from './app';
+import { NAG_TABLE_FILE, nagTable } from './nag-table';
 import { stageConfig } from './stages';
 
 // One synth of the dev stage for all assertions (bundles come from `nx build`, a dependency of this target).
@@ -439,5 +441,11 @@ describe('per-caller fairness', () => {
     expect(() => stageConfig('dev', (k) => (k === 'rateLimitPerAddress' ? '5' : undefined))).toThrow(
       /rateLimitPerAddress "5" is not a whole number of requests from 10/,
     );
+  });
+});
+
+describe('cdk-nag acknowledgements', () => {
+  it('are listed in docs/cdk-nag-acknowledgements.md exactly as the code makes them (npx tsx infra/src/nag-table.ts)', () => {
+    expect(readFileSync(NAG_TABLE_FILE, 'utf8')).toBe(nagTable());
   });
 });
