@@ -149,14 +149,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const progress = options.progress ?? (() => undefined);
   const outputsDir =
     options.outputsDir === null ? null : (options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'));
-  let chaos: Chaos | undefined;
-  if (options.chaos) {
-    const spec = parseChaosSpec(options.chaos);
-    if (outputsDir) mkdirSync(outputsDir, { recursive: true });
-    const chaosLog = outputsDir ? join(outputsDir, 'chaos.log') : undefined;
-    if (chaosLog) writeFileSync(chaosLog, '');
-    chaos = new Chaos(spec, (line) => log('chaos', line), chaosLog);
-  }
+  const chaos = options.chaos ? startChaos(options.chaos, outputsDir, log) : undefined;
   const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
   // The emulators boot (mostly the JVM) while the templates are synthesized.
   progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
@@ -200,15 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   try {
     const e = emulators.endpoints;
-    const common = { region: REGION, credentials: CREDENTIALS };
-    const clients: Clients = {
-      dynamodb: new DynamoDBClient({ ...common, endpoint: e.dynamodb }),
-      sqs: new SQSClient({ ...common, endpoint: e.sqs }),
-      sns: new SNSClient({ ...common, endpoint: e.sqs }),
-      s3: new S3Client({ ...common, endpoint: e.s3, forcePathStyle: true }),
-      cognito: new CognitoIdentityProviderClient({ ...common, endpoint: e.cognito }),
-    };
-    const streams = new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb });
+    const { clients, streams } = emulatorClients(e);
 
     progress(`creating resources of ${stacks.length} stacks`);
     const sitePorts: number[] = [];
@@ -220,213 +205,37 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sitePorts.push(port);
       return `127.0.0.1:${port}`;
     });
-    const pending = [...stacks];
-    while (pending.length) {
-      const next = pending.findIndex((s) => provisioner.ready(s.template));
-      if (next < 0) {
-        throw new TemplateError(
-          `Stacks wait for SSM parameters nobody declares: ${pending.map((s) => s.name).join(', ')}`,
-        );
-      }
-      const [stack] = pending.splice(next, 1);
-      await provisioner.provisionStack(stack!.name, stack!.template);
-    }
+    await provisionInOrder(provisioner, stacks);
 
     // API keys and usage plans, checked by the REST gateway and managed by functions through the control plane.
     const usagePlans = new UsagePlans(provisioner);
     const control = await startApiGatewayControl({ usagePlans, log: (line) => log('apigateway', line) });
     controlServer = control.server;
 
-    const functionEnv = {
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      // In chaos mode the functions reach DynamoDB and SES through fault-injecting proxies.
-      AWS_ENDPOINT_URL_DYNAMODB: chaos?.spec.dynamodbThrottle
-        ? await chaos.proxy('dynamodb', e.dynamodb)
-        : e.dynamodb,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: e.dynamodb,
-      AWS_ENDPOINT_URL_SQS: e.sqs,
-      AWS_ENDPOINT_URL_SNS: e.sqs,
-      AWS_ENDPOINT_URL_S3: e.s3,
-      AWS_ENDPOINT_URL_SES: chaos?.spec.sesError ? await chaos.proxy('ses', e.ses) : e.ses,
-      AWS_ENDPOINT_URL_SESV2: e.ses,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
-      AWS_ENDPOINT_URL_API_GATEWAY: control.url,
-      // No X-Ray daemon locally: Powertools Tracer stays off; everything else runs as in AWS.
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
-      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
-      NODE_NO_WARNINGS: '1',
-    };
-    // API Gateway hostnames in the templates (`<id>.execute-api.<region>.amazonaws.com`) point at the local
-    // gateways: the one mapping that stands in for DNS, so handler code needs no local branch.
+    const functionEnv = await functionEnvironment(e, control.url, chaos);
+    // API Gateway hostnames in the templates point at the local gateways (see localUrlRewriter).
     const wsApis = webSocketApis(provisioner);
     const wsPorts: number[] = [];
     for (const [i] of wsApis.entries())
       wsPorts.push(await claimPort(i === 0 ? (options.webSocketPort ?? 0) : 0, 'the WebSocket API'));
-    // Every REST API is served on the one local API origin, without its stage path.
-    const restStages = provisioner
-      .byType('AWS::ApiGateway::Stage')
-      .map((s) => [s.properties['RestApiId'] as string, s.properties['StageName'] as string] as const);
-    const hostRewrites = [
-      ...restStages.map(([apiId, stage]) => [
-        `https://${apiId}.execute-api.${REGION}.amazonaws.com/${stage}`,
-        `http://127.0.0.1:${apiPort}`,
-      ]),
-      ...wsApis.flatMap((api, i) => [
-        [`https://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `http://127.0.0.1:${wsPorts[i]}`],
-        [`wss://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `ws://127.0.0.1:${wsPorts[i]}`],
-      ]),
-    ];
-    const localUrls = (value: string) =>
-      hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
+    const localUrls = localUrlRewriter(provisioner, apiPort, wsApis, wsPorts);
 
     runtime = new LambdaRuntime(log, chaos);
-    for (const fn of provisioner.byType('AWS::Lambda::Function')) {
-      const p = fn.properties;
-      // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
-      // Python provider, whose work the local cloud does itself (see static-sites.ts).
-      if (!String(p['Runtime'] ?? 'nodejs').startsWith('nodejs')) {
-        provisioner.inert.set(
-          'AWS::Lambda::Function',
-          (provisioner.inert.get('AWS::Lambda::Function') ?? 0) + 1,
-        );
-        continue;
-      }
-      const code = p['Code'] as { S3Key?: string };
-      const codeDir = join(cdkOutDir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
-      if (!existsSync(codeDir))
-        throw new TemplateError(`Asset of ${fn.stack}/${fn.logicalId} not found: ${codeDir}`);
-      const vars = ((p['Environment'] as { Variables?: Record<string, unknown> })?.Variables ?? {}) as Record<
-        string,
-        unknown
-      >;
-      const label = labelOf(fn);
-      runtime.register({
-        name: fn.ref,
-        label,
-        codeDir,
-        handler: String(p['Handler'] ?? 'index.handler'),
-        timeoutMs: Number(p['Timeout'] ?? 3) * 1000,
-        memoryMb: Number(p['MemorySize'] ?? 128),
-        reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
-        environment: {
-          ...functionEnv,
-          ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
-          AWS_LAMBDA_FUNCTION_NAME: fn.ref,
-          // The SDK puts `app/<id>` in its user agent: how the chaos proxies name the calling function.
-          AWS_SDK_UA_APP_ID: label.slice(0, 50),
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),
-          LOCAL_FUNCTION_ARN: fn.attrs['Arn']!,
-        },
-      });
-    }
+    registerFunctions(runtime, provisioner, cdkOutDir, functionEnv, localUrls);
 
-    const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
-    const tablesByStream = new Map(
-      provisioner.byType('AWS::DynamoDB::Table').map((t) => [t.attrs['StreamArn'], t]),
-    );
-    for (const mapping of provisioner.byType('AWS::Lambda::EventSourceMapping')) {
-      const p = mapping.properties;
-      if (p['Enabled'] === false) continue;
-      const functionName = String(p['FunctionName']).split(':').pop()!;
-      const sourceArn = String(p['EventSourceArn']);
-      const reportBatchItemFailures = ((p['FunctionResponseTypes'] as string[]) ?? []).includes(
-        'ReportBatchItemFailures',
-      );
-      const fnResource = provisioner.byType('AWS::Lambda::Function').find((f) => f.ref === functionName);
-      const label = `${fnResource ? labelOf(fnResource) : functionName} ←`;
-      const queue = queuesByArn.get(sourceArn);
-      if (queue) {
-        stops.push(
-          pollSqs(
-            runtime,
-            clients.sqs,
-            {
-              functionName,
-              queueUrl: queue.ref,
-              queueArn: sourceArn,
-              batchSize: Number(p['BatchSize'] ?? 10),
-              maxConcurrency: Math.min(
-                5,
-                Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
-              ),
-              reportBatchItemFailures,
-            },
-            (line) => log(label, line),
-            REGION,
-            chaos,
-          ),
-        );
-        continue;
-      }
-      if (tablesByStream.has(sourceArn)) {
-        const onFailure = (p['DestinationConfig'] as { OnFailure?: { Destination?: string } })?.OnFailure
-          ?.Destination;
-        const filters = ((p['FilterCriteria'] as { Filters?: { Pattern: string }[] })?.Filters ?? []).map(
-          (f) => JSON.parse(f.Pattern),
-        );
-        stops.push(
-          pollStream(
-            runtime,
-            streams,
-            clients.sqs,
-            {
-              functionName,
-              streamArn: sourceArn,
-              startingPosition: (p['StartingPosition'] as 'TRIM_HORIZON' | 'LATEST') ?? 'TRIM_HORIZON',
-              batchSize: Number(p['BatchSize'] ?? 100),
-              retryAttempts: Number(p['MaximumRetryAttempts'] ?? 3),
-              reportBatchItemFailures,
-              filters,
-              onFailureQueueUrl: onFailure ? queuesByArn.get(onFailure)?.ref : undefined,
-            },
-            (line) => log(label, line),
-            REGION,
-            chaos,
-          ),
-        );
-        continue;
-      }
-      provisioner.notEmulated.set('AWS::Lambda::EventSourceMapping', [
-        ...(provisioner.notEmulated.get('AWS::Lambda::EventSourceMapping') ?? []),
-        `${mapping.stack}/${mapping.logicalId} (source ${sourceArn})`,
-      ]);
-    }
+    stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos));
 
     progress('starting the REST API');
     const pool = provisioner.byType('AWS::Cognito::UserPool')[0];
     const client = provisioner.byType('AWS::Cognito::UserPoolClient')[0];
-    const queuesByName = new Map(
-      provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
-    );
-    const webAcls = new WebAcls(provisioner);
-    if (webAcls.notEmulated.length) provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
-    const gw = await startRestGateway({
+    const gw = await startRestApis(provisioner, {
       port: apiPort,
-      routes: restRoutes(provisioner),
       runtime,
+      clients,
       cognitoEndpoint: e.cognito,
-      accountId: ACCOUNT_ID,
-      log: (line) => log('api', line),
       usagePlans,
-      webAcls: options.waf === 'off' ? undefined : webAcls,
-      sendToQueue: async (queueName, body, attributes) => {
-        const queueUrl = queuesByName.get(queueName);
-        if (!queueUrl) throw new Error(`No queue ${queueName}`);
-        const res = await clients.sqs.send(
-          new SendMessageCommand({
-            QueueUrl: queueUrl,
-            MessageBody: body,
-            MessageAttributes: Object.fromEntries(
-              Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
-            ),
-          }),
-        );
-        return res.MessageId!;
-      },
+      waf: options.waf ?? 'enforce',
+      log,
     });
     gateway = gw.server;
     for (const [i, api] of wsApis.entries()) {
@@ -443,31 +252,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       );
     }
 
-    for (const deployment of provisioner.byType('Custom::CDKBucketDeployment')) {
-      progress(`deploying site files (${shortStack(deployment.stack)}/${deployment.logicalId})`);
-      await runBucketDeployment(deployment, cdkOutDir, clients.s3, localUrls);
-    }
-    const sites: Record<string, string> = {};
-    for (const [i, distribution] of provisioner.byType('AWS::CloudFront::Distribution').entries()) {
-      const bucket = distributionBucket(distribution, provisioner);
-      if (!bucket) {
-        provisioner.notEmulated.set('AWS::CloudFront::Distribution', [
-          ...(provisioner.notEmulated.get('AWS::CloudFront::Distribution') ?? []),
-          `${distribution.stack}/${distribution.logicalId} (origin is not a bucket of the templates)`,
-        ]);
-        continue;
-      }
-      const config = distribution.properties['DistributionConfig'] as { DefaultRootObject?: string };
-      const site = await startDistribution({
-        port: sitePorts[i]!,
-        bucket,
-        defaultRootObject: config.DefaultRootObject ?? 'index.html',
-        s3: clients.s3,
-        log: (line) => log('cdn', line),
-      });
-      siteServers.push(site.server);
-      sites[`${distribution.stack}/${distribution.logicalId}`] = site.url;
-    }
+    const sites = await startSites(provisioner, {
+      cdkOutDir,
+      sitePorts,
+      s3: clients.s3,
+      localUrls,
+      servers: siteServers,
+      progress,
+      log,
+    });
 
     const parameters = Object.fromEntries(provisioner.ssm);
     let seeded: SeedResult = { users: {}, apiKeys: [] };
@@ -481,25 +274,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         progress,
       });
     }
-    const seededIds = new Set(seeded.apiKeys.map((k) => k.apiKeyId));
-    const apiKeys = [
-      ...seeded.apiKeys,
-      ...[...usagePlans.keys.values()]
-        .filter((k) => !seededIds.has(k.id))
-        .map((k) => ({ name: k.name, apiKey: k.value, apiKeyId: k.id })),
-    ];
+    const apiKeys = allApiKeys(seeded, usagePlans);
 
-    const resources: Record<string, string> = {};
-    for (const [key, r] of provisioner.resources) {
-      if (r.type.startsWith('AWS::IAM') || r.type.startsWith('AWS::Logs') || r.type === 'AWS::CDK::Metadata')
-        continue;
-      resources[key] =
-        r.type === 'AWS::SQS::Queue' || r.type.startsWith('AWS::SNS::Topic')
-          ? r.ref
-          : r.attrs['Arn'] && !r.attrs['Arn'].includes(':local:') && r.type !== 'AWS::DynamoDB::Table'
-            ? r.attrs['Arn']
-            : r.ref;
-    }
     const outputs: LocalCloudOutputs = {
       region: REGION,
       apiUrl: gw.url,
@@ -510,7 +286,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       users: seeded.users,
       apiKeys,
       emulators: { ...e, apigateway: control.url },
-      resources,
+      resources: resourceOutputs(provisioner),
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',
       parameters,
@@ -527,4 +303,353 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;
     throw new LocalCloudError(`Local cloud failed to start: ${(error as Error).message}`);
   }
+}
+
+/** What every local function's environment holds: the emulators' endpoints (chaos proxies where faults are injected). */
+async function functionEnvironment(
+  e: Emulators['endpoints'],
+  controlUrl: string,
+  chaos: Chaos | undefined,
+): Promise<Record<string, string>> {
+  return {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    // In chaos mode the functions reach DynamoDB and SES through fault-injecting proxies.
+    AWS_ENDPOINT_URL_DYNAMODB: chaos?.spec.dynamodbThrottle
+      ? await chaos.proxy('dynamodb', e.dynamodb)
+      : e.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: e.dynamodb,
+    AWS_ENDPOINT_URL_SQS: e.sqs,
+    AWS_ENDPOINT_URL_SNS: e.sqs,
+    AWS_ENDPOINT_URL_S3: e.s3,
+    AWS_ENDPOINT_URL_SES: chaos?.spec.sesError ? await chaos.proxy('ses', e.ses) : e.ses,
+    AWS_ENDPOINT_URL_SESV2: e.ses,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
+    AWS_ENDPOINT_URL_API_GATEWAY: controlUrl,
+    // No X-Ray daemon locally: Powertools Tracer stays off; everything else runs as in AWS.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    NODE_NO_WARNINGS: '1',
+  };
+}
+
+/**
+ * API Gateway hostnames in the templates (`<id>.execute-api.<region>.amazonaws.com`) point at the local
+ * gateways: the one mapping that stands in for DNS, so handler code needs no local branch. Every REST API is
+ * served on the one local API origin, without its stage path.
+ */
+function localUrlRewriter(
+  provisioner: Provisioner,
+  apiPort: number,
+  wsApis: ReturnType<typeof webSocketApis>,
+  wsPorts: number[],
+): (value: string) => string {
+  const restStages = provisioner
+    .byType('AWS::ApiGateway::Stage')
+    .map((s) => [s.properties['RestApiId'] as string, s.properties['StageName'] as string] as const);
+  const hostRewrites = [
+    ...restStages.map(([apiId, stage]) => [
+      `https://${apiId}.execute-api.${REGION}.amazonaws.com/${stage}`,
+      `http://127.0.0.1:${apiPort}`,
+    ]),
+    ...wsApis.flatMap((api, i) => [
+      [`https://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `http://127.0.0.1:${wsPorts[i]}`],
+      [`wss://${api.apiId}.execute-api.${REGION}.amazonaws.com`, `ws://127.0.0.1:${wsPorts[i]}`],
+    ]),
+  ];
+  return (value: string) => hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
+}
+
+/** Registers every Node.js function of the templates with the runtime: its asset, handler, limits and environment. */
+function registerFunctions(
+  runtime: LambdaRuntime,
+  provisioner: Provisioner,
+  cdkOutDir: string,
+  functionEnv: Record<string, string>,
+  localUrls: (value: string) => string,
+): void {
+  for (const fn of provisioner.byType('AWS::Lambda::Function')) {
+    const p = fn.properties;
+    // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
+    // Python provider, whose work the local cloud does itself (see static-sites.ts).
+    if (!String(p['Runtime'] ?? 'nodejs').startsWith('nodejs')) {
+      provisioner.inert.set(
+        'AWS::Lambda::Function',
+        (provisioner.inert.get('AWS::Lambda::Function') ?? 0) + 1,
+      );
+      continue;
+    }
+    const code = p['Code'] as { S3Key?: string };
+    const codeDir = join(cdkOutDir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+    if (!existsSync(codeDir))
+      throw new TemplateError(`Asset of ${fn.stack}/${fn.logicalId} not found: ${codeDir}`);
+    const vars = ((p['Environment'] as { Variables?: Record<string, unknown> })?.Variables ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const label = labelOf(fn);
+    runtime.register({
+      name: fn.ref,
+      label,
+      codeDir,
+      handler: String(p['Handler'] ?? 'index.handler'),
+      timeoutMs: Number(p['Timeout'] ?? 3) * 1000,
+      memoryMb: Number(p['MemorySize'] ?? 128),
+      reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
+      environment: {
+        ...functionEnv,
+        ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
+        AWS_LAMBDA_FUNCTION_NAME: fn.ref,
+        // The SDK puts `app/<id>` in its user agent: how the chaos proxies name the calling function.
+        AWS_SDK_UA_APP_ID: label.slice(0, 50),
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),
+        LOCAL_FUNCTION_ARN: fn.attrs['Arn']!,
+      },
+    });
+  }
+}
+
+/** Polls every enabled event source mapping's queue or table stream for its function; returns their stops. */
+function wireEventSources(
+  runtime: LambdaRuntime,
+  provisioner: Provisioner,
+  clients: Clients,
+  streams: DynamoDBStreamsClient,
+  log: (source: string, line: string) => void,
+  chaos: Chaos | undefined,
+): (() => void)[] {
+  const stops: (() => void)[] = [];
+  const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
+  const tablesByStream = new Map(
+    provisioner.byType('AWS::DynamoDB::Table').map((t) => [t.attrs['StreamArn'], t]),
+  );
+  for (const mapping of provisioner.byType('AWS::Lambda::EventSourceMapping')) {
+    const p = mapping.properties;
+    if (p['Enabled'] === false) continue;
+    const functionName = String(p['FunctionName']).split(':').pop()!;
+    const sourceArn = String(p['EventSourceArn']);
+    const reportBatchItemFailures = ((p['FunctionResponseTypes'] as string[]) ?? []).includes(
+      'ReportBatchItemFailures',
+    );
+    const fnResource = provisioner.byType('AWS::Lambda::Function').find((f) => f.ref === functionName);
+    const label = `${fnResource ? labelOf(fnResource) : functionName} ←`;
+    const queue = queuesByArn.get(sourceArn);
+    if (queue) {
+      stops.push(
+        pollSqs(
+          runtime,
+          clients.sqs,
+          {
+            functionName,
+            queueUrl: queue.ref,
+            queueArn: sourceArn,
+            batchSize: Number(p['BatchSize'] ?? 10),
+            maxConcurrency: Math.min(
+              5,
+              Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
+            ),
+            reportBatchItemFailures,
+          },
+          (line) => log(label, line),
+          REGION,
+          chaos,
+        ),
+      );
+      continue;
+    }
+    if (tablesByStream.has(sourceArn)) {
+      const onFailure = (p['DestinationConfig'] as { OnFailure?: { Destination?: string } })?.OnFailure
+        ?.Destination;
+      const filters = ((p['FilterCriteria'] as { Filters?: { Pattern: string }[] })?.Filters ?? []).map((f) =>
+        JSON.parse(f.Pattern),
+      );
+      stops.push(
+        pollStream(
+          runtime,
+          streams,
+          clients.sqs,
+          {
+            functionName,
+            streamArn: sourceArn,
+            startingPosition: (p['StartingPosition'] as 'TRIM_HORIZON' | 'LATEST') ?? 'TRIM_HORIZON',
+            batchSize: Number(p['BatchSize'] ?? 100),
+            retryAttempts: Number(p['MaximumRetryAttempts'] ?? 3),
+            reportBatchItemFailures,
+            filters,
+            onFailureQueueUrl: onFailure ? queuesByArn.get(onFailure)?.ref : undefined,
+          },
+          (line) => log(label, line),
+          REGION,
+          chaos,
+        ),
+      );
+      continue;
+    }
+    provisioner.notEmulated.set('AWS::Lambda::EventSourceMapping', [
+      ...(provisioner.notEmulated.get('AWS::Lambda::EventSourceMapping') ?? []),
+      `${mapping.stack}/${mapping.logicalId} (source ${sourceArn})`,
+    ]);
+  }
+  return stops;
+}
+
+/** Creates the stacks in the emulators, each once the SSM parameters it reads exist (stacks wire through SSM). */
+async function provisionInOrder(
+  provisioner: Provisioner,
+  stacks: { name: string; template: Template }[],
+): Promise<void> {
+  const pending = [...stacks];
+  while (pending.length) {
+    const next = pending.findIndex((s) => provisioner.ready(s.template));
+    if (next < 0) {
+      throw new TemplateError(
+        `Stacks wait for SSM parameters nobody declares: ${pending.map((s) => s.name).join(', ')}`,
+      );
+    }
+    const [stack] = pending.splice(next, 1);
+    await provisioner.provisionStack(stack!.name, stack!.template);
+  }
+}
+
+/** Every REST API at one origin, with its web ACLs (unless `waf` is off) and the SQS service integration. */
+async function startRestApis(
+  provisioner: Provisioner,
+  o: {
+    port: number;
+    runtime: LambdaRuntime;
+    clients: Clients;
+    cognitoEndpoint: string;
+    usagePlans: UsagePlans;
+    waf: 'enforce' | 'off';
+    log: (source: string, line: string) => void;
+  },
+): Promise<{ server: http.Server; url: string }> {
+  const queuesByName = new Map(
+    provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['QueueName'], q.ref]),
+  );
+  const webAcls = new WebAcls(provisioner);
+  if (webAcls.notEmulated.length) provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
+  return startRestGateway({
+    port: o.port,
+    routes: restRoutes(provisioner),
+    runtime: o.runtime,
+    cognitoEndpoint: o.cognitoEndpoint,
+    accountId: ACCOUNT_ID,
+    log: (line) => o.log('api', line),
+    usagePlans: o.usagePlans,
+    webAcls: o.waf === 'off' ? undefined : webAcls,
+    sendToQueue: async (queueName, body, attributes) => {
+      const queueUrl = queuesByName.get(queueName);
+      if (!queueUrl) throw new Error(`No queue ${queueName}`);
+      const res = await o.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+          ),
+        }),
+      );
+      return res.MessageId!;
+    },
+  });
+}
+
+/** Runs the CDK bucket deployments and serves each CloudFront distribution from its bucket; their URLs by id. */
+async function startSites(
+  provisioner: Provisioner,
+  o: {
+    cdkOutDir: string;
+    sitePorts: number[];
+    s3: S3Client;
+    localUrls: (value: string) => string;
+    servers: http.Server[];
+    progress: (step: string) => void;
+    log: (source: string, line: string) => void;
+  },
+): Promise<Record<string, string>> {
+  for (const deployment of provisioner.byType('Custom::CDKBucketDeployment')) {
+    o.progress(`deploying site files (${shortStack(deployment.stack)}/${deployment.logicalId})`);
+    await runBucketDeployment(deployment, o.cdkOutDir, o.s3, o.localUrls);
+  }
+  const sites: Record<string, string> = {};
+  for (const [i, distribution] of provisioner.byType('AWS::CloudFront::Distribution').entries()) {
+    const bucket = distributionBucket(distribution, provisioner);
+    if (!bucket) {
+      provisioner.notEmulated.set('AWS::CloudFront::Distribution', [
+        ...(provisioner.notEmulated.get('AWS::CloudFront::Distribution') ?? []),
+        `${distribution.stack}/${distribution.logicalId} (origin is not a bucket of the templates)`,
+      ]);
+      continue;
+    }
+    const config = distribution.properties['DistributionConfig'] as { DefaultRootObject?: string };
+    const site = await startDistribution({
+      port: o.sitePorts[i]!,
+      bucket,
+      defaultRootObject: config.DefaultRootObject ?? 'index.html',
+      s3: o.s3,
+      log: (line) => o.log('cdn', line),
+    });
+    o.servers.push(site.server);
+    sites[`${distribution.stack}/${distribution.logicalId}`] = site.url;
+  }
+  return sites;
+}
+
+/** Every resource's physical name or ARN, by `<stack>/<logical id>`, as the outputs list them. */
+function resourceOutputs(provisioner: Provisioner): Record<string, string> {
+  const resources: Record<string, string> = {};
+  for (const [key, r] of provisioner.resources) {
+    if (r.type.startsWith('AWS::IAM') || r.type.startsWith('AWS::Logs') || r.type === 'AWS::CDK::Metadata')
+      continue;
+    resources[key] =
+      r.type === 'AWS::SQS::Queue' || r.type.startsWith('AWS::SNS::Topic')
+        ? r.ref
+        : r.attrs['Arn'] && !r.attrs['Arn'].includes(':local:') && r.type !== 'AWS::DynamoDB::Table'
+          ? r.attrs['Arn']
+          : r.ref;
+  }
+  return resources;
+}
+
+/** The chaos mode: the faults of the spec, each logged (to `chaos.log` in the outputs folder when there is one). */
+function startChaos(
+  spec: string,
+  outputsDir: string | null,
+  log: (source: string, line: string) => void,
+): Chaos {
+  const parsed = parseChaosSpec(spec);
+  if (outputsDir) mkdirSync(outputsDir, { recursive: true });
+  const chaosLog = outputsDir ? join(outputsDir, 'chaos.log') : undefined;
+  if (chaosLog) writeFileSync(chaosLog, '');
+  return new Chaos(parsed, (line) => log('chaos', line), chaosLog);
+}
+
+/** SDK clients of the emulators, with the one key pair they all accept. */
+function emulatorClients(e: Emulators['endpoints']): { clients: Clients; streams: DynamoDBStreamsClient } {
+  const common = { region: REGION, credentials: CREDENTIALS };
+  return {
+    clients: {
+      dynamodb: new DynamoDBClient({ ...common, endpoint: e.dynamodb }),
+      sqs: new SQSClient({ ...common, endpoint: e.sqs }),
+      sns: new SNSClient({ ...common, endpoint: e.sqs }),
+      s3: new S3Client({ ...common, endpoint: e.s3, forcePathStyle: true }),
+      cognito: new CognitoIdentityProviderClient({ ...common, endpoint: e.cognito }),
+    },
+    streams: new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb }),
+  };
+}
+
+/** The seed's API keys (with the names it gave them), then every other key the control plane holds. */
+function allApiKeys(seeded: SeedResult, usagePlans: UsagePlans): SeedResult['apiKeys'] {
+  const seededIds = new Set(seeded.apiKeys.map((k) => k.apiKeyId));
+  return [
+    ...seeded.apiKeys,
+    ...[...usagePlans.keys.values()]
+      .filter((k) => !seededIds.has(k.id))
+      .map((k) => ({ name: k.name, apiKey: k.value, apiKeyId: k.id })),
+  ];
 }
