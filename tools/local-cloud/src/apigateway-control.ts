@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { safeServer } from './http-server';
 import type { ApiKey, UsagePlans } from './usage-plans';
 
 /**
@@ -19,13 +20,13 @@ export function startApiGatewayControl(options: {
     ...(includeValue ? { value: k.value } : {}),
     createdDate: Math.floor(Date.now() / 1000),
   });
-  const server = http.createServer(async (req, res) => {
+  const server = safeServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length
       ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
       : {};
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = new URL(`http://local${req.url ?? '/'}`);
     const reply = (status: number, payload?: unknown, errorType?: string) => {
       res.writeHead(status, {
         'Content-Type': 'application/json',
@@ -75,7 +76,7 @@ export function startApiGatewayControl(options: {
       return reply(201, { id: key.id, type: 'API_KEY', name: key.name, value: key.value });
     }
     reply(404, { message: `${req.method} ${url.pathname} is not emulated` }, 'NotFoundException');
-  });
+  }, options.log);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

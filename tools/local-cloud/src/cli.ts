@@ -120,6 +120,10 @@ async function main(args: string[], app: CliApp): Promise<void> {
     ` Cognito         ${o.cognito.endpoint}  pool ${o.cognito.userPoolId}  client ${o.cognito.clientId}`,
   );
   console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
+  console.log(
+    ` AWS CLI         AWS_ACCESS_KEY_ID=${o.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${o.credentials.secretAccessKey} ` +
+      `AWS_REGION=${o.region} aws --endpoint-url ${o.emulators['dynamodb']} dynamodb list-tables`,
+  );
   if (o.waf === 'off') console.log(' Rate limits     off (--waf off)');
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   for (const note of app.notes?.(o) ?? []) console.log(` ${note}`);

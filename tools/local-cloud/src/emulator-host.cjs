@@ -91,6 +91,8 @@ async function start() {
           `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
           ...launch,
           '-inMemory',
+          // One database for every access key: the AWS CLI or a tool with any credentials sees the tables.
+          '-sharedDb',
           '-disableTelemetry',
           '-port',
           String(port),

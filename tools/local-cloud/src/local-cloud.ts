@@ -23,7 +23,10 @@ import { UsagePlans } from './usage-plans';
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
-/** s3rver only accepts this key pair; the other emulators accept anything, so every client uses it. */
+/**
+ * s3rver only accepts this key pair; the other emulators accept anything (DynamoDB Local runs with one shared
+ * database, so any key pair sees the same tables). Written into outputs.json for the AWS CLI.
+ */
 export const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalCloudOptions {
@@ -74,6 +77,8 @@ export interface SeedResult {
 
 export interface LocalCloudOutputs {
   region: string;
+  /** The key pair every emulator accepts (s3rver accepts only this one), for the AWS CLI and SDKs. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   apiUrl: string;
   webSocketUrl: string | null;
   /** The first CloudFront distribution (a site), served from its bucket. */
@@ -278,6 +283,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const outputs: LocalCloudOutputs = {
       region: REGION,
+      credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey },
       apiUrl: gw.url,
       webSocketUrl: webSockets[0]?.url ?? null,
       dashboardUrl: Object.values(sites)[0] ?? null,

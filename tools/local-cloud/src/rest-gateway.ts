@@ -1,6 +1,7 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { safeServer } from './http-server';
 import type { LambdaRuntime } from './lambda-runtime';
 import { validateSchema } from './json-schema';
 import type { Provisioner } from './provision';
@@ -219,9 +220,9 @@ export function startRestGateway(options: {
     return send(res, Number(response.statusCode), payload, { 'x-amzn-RequestId': requestId });
   };
 
-  const server = http.createServer(async (req, res) => {
+  const server = safeServer(async (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = new URL(`http://local${req.url ?? '/'}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
@@ -366,7 +367,7 @@ export function startRestGateway(options: {
       options.log(`${method} ${url.pathname} failed: ${(error as Error).message}`);
       if (!res.headersSent) send(res, 500, { message: 'Internal server error' });
     }
-  });
+  }, options.log);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {

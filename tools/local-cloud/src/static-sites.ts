@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { safeServer } from './http-server';
 import { extname, join, relative } from 'node:path';
 import type { CreatedResource, Provisioner } from './provision';
 
@@ -89,8 +90,8 @@ export function startDistribution(options: {
   s3: S3Client;
   log: (line: string) => void;
 }): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+  const server = safeServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(`http://local${req.url ?? '/'}`).pathname);
     const key = path === '/' ? options.defaultRootObject : path.replace(/^\//, '');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
@@ -113,7 +114,7 @@ export function startDistribution(options: {
         .writeHead(missing ? 404 : 502, { 'Content-Type': 'text/plain' })
         .end(missing ? 'Not Found' : 'Bad Gateway');
     }
-  });
+  }, options.log);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {

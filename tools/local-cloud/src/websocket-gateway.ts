@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { safeServer } from './http-server';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LambdaRuntime } from './lambda-runtime';
@@ -187,7 +188,7 @@ export function startWebSocketGateway(options: {
   };
 
   const upgrade = async (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = new URL(`http://local${req.url ?? '/'}`);
     if (!['/', `/${api.stage}`, `/${api.stage}/`].includes(url.pathname))
       return refuse(socket, 404, 'Not Found');
     const connectionId = randomBytes(12).toString('base64');
@@ -283,7 +284,7 @@ export function startWebSocketGateway(options: {
     });
   };
 
-  const server = http.createServer(async (req, res) => {
+  const server = safeServer(async (req, res) => {
     const match = /\/@connections\/([^/?]+)/.exec(req.url ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -319,7 +320,7 @@ export function startWebSocketGateway(options: {
     }
     res.writeHead(405, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ message: 'Method not allowed' }));
-  });
+  }, log);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
     upgrade(req, socket, head).catch((error: Error) => {

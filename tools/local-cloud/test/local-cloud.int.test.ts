@@ -5,7 +5,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -178,6 +178,22 @@ describe('local cloud on the fixture app', () => {
     await eventually(() => item('Items', 'stream-skip'));
     await new Promise((r) => setTimeout(r, 1500));
     expect(await item('Audit', 'stream-skip')).toBeUndefined();
+  });
+
+  it('shows the same tables to any credentials, as the AWS CLI with its own profile would see them', async () => {
+    // Prepare
+    const other = new DynamoDBClient({
+      region: cloud.outputs.region,
+      endpoint: cloud.outputs.emulators['dynamodb'],
+      credentials: { accessKeyId: 'AKIASOMEONEELSE1', secretAccessKey: 'other' },
+    });
+    // Act
+    const seen = await other.send(new ListTablesCommand({}));
+    const ours = await cloud.clients.dynamodb.send(new ListTablesCommand({}));
+    // Assess
+    expect(ours.TableNames!.length).toBeGreaterThan(0);
+    expect(seen.TableNames).toEqual(ours.TableNames);
+    expect(cloud.outputs.credentials).toEqual({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
   });
 
   it('serves REST routes: public, with path parameters and the function environment', async () => {

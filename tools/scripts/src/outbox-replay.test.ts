@@ -98,7 +98,7 @@ describe('outbox replay', () => {
 });
 
 describe('outbox replay target', () => {
-  it('reaches the local cloud with its own key pair (DynamoDB Local keeps tables per key) and reads its parameters', async () => {
+  it('reaches the local cloud with its own key pair (s3rver accepts only that pair) and reads its parameters', async () => {
     // Prepare
     const root = mkdtempSync(join(tmpdir(), 'replay-'));
     mkdirSync(join(root, '.local-cloud'));

@@ -48,7 +48,7 @@ export function targetOf(stage: string, root = resolve(__dirname, '..', '..', '.
     };
     const common = {
       region: outputs.region,
-      // The local cloud's own key pair: DynamoDB Local keeps tables per access key.
+      // The local cloud's own key pair (the one every emulator accepts, written in outputs.json).
       credentials: CREDENTIALS,
     };
     return {
