@@ -12,16 +12,18 @@ import { S3DocumentStore } from './adapters/s3-document.store';
 import type { IssueInvoiceDeps } from './application/issue-invoice.use-case';
 import { mailConfig, storageConfig } from './config';
 
-const db = lazy(() => documentClient(traced(new DynamoDBClient({}))));
+const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 // Path-style addressing works with every S3 endpoint, the local emulator's included.
-const s3 = lazy(() => traced(new S3Client({ forcePathStyle: true })));
+const s3 = /* @__PURE__ */ lazy(() => traced(new S3Client({ forcePathStyle: true })));
 
-export const invoices = lazy(() => new DynamoDbInvoiceRepository(db(), storageConfig().TABLE_NAME));
+export const invoices = /* @__PURE__ */ lazy(
+  () => new DynamoDbInvoiceRepository(db(), storageConfig().TABLE_NAME),
+);
 /** 5-minute links to the documents, signed for whoever the API lets see the invoice. */
-export const links = lazy(() => new S3DocumentLinks(s3(), storageConfig().DOCUMENTS_BUCKET));
+export const links = /* @__PURE__ */ lazy(() => new S3DocumentLinks(s3(), storageConfig().DOCUMENTS_BUCKET));
 
 /** What issuing (and cancelling) an invoice works with. */
-export const issueDeps = lazy((): IssueInvoiceDeps => {
+export const issueDeps = /* @__PURE__ */ lazy((): IssueInvoiceDeps => {
   const { TABLE_NAME, DOCUMENTS_BUCKET } = storageConfig();
   const { SENDER_EMAIL, INVOICE_API_URL } = mailConfig();
   // A short SES timeout: a call that hangs must fail its record (and retry), not the whole batch.
@@ -39,5 +41,5 @@ export const issueDeps = lazy((): IssueInvoiceDeps => {
 });
 
 /** The inbox consumer's retry with backoff; the outbox publisher's wiring. */
-export const retrySoon = retryWithBackoff();
-export const outbox = lazy(outboxPublishing);
+export const retrySoon = /* @__PURE__ */ retryWithBackoff();
+export const outbox = /* @__PURE__ */ lazy(outboxPublishing);

@@ -11,24 +11,26 @@ import { DynamoDbDashboard } from './adapters/dynamodb-dashboard';
 import { ManagementApiPusher } from './adapters/management-api-pusher';
 import { alertConfig, authConfig, connectionsConfig, managementConfig, tableConfig } from './config';
 
-const db = lazy(() => documentClient(traced(new DynamoDBClient({}))));
-export const dashboard = lazy(() => new DynamoDbDashboard(db(), tableConfig().TABLE_NAME));
-export const connections = lazy(() => new DynamoDbConnections(db(), connectionsConfig().CONNECTIONS_TABLE));
-export const pusher = lazy(
+const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
+export const dashboard = /* @__PURE__ */ lazy(() => new DynamoDbDashboard(db(), tableConfig().TABLE_NAME));
+export const connections = /* @__PURE__ */ lazy(
+  () => new DynamoDbConnections(db(), connectionsConfig().CONNECTIONS_TABLE),
+);
+export const pusher = /* @__PURE__ */ lazy(
   () =>
     new ManagementApiPusher(
       traced(new ApiGatewayManagementApiClient({ endpoint: managementConfig().CONNECTIONS_URL })),
     ),
 );
-export const verifier = lazy(() => {
+export const verifier = /* @__PURE__ */ lazy(() => {
   const { TOKEN_ISSUER, CLIENT_ID } = authConfig();
   return new CognitoIdTokenVerifier(TOKEN_ISSUER, CLIENT_ID);
 });
-export const lowStockThreshold = lazy(() => alertConfig().LOW_STOCK_THRESHOLD);
+export const lowStockThreshold = /* @__PURE__ */ lazy(() => alertConfig().LOW_STOCK_THRESHOLD);
 export const clock = { now: () => new Date() };
 
 /** What the functions that read or feed the dashboard work with. */
-export const liveFeed = lazy(() => ({
+export const liveFeed = /* @__PURE__ */ lazy(() => ({
   log: dashboard(),
   orders: dashboard(),
   alerts: dashboard(),
@@ -38,4 +40,4 @@ export const liveFeed = lazy(() => ({
 }));
 
 /** The inbox consumer's retry with backoff. */
-export const retrySoon = retryWithBackoff();
+export const retrySoon = /* @__PURE__ */ retryWithBackoff();

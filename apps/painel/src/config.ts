@@ -1,5 +1,5 @@
 import { configSection } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The settings of painel's functions, one section per concern, each parsed on first use. */
 export const tableConfig = configSection(z.object({ TABLE_NAME: z.string().min(1) }));

@@ -17,24 +17,26 @@ import { StripePaymentGateway } from './adapters/stripe-payment.gateway';
 import type { PaymentGateway } from './application/ports';
 import { callbackConfig, mailConfig, partnerPlansConfig, paymentConfig, tableConfig } from './config';
 
-const db = lazy(() => documentClient(traced(new DynamoDBClient({}))));
+const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 const table = () => tableConfig().TABLE_NAME;
 
-export const orders = lazy(() => new DynamoDbOrderRepository(db(), table()));
-export const partners = lazy(() => new DynamoDbPartnerRegistry(db(), table()));
+export const orders = /* @__PURE__ */ lazy(() => new DynamoDbOrderRepository(db(), table()));
+export const partners = /* @__PURE__ */ lazy(() => new DynamoDbPartnerRegistry(db(), table()));
 export const clock = { now: () => new Date(), newId: () => globalThis.crypto.randomUUID() };
 
 /** Whether partner callbacks may go to loopback over plain HTTP (the local stage only). */
 export const allowLoopbackCallbacks = () => callbackConfig().CALLBACKS_ALLOW_LOOPBACK === 'true';
-export const callbacks = lazy(() => new HttpPartnerCallbacks({ allowLoopback: allowLoopbackCallbacks() }));
+export const callbacks = /* @__PURE__ */ lazy(
+  () => new HttpPartnerCallbacks({ allowLoopback: allowLoopbackCallbacks() }),
+);
 
 /** The key manager, for the admin routes only (they alone have the usage plans and the rights). */
-export const partnerKeys = lazy(
+export const partnerKeys = /* @__PURE__ */ lazy(
   () => new ApiGatewayPartnerKeys(traced(new APIGatewayClient({})), partnerPlansConfig().PARTNER_USAGE_PLANS),
 );
 
 // A short SES timeout: a call that hangs must fail its record (and retry), not the whole batch.
-export const mailer = lazy(
+export const mailer = /* @__PURE__ */ lazy(
   () =>
     new SesMailer(
       traced(new SESClient({ requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 } })),
@@ -45,7 +47,7 @@ export const mailer = lazy(
 );
 
 /** The stage's payment provider: the simulator (local, dev) or Stripe (prod), as the stack configured it. */
-export const payments = lazy((): PaymentGateway => {
+export const payments = /* @__PURE__ */ lazy((): PaymentGateway => {
   const { PAYMENT_PROVIDER, PAYMENT_SECRET_ARN } = paymentConfig();
   if (PAYMENT_PROVIDER !== 'stripe') return new SimulatedPaymentGateway();
   // Read once per sandbox, on the first charge; the key is never logged.
@@ -55,6 +57,6 @@ export const payments = lazy((): PaymentGateway => {
 });
 
 /** The inbox consumers' retry with backoff (partner callbacks back off from 5 s); the outbox publisher's wiring. */
-export const retrySoon = retryWithBackoff();
-export const retryCallbacks = retryWithBackoff({ baseSeconds: 5 });
-export const outbox = lazy(outboxPublishing);
+export const retrySoon = /* @__PURE__ */ retryWithBackoff();
+export const retryCallbacks = /* @__PURE__ */ retryWithBackoff({ baseSeconds: 5 });
+export const outbox = /* @__PURE__ */ lazy(outboxPublishing);

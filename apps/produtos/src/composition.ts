@@ -8,13 +8,13 @@ import { DynamoDbProductRepository } from './adapters/dynamodb-product.repositor
 import { DynamoDbStockLedger } from './adapters/dynamodb-stock.ledger';
 import { tableConfig } from './config';
 
-const db = lazy(() => documentClient(traced(new DynamoDBClient({}))));
+const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 const table = () => tableConfig().TABLE_NAME;
 
-export const products = lazy(() => new DynamoDbProductRepository(db(), table()));
-export const catalog = lazy(() => new DynamoDbCatalogWriter(db(), table()));
-export const ledger = lazy(() => new DynamoDbStockLedger(db(), table()));
+export const products = /* @__PURE__ */ lazy(() => new DynamoDbProductRepository(db(), table()));
+export const catalog = /* @__PURE__ */ lazy(() => new DynamoDbCatalogWriter(db(), table()));
+export const ledger = /* @__PURE__ */ lazy(() => new DynamoDbStockLedger(db(), table()));
 export const clock = { now: () => new Date() };
 /** The inbox consumers' retry with backoff; the outbox publisher's wiring. */
-export const retrySoon = retryWithBackoff();
-export const outbox = lazy(outboxPublishing);
+export const retrySoon = /* @__PURE__ */ retryWithBackoff();
+export const outbox = /* @__PURE__ */ lazy(outboxPublishing);

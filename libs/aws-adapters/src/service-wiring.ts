@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { configSection, lazy, traced } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from './clients';
 import { DynamoDbOutbox } from './dynamodb-outbox';
 import { SnsEventPublisher } from './sns-event-publisher';

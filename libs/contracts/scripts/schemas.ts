@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchemas } from '../src/registry';
 import { incompatibilities } from '../src/compatibility';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The services that publish events; `source` of every envelope. */
 export const EventSource = z.enum([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvoiceCancelledV1 } from './events/invoice-cancelled.v1';
 import { InvoiceIssuedV1 } from './events/invoice-issued.v1';
 import { OrderCancelledV1 } from './events/order-cancelled.v1';

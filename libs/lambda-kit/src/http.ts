@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, fieldErrors, toProblem, UnauthorizedError, HttpError } from './errors';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented, logger, metrics, withCorrelation } from './powertools';

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, Context, DynamoDBStreamEvent, SQSEvent } fro
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, parseConfig } from './config';
 import { ConflictError } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';

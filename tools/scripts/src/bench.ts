@@ -3,10 +3,13 @@
  * - ready time from nothing built (handlers bundled, stage synthesized: what `npm start` does after
  *   `npm ci`; target 20 s on 2 cores), then with the templates up to date,
  * - GET /products latency over 200 sequential requests (p50, p95),
- * - 50 orders placed at once: time until all reach a final state.
+ * - 50 orders placed at once: time until all reach a final state,
+ * - every function bundle's size (target 450 KiB) and its module init, require plus top-level code, in a
+ *   fresh Node process (target 120 ms).
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from '@order-platform/local-cloud';
 import { startPlatformLocally } from '@order-platform/local-platform';
@@ -16,6 +19,44 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Settings the functions read at init, with plausible values (what the stacks set in AWS). */
+const INIT_ENV = {
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  TABLE_NAME: 'table',
+  CONNECTIONS_TABLE: 'connections',
+  CONNECTIONS_URL: 'https://example.execute-api.us-east-1.amazonaws.com/live',
+  TOKEN_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example',
+  CLIENT_ID: 'client',
+  DOCUMENTS_BUCKET: 'documents',
+  SENDER_EMAIL: 'sender@example.com',
+  INVOICE_API_URL: 'https://example.execute-api.us-east-1.amazonaws.com/api/',
+  EVENT_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:events',
+  OUTBOX_TABLE_NAME: 'table',
+};
+
+/** Each bundle in dist/apps with its size and the time a fresh Node process takes to load it (module init). */
+function bundles(): { name: string; kib: number; initMs: number }[] {
+  const dist = join(WORKSPACE_ROOT, 'dist', 'apps');
+  const found: { name: string; kib: number; initMs: number }[] = [];
+  for (const service of readdirSync(dist))
+    for (const handler of readdirSync(join(dist, service))) {
+      const file = join(dist, service, handler, 'index.js');
+      const kib = statSync(file).size / 1024;
+      const out = execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); ` +
+            'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6))',
+        ],
+        { env: { ...process.env, ...INIT_ENV } },
+      );
+      found.push({ name: `${service}/${handler}`, kib, initMs: Number(out) });
+    }
+  return found.sort((a, b) => b.kib - a.kib);
+}
 
 async function main(): Promise<void> {
   // Cold: no bundles, no templates.
@@ -91,6 +132,30 @@ async function main(): Promise<void> {
     console.log(`GET /products p95                     ${pct(latencies, 95).toFixed(1).padStart(6)} ms`);
     console.log(
       `50 orders to a final state            ${(flowMs / 1000).toFixed(1).padStart(6)} s    (${pending.size} not final)`,
+    );
+    const sizes = bundles();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const largest = sizes[0]!;
+    const slowest = [...sizes].sort((a, b) => b.initMs - a.initMs)[0]!;
+    console.log(
+      `largest bundle (${largest.name})`.padEnd(37) +
+        `${largest.kib.toFixed(0).padStart(6)} KiB  450 KiB   ${(largest.kib / 450).toFixed(2)}`,
+    );
+    console.log(
+      `median bundle (${sizes.length} functions)`.padEnd(37) +
+        `${median(sizes.map((s) => s.kib))
+          .toFixed(0)
+          .padStart(6)} KiB  450 KiB   ${(median(sizes.map((s) => s.kib)) / 450).toFixed(2)}`,
+    );
+    console.log(
+      `slowest module init (${slowest.name})`.padEnd(37) +
+        `${slowest.initMs.toFixed(0).padStart(6)} ms   120 ms    ${(slowest.initMs / 120).toFixed(2)}`,
+    );
+    console.log(
+      `median module init`.padEnd(37) +
+        `${median(sizes.map((s) => s.initMs))
+          .toFixed(0)
+          .padStart(6)} ms   120 ms    ${(median(sizes.map((s) => s.initMs)) / 120).toFixed(2)}`,
     );
   } finally {
     await cloud.stop();

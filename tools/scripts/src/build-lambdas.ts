@@ -4,7 +4,7 @@
  * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps,
  * dependencies bundled at the versions the lockfile pins).
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -30,6 +30,29 @@ function shipPdfkitFiles(outdir: string): void {
     JSON.stringify({ private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } }, null, 2),
   );
 }
+
+/**
+ * Packages whose modules only define things when imported (no registration, no patching): marked free of
+ * side effects so esbuild drops what a handler never reaches — the Stripe SDK from every function but the
+ * saga's, the API Gateway client from all but the partner admin routes. The composition roots mark their
+ * lazy factories `@__PURE__` for the same reason.
+ */
+const PURE_PACKAGES = /^(stripe|zod|pdfkit|@aws-sdk\/client-[a-z0-9-]+|@aws-sdk\/lib-dynamodb)(\/|$)/;
+const pureDependencies: Plugin = {
+  name: 'pure-dependencies',
+  setup(b) {
+    b.onResolve({ filter: PURE_PACKAGES }, async (args) => {
+      if (args.pluginData?.['resolving']) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { resolving: true },
+      });
+      return resolved.errors.length ? undefined : { ...resolved, sideEffects: false };
+    });
+  },
+};
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -64,6 +87,7 @@ async function main(): Promise<void> {
     banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning',
+    plugins: [pureDependencies],
   });
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     if (!file.endsWith('index.js')) continue;

@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getInvoice, InvoiceNotFoundError } from '../application/get-invoice.use-case';
 import { invoices, links } from '../composition';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboard';
 import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
 

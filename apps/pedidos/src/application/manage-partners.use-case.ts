@@ -1,5 +1,5 @@
 import { partnerCustomerId } from '../domain/partner';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { Partner, PartnerKeys, PartnerRegistry } from './ports';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Test tokens of the simulated payment gateway; any other token is refused at validation. */
 export const PAYMENT_TEST_TOKENS = ['tok_approved', 'tok_declined'] as const;

@@ -1,5 +1,5 @@
 import { ConflictError, httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancelOrder, OrderNotCancellableError } from '../application/cancel-order.use-case';
 import { OrderNotFoundError } from '../application/get-order.use-case';
 import { clock, orders } from '../composition';

@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { disablePartner } from '../application/manage-partners.use-case';
 import { clock, partnerKeys, partners } from '../composition';
 

@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getOrder, OrderNotFoundError } from '../application/get-order.use-case';
 import { orders } from '../composition';
 import { orderView } from './order-view';

@@ -1,5 +1,5 @@
 import { ForbiddenError, httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getPartnerOrder, PartnerDisabledError } from '../application/partner-intake.use-case';
 import { orders, partners } from '../composition';
 import { orderView } from './order-view';

@@ -1,5 +1,5 @@
 import { httpHandler } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listOrders } from '../application/get-order.use-case';
 import { ORDER_STATUSES } from '../domain/order';
 import { orders } from '../composition';

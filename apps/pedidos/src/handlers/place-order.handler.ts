@@ -1,6 +1,6 @@
 import { BadRequestError, ConflictError, httpHandler, parseConfig } from '@order-platform/lambda-kit';
 import { IdempotencyConflictError, placeOrder } from '../application/place-order.use-case';
-import { z } from 'zod';
+import * as z from 'zod';
 import { placeOrderRequest, type PlaceOrderRequest } from '../domain/order-request';
 import { clock, orders } from '../composition';
 import { orderView } from './order-view';

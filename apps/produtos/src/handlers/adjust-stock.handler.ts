@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError, UnprocessableError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   adjustStock,
   CatalogProductNotFoundError,

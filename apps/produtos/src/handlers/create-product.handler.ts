@@ -1,5 +1,5 @@
 import { ConflictError, httpHandler } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createProduct, DuplicateSkuError } from '../application/manage-catalog.use-case';
 import { catalog, clock } from '../composition';
 import { productView } from './product-view';

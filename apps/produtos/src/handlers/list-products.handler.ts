@@ -1,5 +1,5 @@
 import { httpHandler } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listProducts } from '../application/browse-catalog.use-case';
 import { products } from '../composition';
 import { productView } from './product-view';

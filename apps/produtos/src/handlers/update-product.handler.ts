@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CatalogProductNotFoundError, updateProduct } from '../application/manage-catalog.use-case';
 import { catalog, clock } from '../composition';
 import { productView } from './product-view';

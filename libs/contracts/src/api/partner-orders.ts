@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body of `POST /partner/orders`, one schema for both checks: API Gateway validates requests against

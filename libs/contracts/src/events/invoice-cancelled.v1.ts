@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from '../envelope';
 
 /** An issued invoice was cancelled (its order withdrawn from): the number stays taken, never reused. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema, Money } from '../envelope';
 
 export const InvoiceIssuedV1 = eventSchema(

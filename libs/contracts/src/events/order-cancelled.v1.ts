@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema, OrderLine } from '../envelope';
 
 export const OrderCancelledV1 = eventSchema(

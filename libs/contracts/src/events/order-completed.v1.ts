@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Buyer, Currency, DeliveryAddress, eventSchema, Money, SoldOrderLine } from '../envelope';
 
 export const OrderCompletedV1 = eventSchema(

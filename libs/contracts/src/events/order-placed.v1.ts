@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryAddress, eventSchema, OrderLine } from '../envelope';
 
 export const OrderPlacedV1 = eventSchema(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema, Money, PricedOrderLine } from '../envelope';
 
 export const OrderProcessingV1 = eventSchema(

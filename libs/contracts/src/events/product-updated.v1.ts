@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, eventSchema, Money } from '../envelope';
 
 export const ProductUpdatedV1 = eventSchema(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema, SoldOrderLine } from '../envelope';
 
 export const StockReservedV1 = eventSchema(
