@@ -195,6 +195,7 @@ export class Provisioner {
     return `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, max);
   }
 
+  /** The provider of each resource family; a type none of them knows is recorded, inert or reported. */
   private async create(
     stack: string,
     id: string,
@@ -202,8 +203,29 @@ export class Provisioner {
     p: Record<string, unknown>,
   ): Promise<CreatedResource> {
     const base = { stack, logicalId: id, type, properties: p };
-    const arn = (service: string, resource: string) =>
-      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+    for (const provide of [
+      this.createStorage,
+      this.createMessaging,
+      this.createIdentity,
+      this.createRecorded,
+    ]) {
+      const created = await provide.call(this, base, p);
+      if (created) return created;
+    }
+    const arn = `arn:aws:local:${this.region}:${this.accountId}:${stack}/${id}`;
+    if (!RECORDED.has(type)) {
+      if (INERT.has(type)) this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
+      else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);
+    }
+    return { ...base, ref: this.physicalName(stack, id), attrs: { Arn: arn } };
+  }
+
+  /** Tables (with streams and TTL) and buckets. */
+  private async createStorage(
+    base: Omit<CreatedResource, 'ref' | 'attrs'>,
+    p: Record<string, unknown>,
+  ): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
     switch (type) {
       case 'AWS::DynamoDB::Table': {
         const name = (p['TableName'] as string) ?? this.physicalName(stack, id, 255);
@@ -243,6 +265,33 @@ export class Provisioner {
           },
         };
       }
+      case 'AWS::S3::Bucket': {
+        const name = ((p['BucketName'] as string) ?? this.physicalName(stack, id, 63))
+          .toLowerCase()
+          .replace(/_/g, '-');
+        await this.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+        return {
+          ...base,
+          ref: name,
+          attrs: {
+            Arn: `arn:aws:s3:::${name}`,
+            DomainName: `${name}.s3.amazonaws.com`,
+            RegionalDomainName: `${name}.s3.${this.region}.amazonaws.com`,
+          },
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Queues, topics and their subscriptions (filter policies, raw delivery, redrive). */
+  private async createMessaging(
+    base: Omit<CreatedResource, 'ref' | 'attrs'>,
+    p: Record<string, unknown>,
+  ): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
+    switch (type) {
       case 'AWS::SQS::Queue': {
         const name = (p['QueueName'] as string) ?? this.physicalName(stack, id);
         const attributes: Record<string, string> = {};
@@ -286,21 +335,20 @@ export class Provisioner {
         );
         return { ...base, ref: res.SubscriptionArn!, attrs: {} };
       }
-      case 'AWS::S3::Bucket': {
-        const name = ((p['BucketName'] as string) ?? this.physicalName(stack, id, 63))
-          .toLowerCase()
-          .replace(/_/g, '-');
-        await this.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
-        return {
-          ...base,
-          ref: name,
-          attrs: {
-            Arn: `arn:aws:s3:::${name}`,
-            DomainName: `${name}.s3.amazonaws.com`,
-            RegionalDomainName: `${name}.s3.${this.region}.amazonaws.com`,
-          },
-        };
-      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** User pools, their clients and groups. */
+  private async createIdentity(
+    base: Omit<CreatedResource, 'ref' | 'attrs'>,
+    p: Record<string, unknown>,
+  ): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
+    const arn = (service: string, resource: string) =>
+      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+    switch (type) {
       case 'AWS::Cognito::UserPool': {
         const res = await this.clients.cognito.send(
           new CreateUserPoolCommand({
@@ -346,6 +394,20 @@ export class Provisioner {
         );
         return { ...base, ref: p['GroupName'] as string, attrs: {} };
       }
+      default:
+        return undefined;
+    }
+  }
+
+  /** What the runtime serves itself (functions, APIs, stages, SSM parameters, distributions): recorded with the names and attributes AWS would give them. */
+  private async createRecorded(
+    base: Omit<CreatedResource, 'ref' | 'attrs'>,
+    p: Record<string, unknown>,
+  ): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
+    const arn = (service: string, resource: string) =>
+      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+    switch (type) {
       case 'AWS::SSM::Parameter': {
         const name = (p['Name'] as string) ?? `/local/${stack}/${id}`;
         this.ssm.set(name, String(p['Value']));
@@ -384,17 +446,8 @@ export class Provisioner {
         return { ...base, ref: p['StageName'] as string, attrs: {} };
       case 'AWS::ApiGateway::Resource':
         return { ...base, ref: `${stack}-${id}`, attrs: { ResourceId: `${stack}-${id}` } };
-      default: {
-        if (RECORDED.has(type))
-          return {
-            ...base,
-            ref: this.physicalName(stack, id),
-            attrs: { Arn: arn('local', `${stack}/${id}`) },
-          };
-        if (INERT.has(type)) this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
-        else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);
-        return { ...base, ref: this.physicalName(stack, id), attrs: { Arn: arn('local', `${stack}/${id}`) } };
-      }
+      default:
+        return undefined;
     }
   }
 }
