@@ -175,6 +175,29 @@ export function startRestGateway(options: {
     return v;
   };
 
+  /**
+   * The Cognito user pool authorizer: the ID token verified against one of the route's pools; its claims as
+   * API Gateway hands them over (strings; groups become "[a b]"), or undefined (401).
+   */
+  const cognitoClaims = async (
+    route: Route,
+    authorization: string | undefined,
+  ): Promise<Record<string, string> | undefined> => {
+    const token = (authorization ?? '').replace(/^Bearer\s+/i, '');
+    if (!token) return undefined;
+    for (const poolId of route.userPoolIds) {
+      try {
+        const payload = await (await verifierFor(poolId)).verify(token);
+        return Object.fromEntries(
+          Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
+        );
+      } catch (error) {
+        options.log(`token refused by pool ${poolId}: ${(error as Error).message}`);
+      }
+    }
+    return undefined;
+  };
+
   /** The SQS SendMessage integration: renders the request template, sends, maps the integration response. */
   const serviceIntegration = async (
     route: Route,
@@ -257,91 +280,31 @@ export function startRestGateway(options: {
         }
         apiKey = decision.key;
       }
-      if (route.bodySchema) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body.toString('utf8') || 'null');
-        } catch {
-          return send(res, 400, { message: 'Invalid request body', errors: ['$: not JSON'] });
-        }
-        const errors = validateSchema(route.bodySchema, parsed);
-        if (errors.length) return send(res, 400, { message: 'Invalid request body', errors });
-      }
+      const invalid = route.bodySchema ? bodyErrors(route.bodySchema, body) : [];
+      if (invalid.length) return send(res, 400, { message: 'Invalid request body', errors: invalid });
       let claims: Record<string, string> | undefined;
       if (route.authorization === 'COGNITO_USER_POOLS') {
-        const token = (req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
-        if (!token) return send(res, 401, { message: 'Unauthorized' });
-        let payload: Record<string, unknown> | undefined;
-        for (const poolId of route.userPoolIds) {
-          try {
-            payload = await (await verifierFor(poolId)).verify(token);
-            break;
-          } catch (error) {
-            options.log(`token refused by pool ${poolId}: ${(error as Error).message}`);
-          }
-        }
-        if (!payload) return send(res, 401, { message: 'Unauthorized' });
-        // API Gateway hands claims over as strings; groups become "[a b]".
-        claims = Object.fromEntries(
-          Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
-        );
+        claims = await cognitoClaims(route, req.headers['authorization']);
+        if (!claims) return send(res, 401, { message: 'Unauthorized' });
       }
       if (route.awsIntegration) {
         return await serviceIntegration(route, body.toString('utf8'), apiKey, res, started, url.pathname);
       }
       if (!route.functionName) return send(res, 500, { message: 'Integration not emulated for this route' });
-      const match = route.pattern.exec(url.pathname)!;
-      const pathParameters = route.paramNames.length
-        ? Object.fromEntries(route.paramNames.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]))
-        : null;
-      const headers: Record<string, string> = {};
-      const multiValueHeaders: Record<string, string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v === undefined) continue;
-        const values = Array.isArray(v) ? v : [v];
-        headers[k] = values.join(',');
-        multiValueHeaders[k] = values;
-      }
-      const query: Record<string, string> = {};
-      const multiQuery: Record<string, string[]> = {};
-      for (const [k, v] of url.searchParams) {
-        query[k] = v;
-        (multiQuery[k] ??= []).push(v);
-      }
       const requestId = randomUUID();
-      const isText = /json|text|xml|urlencoded/.test(
-        String(req.headers['content-type'] ?? 'application/json'),
-      );
-      const event = {
-        resource: route.resourcePath,
-        path: url.pathname,
-        httpMethod: method,
-        headers,
-        multiValueHeaders,
-        queryStringParameters: url.searchParams.size ? query : null,
-        multiValueQueryStringParameters: url.searchParams.size ? multiQuery : null,
-        pathParameters,
-        stageVariables: null,
-        requestContext: {
-          accountId: options.accountId,
-          apiId: route.apiId,
-          resourcePath: route.resourcePath,
-          httpMethod: method,
-          path: `/${route.stage}${url.pathname}`,
-          stage: route.stage,
-          requestId,
-          requestTimeEpoch: started,
-          protocol: 'HTTP/1.1',
-          identity: {
-            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-            userAgent: req.headers['user-agent'] ?? '',
-            ...(apiKey ? { apiKey: apiKey.value, apiKeyId: apiKey.id } : {}),
-          },
-          ...(claims ? { authorizer: { claims } } : {}),
-        },
-        body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
-        isBase64Encoded: body.length > 0 && !isText,
-      };
+      const event = proxyEvent({
+        route,
+        url,
+        method,
+        headers: req.headers,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        body,
+        accountId: options.accountId,
+        requestId,
+        started,
+        apiKey,
+        claims,
+      });
       let result: {
         statusCode?: number;
         headers?: Record<string, string>;
@@ -428,4 +391,81 @@ export function mockHeaders(
   return requested && mock.echoOrigins.includes(requested)
     ? { ...mock.headers, 'Access-Control-Allow-Origin': requested }
     : mock.headers;
+}
+
+/** The Lambda proxy (v1) event API Gateway sends a function for a request on a route. */
+export function proxyEvent(r: {
+  route: Route;
+  url: URL;
+  method: string;
+  headers: http.IncomingHttpHeaders;
+  sourceIp: string;
+  body: Buffer;
+  accountId: string;
+  requestId: string;
+  started: number;
+  apiKey?: ApiKey;
+  claims?: Record<string, string>;
+}): Record<string, unknown> {
+  const { route, url, method, body, apiKey, claims, requestId, started } = r;
+  const match = route.pattern.exec(url.pathname)!;
+  const pathParameters = route.paramNames.length
+    ? Object.fromEntries(route.paramNames.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]))
+    : null;
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (v === undefined) continue;
+    const values = Array.isArray(v) ? v : [v];
+    headers[k] = values.join(',');
+    multiValueHeaders[k] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    (multiQuery[k] ??= []).push(v);
+  }
+  const isText = /json|text|xml|urlencoded/.test(String(r.headers['content-type'] ?? 'application/json'));
+  return {
+    resource: route.resourcePath,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: url.searchParams.size ? query : null,
+    multiValueQueryStringParameters: url.searchParams.size ? multiQuery : null,
+    pathParameters,
+    stageVariables: null,
+    requestContext: {
+      accountId: r.accountId,
+      apiId: route.apiId,
+      resourcePath: route.resourcePath,
+      httpMethod: method,
+      path: `/${route.stage}${url.pathname}`,
+      stage: route.stage,
+      requestId,
+      requestTimeEpoch: started,
+      protocol: 'HTTP/1.1',
+      identity: {
+        sourceIp: r.sourceIp,
+        userAgent: r.headers['user-agent'] ?? '',
+        ...(apiKey ? { apiKey: apiKey.value, apiKeyId: apiKey.id } : {}),
+      },
+      ...(claims ? { authorizer: { claims } } : {}),
+    },
+    body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+/** What is wrong with a request body for the route's model (request validator): nothing when it fits. */
+export function bodyErrors(schema: Record<string, unknown>, body: Buffer): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    return ['$: not JSON'];
+  }
+  return validateSchema(schema, parsed);
 }
