@@ -14,6 +14,7 @@ import { pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
+import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
 import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
@@ -182,6 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const webSockets: Awaited<ReturnType<typeof startWebSocketGateway>>[] = [];
   const siteServers: http.Server[] = [];
   let controlServer: http.Server | undefined;
+  let sqsFront: http.Server | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
     chaos?.stop();
@@ -189,6 +191,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
     controlServer?.closeAllConnections();
     controlServer?.close();
+    sqsFront?.closeAllConnections();
+    sqsFront?.close();
     for (const site of siteServers) site.closeAllConnections();
     await Promise.all(siteServers.map((site) => new Promise((r) => site.close(r))));
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
@@ -216,6 +220,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const usagePlans = new UsagePlans(provisioner);
     const control = await startApiGatewayControl({ usagePlans, log: (line) => log('apigateway', line) });
     controlServer = control.server;
+    // Tools outside (the AWS CLI of Debian, older SDKs) may speak SQS's query protocol: they get a front
+    // that translates it; the functions keep the emulator's own endpoint.
+    const front = await startSqsQueryFront(e.sqs, 0, (line) => log('sqs', line));
+    sqsFront = front.server;
 
     const functionEnv = await functionEnvironment(e, control.url, chaos);
     // API Gateway hostnames in the templates point at the local gateways (see localUrlRewriter).
@@ -291,7 +299,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
       apiKeys,
-      emulators: { ...e, apigateway: control.url },
+      emulators: { ...e, sqs: front.url, sns: front.url, apigateway: control.url },
       resources: resourceOutputs(provisioner),
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',

@@ -196,6 +196,31 @@ describe('local cloud on the fixture app', () => {
     expect(cloud.outputs.credentials).toEqual({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
   });
 
+  it("speaks SQS's query protocol to older clients (the AWS CLI of Debian), and JSON to the SDKs, on one endpoint", async () => {
+    // Prepare: a query-protocol client, as awscli 2.9 sends its requests.
+    const query = async (params: Record<string, string>) => {
+      const res = await fetch(cloud.outputs.emulators['sqs']!, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: new URLSearchParams({ Version: '2012-11-05', ...params }).toString(),
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const queueUrl = resource(logicalId('Intake'));
+    // Act
+    const listed = await query({ Action: 'ListQueues' });
+    const sent = await query({ Action: 'SendMessage', QueueUrl: queueUrl, MessageBody: 'from <the> CLI' });
+    const received = await query({ Action: 'ReceiveMessage', QueueUrl: queueUrl, WaitTimeSeconds: '1' });
+    const unknown = await query({ Action: 'GetQueueUrl', QueueName: 'no-such-queue' });
+    // Assess
+    expect(listed.status).toBe(200);
+    expect(listed.text).toContain(`<QueueUrl>${queueUrl}</QueueUrl>`);
+    expect(sent.text).toMatch(/<MessageId>[^<]+<\/MessageId>/);
+    expect(received.text).toContain('<Body>from &lt;the&gt; CLI</Body>');
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>');
+  });
+
   it('serves REST routes: public, with path parameters and the function environment', async () => {
     // Act
     const res = await fetch(`${cloud.outputs.apiUrl}/public/ana`);
