@@ -203,44 +203,20 @@ export function startWebSocketGateway(options: {
     const connect = api.routes.get('$connect');
     let authorizer: Record<string, unknown> | undefined;
     if (connect?.authorizer?.functionName) {
-      const missing = connect.authorizer.identitySource.some((source) => {
-        const [, where, name] = /^route\.request\.(querystring|header)\.(.+)$/.exec(source) ?? [];
-        if (where === 'querystring') return !url.searchParams.get(name!);
-        if (where === 'header') return !req.headers[name!.toLowerCase()];
-        return false;
+      const decision = await authorizeConnect({
+        authorizer: connect.authorizer as { functionName: string; identitySource: string[] },
+        runtime,
+        req,
+        url,
+        headers,
+        requestContext: context('$connect', 'CONNECT', connectionId, { identity }),
+        methodArn: `arn:aws:execute-api:${options.region}:${options.accountId}:${api.apiId}/${api.stage}/$connect`,
       });
-      if (missing) {
-        log(`$connect refused: 401 (identity source missing)`);
-        return refuse(socket, 401, 'Unauthorized');
+      if ('refused' in decision) {
+        log(`$connect refused: ${decision.refused} (${decision.why})`);
+        return refuse(socket, decision.refused, decision.message);
       }
-      const requestContext = context('$connect', 'CONNECT', connectionId, { identity });
-      let policy: Policy;
-      try {
-        policy = (await runtime.invoke(connect.authorizer.functionName, {
-          type: 'REQUEST',
-          methodArn: `arn:aws:execute-api:${options.region}:${options.accountId}:${api.apiId}/${api.stage}/$connect`,
-          headers,
-          multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-          queryStringParameters: query,
-          multiValueQueryStringParameters: Object.fromEntries(
-            [...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]),
-          ),
-          stageVariables: {},
-          requestContext,
-        })) as Policy;
-      } catch (error) {
-        const unauthorized = /^Unauthorized/.test((error as Error).message.split(': ').pop() ?? '');
-        log(`$connect refused: ${unauthorized ? 401 : 500} (${(error as Error).message})`);
-        return unauthorized
-          ? refuse(socket, 401, 'Unauthorized')
-          : refuse(socket, 500, 'Internal server error');
-      }
-      const statements = policy?.policyDocument?.Statement ?? [];
-      if (!statements.length || statements.some((s) => s.Effect !== 'Allow')) {
-        log(`$connect refused: 403 (policy denies)`);
-        return refuse(socket, 403, 'Forbidden');
-      }
-      authorizer = { ...(policy.context ?? {}), principalId: policy.principalId };
+      authorizer = decision.authorizer;
     }
     const connectedAt = Date.now();
     if (connect?.functionName) {
@@ -284,43 +260,7 @@ export function startWebSocketGateway(options: {
     });
   };
 
-  const server = safeServer(async (req, res) => {
-    const match = /\/@connections\/([^/?]+)/.exec(req.url ?? '');
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (!match) {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      return res.end(JSON.stringify({ message: 'Not Found' }));
-    }
-    const connectionId = decodeURIComponent(match[1]!);
-    const c = connections.get(connectionId);
-    if (!c) {
-      res.writeHead(410, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'GoneException' });
-      return res.end(JSON.stringify({ message: null }));
-    }
-    if (req.method === 'POST') {
-      c.ws.send(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      return res.end();
-    }
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      return res.end(
-        JSON.stringify({
-          connectedAt: new Date(c.connectedAt).toISOString(),
-          identity: { sourceIp: c.identity.sourceIp, userAgent: c.identity.userAgent },
-          lastActiveAt: new Date(c.lastActiveAt).toISOString(),
-        }),
-      );
-    }
-    if (req.method === 'DELETE') {
-      c.ws.close(1000, 'deleted through @connections');
-      res.writeHead(204);
-      return res.end();
-    }
-    res.writeHead(405, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ message: 'Method not allowed' }));
-  }, log);
+  const server = safeServer((req, res) => connectionsApi(connections, req, res), log);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
     upgrade(req, socket, head).catch((error: Error) => {
@@ -351,4 +291,94 @@ export async function stopWebSocketGateway(gateway: {
   for (const c of gateway.connections.values()) c.ws.terminate();
   gateway.server.closeAllConnections();
   await new Promise<void>((r) => gateway.server.close(() => r()));
+}
+
+/** The `@connections` management API of a WebSocket stage: post to, read, or close a connection. */
+async function connectionsApi(
+  connections: Map<string, Connection>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<unknown> {
+  const match = /\/@connections\/([^/?]+)/.exec(req.url ?? '');
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (!match) {
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    return res.end(JSON.stringify({ message: 'Not Found' }));
+  }
+  const connectionId = decodeURIComponent(match[1]!);
+  const c = connections.get(connectionId);
+  if (!c) {
+    res.writeHead(410, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'GoneException' });
+    return res.end(JSON.stringify({ message: null }));
+  }
+  if (req.method === 'POST') {
+    c.ws.send(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    return res.end();
+  }
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    return res.end(
+      JSON.stringify({
+        connectedAt: new Date(c.connectedAt).toISOString(),
+        identity: { sourceIp: c.identity.sourceIp, userAgent: c.identity.userAgent },
+        lastActiveAt: new Date(c.lastActiveAt).toISOString(),
+      }),
+    );
+  }
+  if (req.method === 'DELETE') {
+    c.ws.close(1000, 'deleted through @connections');
+    res.writeHead(204);
+    return res.end();
+  }
+  res.writeHead(405, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ message: 'Method not allowed' }));
+}
+
+/**
+ * The `$connect` REQUEST authorizer, as API Gateway runs it: 401 when an identity source is missing or the
+ * authorizer throws `Unauthorized`, 403 unless its policy allows, 500 when it fails otherwise; else the
+ * context it returned (with `principalId`), handed to every later route.
+ */
+async function authorizeConnect(o: {
+  authorizer: { functionName: string; identitySource: string[] };
+  runtime: LambdaRuntime;
+  req: http.IncomingMessage;
+  url: URL;
+  headers: Record<string, string>;
+  requestContext: Record<string, unknown>;
+  methodArn: string;
+}): Promise<{ authorizer: Record<string, unknown> } | { refused: number; message: string; why: string }> {
+  const missing = o.authorizer.identitySource.some((source) => {
+    const [, where, name] = /^route\.request\.(querystring|header)\.(.+)$/.exec(source) ?? [];
+    if (where === 'querystring') return !o.url.searchParams.get(name!);
+    if (where === 'header') return !o.req.headers[name!.toLowerCase()];
+    return false;
+  });
+  if (missing) return { refused: 401, message: 'Unauthorized', why: 'identity source missing' };
+  let policy: Policy;
+  try {
+    policy = (await o.runtime.invoke(o.authorizer.functionName, {
+      type: 'REQUEST',
+      methodArn: o.methodArn,
+      headers: o.headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k, [v]])),
+      queryStringParameters: Object.fromEntries(o.url.searchParams),
+      multiValueQueryStringParameters: Object.fromEntries(
+        [...o.url.searchParams.keys()].map((k) => [k, o.url.searchParams.getAll(k)]),
+      ),
+      stageVariables: {},
+      requestContext: o.requestContext,
+    })) as Policy;
+  } catch (error) {
+    const why = (error as Error).message;
+    return /^Unauthorized/.test(why.split(': ').pop() ?? '')
+      ? { refused: 401, message: 'Unauthorized', why }
+      : { refused: 500, message: 'Internal server error', why };
+  }
+  const statements = policy?.policyDocument?.Statement ?? [];
+  if (!statements.length || statements.some((st) => st.Effect !== 'Allow'))
+    return { refused: 403, message: 'Forbidden', why: 'policy denies' };
+  return { authorizer: { ...(policy.context ?? {}), principalId: policy.principalId } };
 }
