@@ -104,6 +104,9 @@ export class TemplateError extends Error {
  * Creates in the emulators what the synthesized templates declare, stack by stack, resource by resource in
  * dependency order, and keeps what every resource resolved to (for Ref/GetAtt, the runtime and outputs).
  */
+type ResourceBase = Omit<CreatedResource, 'ref' | 'attrs'>;
+type Props = Record<string, unknown>;
+
 export class Provisioner {
   readonly resources = new Map<string, CreatedResource>();
   readonly ssm = new Map<string, string>();
@@ -191,6 +194,11 @@ export class Provisioner {
     }
   }
 
+  /** The ARN AWS would give a resource of this account and region. */
+  private arn(service: string, resource: string): string {
+    return `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+  }
+
   private physicalName(stack: string, id: string, max = 80): string {
     return `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, max);
   }
@@ -221,10 +229,7 @@ export class Provisioner {
   }
 
   /** Tables (with streams and TTL) and buckets. */
-  private async createStorage(
-    base: Omit<CreatedResource, 'ref' | 'attrs'>,
-    p: Record<string, unknown>,
-  ): Promise<CreatedResource | undefined> {
+  private async createStorage(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
     const { stack, logicalId: id, type } = base;
     switch (type) {
       case 'AWS::DynamoDB::Table': {
@@ -286,10 +291,7 @@ export class Provisioner {
   }
 
   /** Queues, topics and their subscriptions (filter policies, raw delivery, redrive). */
-  private async createMessaging(
-    base: Omit<CreatedResource, 'ref' | 'attrs'>,
-    p: Record<string, unknown>,
-  ): Promise<CreatedResource | undefined> {
+  private async createMessaging(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
     const { stack, logicalId: id, type } = base;
     switch (type) {
       case 'AWS::SQS::Queue': {
@@ -341,13 +343,8 @@ export class Provisioner {
   }
 
   /** User pools, their clients and groups. */
-  private async createIdentity(
-    base: Omit<CreatedResource, 'ref' | 'attrs'>,
-    p: Record<string, unknown>,
-  ): Promise<CreatedResource | undefined> {
+  private async createIdentity(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
     const { stack, logicalId: id, type } = base;
-    const arn = (service: string, resource: string) =>
-      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
     switch (type) {
       case 'AWS::Cognito::UserPool': {
         const res = await this.clients.cognito.send(
@@ -362,7 +359,7 @@ export class Provisioner {
           ...base,
           ref: poolId,
           attrs: {
-            Arn: arn('cognito-idp', `userpool/${poolId}`),
+            Arn: this.arn('cognito-idp', `userpool/${poolId}`),
             ProviderName: `cognito-idp.${this.region}.amazonaws.com/${poolId}`,
             ProviderURL: `${this.cognitoOrigin}/${poolId}`,
             UserPoolId: poolId,
@@ -400,13 +397,8 @@ export class Provisioner {
   }
 
   /** What the runtime serves itself (functions, APIs, stages, SSM parameters, distributions): recorded with the names and attributes AWS would give them. */
-  private async createRecorded(
-    base: Omit<CreatedResource, 'ref' | 'attrs'>,
-    p: Record<string, unknown>,
-  ): Promise<CreatedResource | undefined> {
+  private async createRecorded(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
     const { stack, logicalId: id, type } = base;
-    const arn = (service: string, resource: string) =>
-      `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
     switch (type) {
       case 'AWS::SSM::Parameter': {
         const name = (p['Name'] as string) ?? `/local/${stack}/${id}`;
@@ -415,7 +407,7 @@ export class Provisioner {
       }
       case 'AWS::Lambda::Function': {
         const name = (p['FunctionName'] as string) ?? this.physicalName(stack, id, 64);
-        return { ...base, ref: name, attrs: { Arn: arn('lambda', `function:${name}`) } };
+        return { ...base, ref: name, attrs: { Arn: this.arn('lambda', `function:${name}`) } };
       }
       case 'AWS::ApiGateway::RestApi': {
         const apiId = this.physicalName(stack, id, 40).toLowerCase();
