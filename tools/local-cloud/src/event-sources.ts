@@ -9,6 +9,7 @@ import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Chaos } from './chaos';
@@ -100,29 +101,7 @@ export function pollSqs(
         );
         const messages = res.Messages ?? [];
         if (!messages.length || stopped) continue;
-        const event = {
-          Records: messages.map((msg) => ({
-            messageId: msg.MessageId,
-            receiptHandle: msg.ReceiptHandle,
-            body: msg.Body,
-            attributes: msg.Attributes ?? {},
-            messageAttributes: Object.fromEntries(
-              Object.entries(msg.MessageAttributes ?? {}).map(([k, v]) => [
-                k,
-                {
-                  stringValue: v.StringValue,
-                  dataType: v.DataType,
-                  stringListValues: [],
-                  binaryListValues: [],
-                },
-              ]),
-            ),
-            md5OfBody: msg.MD5OfBody,
-            eventSource: 'aws:sqs',
-            eventSourceARN: m.queueArn,
-            awsRegion: region,
-          })),
-        };
+        const event = sqsEvent(messages, m.queueArn, region);
         let failed = new Set<string>();
         try {
           const result = (await runtime.invoke(m.functionName, event)) as {
@@ -138,26 +117,7 @@ export function pollSqs(
           continue;
         }
         const done = messages.filter((msg) => !failed.has(msg.MessageId!));
-        // Chaos: SQS delivers a fraction of the messages again (at-least-once), as a copy in the queue.
-        for (const msg of done) {
-          if (!chaos?.roll(chaos.spec.duplicate)) continue;
-          chaos.record('duplicate', runtime.label(m.functionName), `message ${msg.MessageId}`);
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: m.queueUrl,
-              MessageBody: msg.Body!,
-              MessageAttributes: msg.MessageAttributes,
-            }),
-          );
-        }
-        if (done.length) {
-          await sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: m.queueUrl,
-              Entries: done.map((msg, i) => ({ Id: String(i), ReceiptHandle: msg.ReceiptHandle! })),
-            }),
-          );
-        }
+        await settleMessages(runtime, sqs, m, done, chaos);
       } catch (error) {
         if (!stopped) {
           log(`poller error: ${(error as Error).message}`);
@@ -196,74 +156,17 @@ export function pollStream(
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId!;
-      if (!iterators.has(shardId)) {
-        const after = lastSequence.get(shardId);
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: m.streamArn,
-            ShardId: shardId,
-            ...(after
-              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
-              : { ShardIteratorType: m.startingPosition }),
-          }),
-        );
-        iterators.set(shardId, ShardIterator);
-      }
       let records = buffered.get(shardId) ?? [];
-      const iterator = iterators.get(shardId);
-      if (!records.length && iterator) {
-        let res;
-        try {
-          res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-        } catch (error) {
-          // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
-          if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
-            iterators.delete(shardId);
-            continue;
-          }
-          throw error;
-        }
-        iterators.set(shardId, res.NextShardIterator);
-        const all = res.Records ?? [];
-        if (all.length) lastSequence.set(shardId, all.at(-1)!.dynamodb!.SequenceNumber!);
-        records = all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)));
+      if (!records.length) {
+        const read = await readShard(streams, m, shardId, iterators, lastSequence);
+        if (!read) continue;
+        records = read;
       }
       while (records.length && !stopped) {
         const batch = records.slice(0, m.batchSize);
-        const event = {
-          Records: batch.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
-        };
-        let firstFailed = -1;
-        try {
-          const result = (await runtime.invoke(m.functionName, event)) as {
-            batchItemFailures?: { itemIdentifier: string }[];
-          } | null;
-          const failures = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
-          if (failures.length) {
-            const ids = new Set(failures.map((f) => f.itemIdentifier));
-            firstFailed = batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!));
-          }
-        } catch (error) {
-          log(`stream batch failed: ${(error as Error).message}`);
-          firstFailed = 0;
-        }
+        const firstFailed = await invokeStreamBatch(runtime, m, batch, region, log);
         if (firstFailed < 0) {
-          // Chaos: a fraction of the records is delivered once more (stream retries repeat records).
-          const again = batch.filter(() => chaos?.roll(chaos.spec.duplicate));
-          if (again.length && chaos) {
-            chaos.record(
-              'duplicate',
-              runtime.label(m.functionName),
-              `stream records ${again.map((r) => r.dynamodb!.SequenceNumber).join(' ')}`,
-            );
-            await runtime
-              .invoke(m.functionName, {
-                Records: again.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
-              })
-              .catch((error: Error) =>
-                log(`duplicate delivery failed (the original succeeded): ${error.message}`),
-              );
-          }
+          await redeliverSome(runtime, m, batch, region, log, chaos);
           records = records.slice(batch.length);
           attempts.delete(shardId);
           continue;
@@ -272,23 +175,7 @@ export function pollStream(
         attempts.set(shardId, tries);
         if (tries > m.retryAttempts) {
           const failedBatch = batch.slice(firstFailed);
-          if (m.onFailureQueueUrl) {
-            await sqs.send(
-              new SendMessageCommand({
-                QueueUrl: m.onFailureQueueUrl,
-                MessageBody: JSON.stringify({
-                  requestContext: { condition: 'RetryAttemptsExhausted', functionArn: m.functionName },
-                  DDBStreamBatchInfo: {
-                    shardId,
-                    streamArn: m.streamArn,
-                    startSequenceNumber: failedBatch[0]!.dynamodb!.SequenceNumber,
-                    endSequenceNumber: failedBatch.at(-1)!.dynamodb!.SequenceNumber,
-                    batchSize: failedBatch.length,
-                  },
-                }),
-              }),
-            );
-          }
+          if (m.onFailureQueueUrl) await sendToOnFailure(sqs, m, shardId, failedBatch);
           log(`stream records dropped to the on-failure destination after ${m.retryAttempts} retries`);
           records = records.slice(batch.length);
           attempts.delete(shardId);
@@ -315,4 +202,166 @@ export function pollStream(
   return () => {
     stopped = true;
   };
+}
+
+/** The SQS event a function receives for a batch of messages. */
+function sqsEvent(messages: Message[], queueArn: string, region: string): { Records: unknown[] } {
+  return {
+    Records: messages.map((msg) => ({
+      messageId: msg.MessageId,
+      receiptHandle: msg.ReceiptHandle,
+      body: msg.Body,
+      attributes: msg.Attributes ?? {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(msg.MessageAttributes ?? {}).map(([k, v]) => [
+          k,
+          { stringValue: v.StringValue, dataType: v.DataType, stringListValues: [], binaryListValues: [] },
+        ]),
+      ),
+      md5OfBody: msg.MD5OfBody,
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
+/** Deletes the messages a function handled; in chaos mode some come back first as copies (at-least-once). */
+async function settleMessages(
+  runtime: LambdaRuntime,
+  sqs: SQSClient,
+  m: SqsMapping,
+  done: Message[],
+  chaos: Chaos | undefined,
+): Promise<void> {
+  for (const msg of done) {
+    if (!chaos?.roll(chaos.spec.duplicate)) continue;
+    chaos.record('duplicate', runtime.label(m.functionName), `message ${msg.MessageId}`);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: m.queueUrl,
+        MessageBody: msg.Body!,
+        MessageAttributes: msg.MessageAttributes,
+      }),
+    );
+  }
+  if (!done.length) return;
+  await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: m.queueUrl,
+      Entries: done.map((msg, i) => ({ Id: String(i), ReceiptHandle: msg.ReceiptHandle! })),
+    }),
+  );
+}
+
+/** Runs a function on a batch of stream records; the index of the first record that failed, or -1. */
+async function invokeStreamBatch(
+  runtime: LambdaRuntime,
+  m: StreamMapping,
+  batch: _Record[],
+  region: string,
+  log: Log,
+): Promise<number> {
+  try {
+    const result = (await runtime.invoke(m.functionName, {
+      Records: batch.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+    })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
+    const failures = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
+    if (!failures.length) return -1;
+    const ids = new Set(failures.map((f) => f.itemIdentifier));
+    return batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!));
+  } catch (error) {
+    log(`stream batch failed: ${(error as Error).message}`);
+    return 0;
+  }
+}
+
+/** Chaos: a fraction of a handled batch's records is delivered once more (stream retries repeat records). */
+async function redeliverSome(
+  runtime: LambdaRuntime,
+  m: StreamMapping,
+  batch: _Record[],
+  region: string,
+  log: Log,
+  chaos: Chaos | undefined,
+): Promise<void> {
+  const again = batch.filter(() => chaos?.roll(chaos.spec.duplicate));
+  if (!again.length || !chaos) return;
+  chaos.record(
+    'duplicate',
+    runtime.label(m.functionName),
+    `stream records ${again.map((r) => r.dynamodb!.SequenceNumber).join(' ')}`,
+  );
+  await runtime
+    .invoke(m.functionName, {
+      Records: again.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+    })
+    .catch((error: Error) => log(`duplicate delivery failed (the original succeeded): ${error.message}`));
+}
+
+/** A stream batch whose retries are spent goes to the mapping's on-failure destination, as Lambda sends it. */
+async function sendToOnFailure(
+  sqs: SQSClient,
+  m: StreamMapping,
+  shardId: string,
+  failed: _Record[],
+): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: m.onFailureQueueUrl!,
+      MessageBody: JSON.stringify({
+        requestContext: { condition: 'RetryAttemptsExhausted', functionArn: m.functionName },
+        DDBStreamBatchInfo: {
+          shardId,
+          streamArn: m.streamArn,
+          startSequenceNumber: failed[0]!.dynamodb!.SequenceNumber,
+          endSequenceNumber: failed.at(-1)!.dynamodb!.SequenceNumber,
+          batchSize: failed.length,
+        },
+      }),
+    }),
+  );
+}
+
+/**
+ * The next records of a shard that match the mapping's filters (after the last sequence read), through a
+ * shard iterator kept between ticks; undefined when the iterator had to be renewed (taken next tick).
+ */
+async function readShard(
+  streams: DynamoDBStreamsClient,
+  m: StreamMapping,
+  shardId: string,
+  iterators: Map<string, string | undefined>,
+  lastSequence: Map<string, string>,
+): Promise<_Record[] | undefined> {
+  if (!iterators.has(shardId)) {
+    const after = lastSequence.get(shardId);
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: m.streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
+          : { ShardIteratorType: m.startingPosition }),
+      }),
+    );
+    iterators.set(shardId, ShardIterator);
+  }
+  const iterator = iterators.get(shardId);
+  if (!iterator) return [];
+  let res;
+  try {
+    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+  } catch (error) {
+    // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
+    if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
+      iterators.delete(shardId);
+      return undefined;
+    }
+    throw error;
+  }
+  iterators.set(shardId, res.NextShardIterator);
+  const all = res.Records ?? [];
+  if (all.length) lastSequence.set(shardId, all.at(-1)!.dynamodb!.SequenceNumber!);
+  return all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)));
 }
