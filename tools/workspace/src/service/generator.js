@@ -72,14 +72,11 @@ export type ${eventType}V1 = z.infer<typeof ${eventType}V1>;
   );
   const registry = 'libs/contracts/src/registry.ts';
   const registryText = tree.read(registry, 'utf8') ?? '';
+  if (!registryText.includes('} as const;')) throw new Error(`${registry} has no eventSchemas catalogue`);
   tree.write(
     registry,
-    registryText
-      .replace(
-        "import { z } from 'zod';\n",
-        `import { z } from 'zod';\nimport { ${eventType}V1 } from './events/${eventFile}';\n`,
-      )
-      .replace('} as const;', `  '${eventType}.v1': ${eventType}V1,\n} as const;`),
+    `import { ${eventType}V1 } from './events/${eventFile}';\n` +
+      registryText.replace('} as const;', `  '${eventType}.v1': ${eventType}V1,\n} as const;`),
   );
   const index = 'libs/contracts/src/index.ts';
   tree.write(index, `${tree.read(index, 'utf8')}export * from './events/${eventFile}';\n`);
