@@ -1,4 +1,4 @@
-import { mockHeaders, renderResponseTemplate, selectIntegrationResponse } from './rest-gateway';
+import { mockHeaders, renderResponseTemplate, routePattern, selectIntegrationResponse } from './rest-gateway';
 
 describe('AWS integration responses, as API Gateway selects and renders them', () => {
   const responses = [
@@ -50,5 +50,16 @@ describe('CORS preflight from a MOCK integration, as CDK declares it', () => {
     expect(mockHeaders(mock, 'https://evil.example.com')['Access-Control-Allow-Origin']).toBe(
       'http://127.0.0.1:3002',
     );
+  });
+});
+
+describe('route matching, as API Gateway matches resource paths', () => {
+  it('captures path parameters, greedy ones across slashes, and takes a trailing slash', () => {
+    const one = routePattern('/orders/{id}');
+    const greedy = routePattern('/files/{proxy+}');
+    expect(one.paramNames).toEqual(['id']);
+    expect(one.pattern.exec('/orders/o-1/')?.[1]).toBe('o-1');
+    expect(one.pattern.test('/orders/o-1/cancel')).toBe(false);
+    expect(greedy.pattern.exec('/files/a/b/c')?.[1]).toBe('a/b/c');
   });
 });

@@ -36,6 +36,44 @@ export interface Route {
 
 type Verifier = { verify(token: string): Promise<Record<string, unknown>>; cacheJwks(jwks: unknown): void };
 
+/** A method's integration as the templates declare it. */
+interface Integration {
+  Type?: string;
+  Uri?: string;
+  RequestTemplates?: Record<string, string>;
+  IntegrationResponses?: {
+    StatusCode: string;
+    SelectionPattern?: string;
+    ResponseTemplates?: Record<string, string>;
+    ResponseParameters?: Record<string, string>;
+  }[];
+}
+
+/** The regular expression of a resource path (`/orders/{id}`, greedy `{proxy+}`) and its parameters' names. */
+export function routePattern(resourcePath: string): { pattern: RegExp; paramNames: string[] } {
+  const paramNames: string[] = [];
+  const pattern = new RegExp(
+    `^${resourcePath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, greedy: string) => {
+      paramNames.push(name);
+      return greedy ? '(.+)' : '([^/]+)';
+    })}/?$`,
+  );
+  return { pattern, paramNames };
+}
+
+/** An AWS service integration (SQS): its URI, JSON request template and integration responses. */
+function awsIntegrationOf(integration: Integration): NonNullable<Route['awsIntegration']> {
+  return {
+    uri: integration.Uri!,
+    requestTemplate: integration.RequestTemplates?.['application/json'],
+    responses: (integration.IntegrationResponses ?? []).map((r) => ({
+      statusCode: r.StatusCode,
+      selectionPattern: r.SelectionPattern,
+      template: r.ResponseTemplates?.['application/json'],
+    })),
+  };
+}
+
 /** Reads the routes of every REST API in the provisioned templates (Lambda proxy integrations). */
 export function restRoutes(p: Provisioner): Route[] {
   const resources = new Map(p.byType('AWS::ApiGateway::Resource').map((r) => [r.ref, r]));
@@ -59,19 +97,7 @@ export function restRoutes(p: Provisioner): Route[] {
   for (const m of p.byType('AWS::ApiGateway::Method')) {
     const props = m.properties;
     const resourcePath = pathOf(props['ResourceId'] as string) || '/';
-    const integration = props['Integration'] as
-      | {
-          Type?: string;
-          Uri?: string;
-          RequestTemplates?: Record<string, string>;
-          IntegrationResponses?: {
-            StatusCode: string;
-            SelectionPattern?: string;
-            ResponseTemplates?: Record<string, string>;
-            ResponseParameters?: Record<string, string>;
-          }[];
-        }
-      | undefined;
+    const integration = props['Integration'] as Integration | undefined;
     const validator = validators.get(props['RequestValidatorId'] as string);
     const modelRef = (props['RequestModels'] as Record<string, string> | undefined)?.['application/json'];
     const bodySchema = validator?.['ValidateRequestBody'] && modelRef ? models.get(modelRef) : undefined;
@@ -81,13 +107,7 @@ export function restRoutes(p: Provisioner): Route[] {
       functionName = arn ? functionsByArn.get(arn) : undefined;
     }
     const authorizer = authorizers.get(props['AuthorizerId'] as string);
-    const paramNames: string[] = [];
-    const pattern = new RegExp(
-      `^${resourcePath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, greedy: string) => {
-        paramNames.push(name);
-        return greedy ? '(.+)' : '([^/]+)';
-      })}/?$`,
-    );
+    const { pattern, paramNames } = routePattern(resourcePath);
     routes.push({
       apiId: props['RestApiId'] as string,
       stage: stages.get(props['RestApiId'] as string) ?? 'api',
@@ -104,17 +124,7 @@ export function restRoutes(p: Provisioner): Route[] {
       bodySchema,
       mock: integration?.Type === 'MOCK' ? mockOf(integration.IntegrationResponses?.[0]) : undefined,
       awsIntegration:
-        integration?.Type === 'AWS' && integration.Uri
-          ? {
-              uri: integration.Uri,
-              requestTemplate: integration.RequestTemplates?.['application/json'],
-              responses: (integration.IntegrationResponses ?? []).map((r) => ({
-                statusCode: r.StatusCode,
-                selectionPattern: r.SelectionPattern,
-                template: r.ResponseTemplates?.['application/json'],
-              })),
-            }
-          : undefined,
+        integration?.Type === 'AWS' && integration.Uri ? awsIntegrationOf(integration) : undefined,
     });
   }
   // Literal segments win over parameters, as in API Gateway.
@@ -198,51 +208,6 @@ export function startRestGateway(options: {
     return undefined;
   };
 
-  /** The SQS SendMessage integration: renders the request template, sends, maps the integration response. */
-  const serviceIntegration = async (
-    route: Route,
-    body: string,
-    apiKey: ApiKey | undefined,
-    res: http.ServerResponse,
-    started: number,
-    path: string,
-  ) => {
-    const integration = route.awsIntegration!;
-    const target = /:sqs:path\/[^/]+\/([^/]+)$/.exec(integration.uri);
-    if (!target || !options.sendToQueue)
-      return send(res, 500, { message: `Integration ${integration.uri} not emulated` });
-    const requestId = randomUUID();
-    const rendered = renderMappingTemplate(
-      integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)',
-      { body, requestId, ...(apiKey ? { apiKey: { id: apiKey.id, value: apiKey.value } } : {}) },
-    );
-    const form = new URLSearchParams(rendered);
-    const attributes: Record<string, string> = {};
-    for (let i = 1; form.has(`MessageAttribute.${i}.Name`); i++) {
-      attributes[form.get(`MessageAttribute.${i}.Name`)!] =
-        form.get(`MessageAttribute.${i}.Value.StringValue`) ?? '';
-    }
-    // As API Gateway does: the backend's status picks the integration response whose selection pattern
-    // matches it, else the default one (so an unmapped SQS error answers the default status, as in AWS).
-    let status = 200;
-    let reply: Record<string, unknown>;
-    try {
-      const messageId = await options.sendToQueue(target[1]!, form.get('MessageBody') ?? '', attributes);
-      reply = { SendMessageResponse: { SendMessageResult: { MessageId: messageId } } };
-    } catch (error) {
-      const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-      status = e.$metadata?.httpStatusCode ?? 500;
-      reply = { Error: { Code: e.name ?? 'InternalError', Message: e.message ?? '' } };
-      options.log(`POST ${path}: SQS answered ${status} ${e.name}: ${e.message}`);
-    }
-    const response = selectIntegrationResponse(integration.responses, status);
-    const payload = response.template
-      ? renderResponseTemplate(response.template, reply)
-      : JSON.stringify(reply);
-    options.log(`POST ${path} → ${response.statusCode} (SQS ${target[1]}, ${Date.now() - started} ms)`);
-    return send(res, Number(response.statusCode), payload, { 'x-amzn-RequestId': requestId });
-  };
-
   const server = safeServer(async (req, res) => {
     const started = Date.now();
     const url = new URL(`http://local${req.url ?? '/'}`);
@@ -288,7 +253,15 @@ export function startRestGateway(options: {
         if (!claims) return send(res, 401, { message: 'Unauthorized' });
       }
       if (route.awsIntegration) {
-        return await serviceIntegration(route, body.toString('utf8'), apiKey, res, started, url.pathname);
+        return await serviceIntegration(
+          options,
+          route,
+          body.toString('utf8'),
+          apiKey,
+          res,
+          started,
+          url.pathname,
+        );
       }
       if (!route.functionName) return send(res, 500, { message: 'Integration not emulated for this route' });
       const requestId = randomUUID();
@@ -468,4 +441,53 @@ export function bodyErrors(schema: Record<string, unknown>, body: Buffer): strin
     return ['$: not JSON'];
   }
   return validateSchema(schema, parsed);
+}
+
+/** The SQS SendMessage integration: renders the request template, sends, maps the integration response. */
+async function serviceIntegration(
+  options: {
+    log: (line: string) => void;
+    sendToQueue?: (queueName: string, body: string, attributes: Record<string, string>) => Promise<string>;
+  },
+  route: Route,
+  body: string,
+  apiKey: ApiKey | undefined,
+  res: http.ServerResponse,
+  started: number,
+  path: string,
+): Promise<void> {
+  const integration = route.awsIntegration!;
+  const target = /:sqs:path\/[^/]+\/([^/]+)$/.exec(integration.uri);
+  if (!target || !options.sendToQueue)
+    return send(res, 500, { message: `Integration ${integration.uri} not emulated` });
+  const requestId = randomUUID();
+  const rendered = renderMappingTemplate(
+    integration.requestTemplate ?? 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)',
+    { body, requestId, ...(apiKey ? { apiKey: { id: apiKey.id, value: apiKey.value } } : {}) },
+  );
+  const form = new URLSearchParams(rendered);
+  const attributes: Record<string, string> = {};
+  for (let i = 1; form.has(`MessageAttribute.${i}.Name`); i++) {
+    attributes[form.get(`MessageAttribute.${i}.Name`)!] =
+      form.get(`MessageAttribute.${i}.Value.StringValue`) ?? '';
+  }
+  // As API Gateway does: the backend's status picks the integration response whose selection pattern
+  // matches it, else the default one (so an unmapped SQS error answers the default status, as in AWS).
+  let status = 200;
+  let reply: Record<string, unknown>;
+  try {
+    const messageId = await options.sendToQueue(target[1]!, form.get('MessageBody') ?? '', attributes);
+    reply = { SendMessageResponse: { SendMessageResult: { MessageId: messageId } } };
+  } catch (error) {
+    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    status = e.$metadata?.httpStatusCode ?? 500;
+    reply = { Error: { Code: e.name ?? 'InternalError', Message: e.message ?? '' } };
+    options.log(`POST ${path}: SQS answered ${status} ${e.name}: ${e.message}`);
+  }
+  const response = selectIntegrationResponse(integration.responses, status);
+  const payload = response.template
+    ? renderResponseTemplate(response.template, reply)
+    : JSON.stringify(reply);
+  options.log(`POST ${path} → ${response.statusCode} (SQS ${target[1]}, ${Date.now() - started} ms)`);
+  return send(res, Number(response.statusCode), payload, { 'x-amzn-RequestId': requestId });
 }
