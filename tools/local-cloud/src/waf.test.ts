@@ -93,4 +93,15 @@ describe('WAF rate-based rules, as the local REST gateway applies them', () => {
     );
     expect(acls.notEmulated).toEqual(['S/Acl rule geo']);
   });
+
+  it('forgets callers idle for a whole window, so random keys cannot grow it without bound', () => {
+    const acls = new WebAcls(provisioner([perCaller]));
+    for (let i = 0; i < 10_001; i++)
+      acls.check('api1', { headers: { authorization: `t${i}` }, address: 'a' }, 1000);
+    acls.check('api1', { headers: { authorization: 'late' }, address: 'a' }, 120_000);
+    const seen = (acls as unknown as { byApi: Map<string, { seen: Map<string, number[]> }[]> }).byApi.get(
+      'api1',
+    )![0]!.seen;
+    expect(seen.size).toBe(1);
+  });
 });

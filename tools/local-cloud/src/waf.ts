@@ -108,6 +108,9 @@ export class WebAcls {
       const times = (rule.seen.get(key) ?? []).filter((t) => t > now - rule.windowMs);
       times.push(now);
       rule.seen.set(key, times);
+      // A client can send any number of distinct keys: callers idle for a whole window are forgotten.
+      if (rule.seen.size > 10_000)
+        for (const [k, ts] of rule.seen) if (ts.at(-1)! <= now - rule.windowMs) rule.seen.delete(k);
       if (times.length > rule.limit) return rule.response;
     }
     return undefined;
