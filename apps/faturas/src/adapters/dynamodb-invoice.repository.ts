@@ -65,46 +65,49 @@ export class DynamoDbInvoiceRepository extends DynamoDbRepository implements Inv
     }
   }
 
-  async finalize(invoice: Invoice, event: InvoiceIssuedV1): Promise<void> {
-    try {
-      await this.transactWithOutbox(
-        [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: invoiceKey(invoice.orderId),
-              UpdateExpression: 'SET #s = :issued',
-              ConditionExpression: '#s = :issuing',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':issued': 'ISSUED', ':issuing': 'ISSUING' },
-            },
-          },
-        ],
-        [event],
-      );
-    } catch (error) {
-      // Already ISSUED by a concurrent delivery: its event went out with that write.
-      if (error instanceof TransactionConflictError) return;
-      throw error;
-    }
+  finalize(invoice: Invoice, event: InvoiceIssuedV1): Promise<void> {
+    return this.moveStatus(invoice.orderId, 'ISSUING', 'ISSUED', {}, event);
   }
 
-  async cancel(invoice: Invoice, event: InvoiceCancelledV1): Promise<void> {
+  cancel(invoice: Invoice, event: InvoiceCancelledV1): Promise<void> {
+    return this.moveStatus(
+      invoice.orderId,
+      'ISSUED',
+      'CANCELLED',
+      { cancelledAt: invoice.cancelledAt, cancelReason: invoice.cancelReason },
+      event,
+    );
+  }
+
+  /**
+   * Moves an invoice from one status to the next with its event, in one transaction; an invoice already
+   * moved by a concurrent delivery is left as it is (its event went out with that write).
+   */
+  private async moveStatus(
+    orderId: string,
+    from: Invoice['status'],
+    to: Invoice['status'],
+    set: Record<string, unknown>,
+    event: InvoiceIssuedV1 | InvoiceCancelledV1,
+  ): Promise<void> {
+    const fields = Object.keys(set);
     try {
       await this.transactWithOutbox(
         [
           {
             Update: {
               TableName: this.tableName,
-              Key: invoiceKey(invoice.orderId),
-              UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, cancelReason = :why',
-              ConditionExpression: '#s = :issued',
-              ExpressionAttributeNames: { '#s': 'status' },
+              Key: invoiceKey(orderId),
+              UpdateExpression: ['SET #s = :to', ...fields.map((f) => `#${f} = :${f}`)].join(', '),
+              ConditionExpression: '#s = :from',
+              ExpressionAttributeNames: {
+                '#s': 'status',
+                ...Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+              },
               ExpressionAttributeValues: {
-                ':cancelled': 'CANCELLED',
-                ':issued': 'ISSUED',
-                ':at': invoice.cancelledAt,
-                ':why': invoice.cancelReason,
+                ':to': to,
+                ':from': from,
+                ...Object.fromEntries(fields.map((f) => [`:${f}`, set[f]])),
               },
             },
           },
@@ -112,7 +115,6 @@ export class DynamoDbInvoiceRepository extends DynamoDbRepository implements Inv
         [event],
       );
     } catch (error) {
-      // Already CANCELLED by a concurrent delivery: its event went out with that write.
       if (error instanceof TransactionConflictError) return;
       throw error;
     }
