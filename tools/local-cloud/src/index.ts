@@ -6,3 +6,4 @@ export * from './provision';
 export * from './chaos';
 export * from './cli';
 export * from './users';
+export * from './meter';

@@ -14,6 +14,7 @@ import { pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
+import { Meter } from './meter';
 import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
@@ -58,6 +59,8 @@ export interface LocalCloudOptions {
    * many callers with a few accounts from one address.
    */
   waf?: 'enforce' | 'off';
+  /** Count every call the functions make to DynamoDB, SQS/SNS and SES, by function and operation (see `meter`). */
+  meter?: boolean;
 }
 
 /** What an app's seed gets: the running cloud's clients and addresses. */
@@ -106,6 +109,8 @@ export interface LocalCloud {
   outputs: LocalCloudOutputs;
   /** The chaos mode's counters, when faults are injected. */
   chaos?: Chaos;
+  /** The functions' calls to the emulators, when started with `meter`. */
+  meter?: Meter;
   runtime: LambdaRuntime;
   clients: Clients;
   /** Functions' environment for the emulators: what a handler sees in place of AWS. */
@@ -156,6 +161,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const outputsDir =
     options.outputsDir === null ? null : (options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'));
   const chaos = options.chaos ? startChaos(options.chaos, outputsDir, log) : undefined;
+  const meter = options.meter ? new Meter() : undefined;
   const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
   // The emulators boot (mostly the JVM) while the templates are synthesized.
   progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
@@ -187,6 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const stop = async () => {
     stops.forEach((s) => s());
     chaos?.stop();
+    meter?.stop();
     runtime?.stop();
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
     controlServer?.closeAllConnections();
@@ -226,6 +233,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sqsFront = front.server;
 
     const functionEnv = await functionEnvironment(e, control.url, chaos);
+    if (meter) {
+      // Metering sits in front of whatever the functions reach (the chaos proxies included).
+      for (const [variable, service] of [
+        ['AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb'],
+        ['AWS_ENDPOINT_URL_SQS', 'sqs'],
+        ['AWS_ENDPOINT_URL_SNS', 'sns'],
+        ['AWS_ENDPOINT_URL_SES', 'ses'],
+      ] as const)
+        functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
+    }
     // API Gateway hostnames in the templates point at the local gateways (see localUrlRewriter).
     const wsApis = webSocketApis(provisioner);
     const wsPorts: number[] = [];
@@ -311,7 +328,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       mkdirSync(outputsDir, { recursive: true });
       writeFileSync(join(outputsDir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
     }
-    return { outputs, runtime, clients, stop, chaos };
+    return { outputs, runtime, clients, stop, chaos, meter };
   } catch (error) {
     await stop();
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;

@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   await cold.stop();
   const t0 = Date.now();
   // One account places the whole load: the per-caller rate limit (which would stop it, as in AWS) is lifted.
-  const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off' });
+  // Metered: every call the functions make to DynamoDB, SQS/SNS and SES is counted, by function and operation.
+  const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off', meter: true });
   const readyMs = Date.now() - t0;
   try {
     const api = cloud.outputs.apiUrl;
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
       Authorization: auth.AuthenticationResult!.IdToken!,
       'Content-Type': 'application/json',
     };
+    const invocationsBefore = Object.values(cloud.runtime.stats()).reduce((n, s) => n + s.invocations, 0);
+    cloud.meter!.reset();
     const t1 = Date.now();
     const placed = await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -133,6 +136,26 @@ async function main(): Promise<void> {
     console.log(
       `50 orders to a final state            ${(flowMs / 1000).toFixed(1).padStart(6)} s    (${pending.size} not final)`,
     );
+    // What one order costs in calls (the bench's own polling of GET /orders/{id} left out), after its trailing
+    // effects (stock commit, invoice, mails) had a moment to run.
+    await new Promise((r) => setTimeout(r, 5000));
+    const orders = placed.length;
+    const calls = cloud.meter!.calls().filter((c) => !c.fn.includes('GetOrder'));
+    const perOrder = (n: number) => (n / orders).toFixed(2).padStart(6);
+    const byService = new Map<string, number>();
+    for (const c of calls) {
+      const service = c.operation.split('.')[0]!;
+      byService.set(service, (byService.get(service) ?? 0) + c.count);
+    }
+    const invocations =
+      Object.values(cloud.runtime.stats()).reduce((n, s) => n + s.invocations, 0) - invocationsBefore;
+    console.log(`\nper order (${orders} orders, the bench's polling left out)`);
+    console.log(`Lambda invocations (incl. polling)    ${perOrder(invocations)}`);
+    for (const [service, n] of [...byService].sort((a, b) => b[1] - a[1]))
+      console.log(`${`${service} calls`.padEnd(37)}${perOrder(n)}`);
+    console.log('top calls per order (function, operation):');
+    for (const c of calls.slice(0, 12)) console.log(`  ${perOrder(c.count)}  ${c.fn}  ${c.operation}`);
+
     const sizes = bundles();
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const largest = sizes[0]!;
