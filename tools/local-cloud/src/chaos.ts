@@ -165,7 +165,8 @@ export class Chaos {
     body: Buffer,
     res: http.ServerResponse,
   ): void {
-    const agent = String(req.headers['x-amz-user-agent'] ?? req.headers['user-agent'] ?? '');
+    // Node's SDK sends `app/<id>` in `user-agent` (and a short `x-amz-user-agent` besides).
+    const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
     const fn = /app\/(\S+)/.exec(agent)?.[1] ?? 'unknown';
     const throttle = this.random() < 0.7;
     if (service === 'dynamodb') {

@@ -20,7 +20,8 @@ describe('Meter (profiling the calls functions make)', () => {
         method: 'POST',
         headers: {
           ...(target ? { 'x-amz-target': target } : {}),
-          'x-amz-user-agent': `aws-sdk-js app/${agent}`,
+          'user-agent': `aws-sdk-js/3 app/${agent}`,
+          'x-amz-user-agent': 'aws-sdk-js/3',
           'content-type': 'application/x-www-form-urlencoded',
         },
         body,

@@ -45,8 +45,10 @@ export class Meter {
   }
 
   private count(service: string, req: http.IncomingMessage, body: Buffer): void {
-    const agent = String(req.headers['x-amz-user-agent'] ?? req.headers['user-agent'] ?? '');
-    const fn = /app\/(\S+)/.exec(agent)?.[1] ?? 'unknown';
+    // Node's SDK sends `app/<id>` in `user-agent` (and a short `x-amz-user-agent` besides).
+    const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
+    // Powertools appends its own `/PT/...` tag to the app id; the SDK writes `/` as `-`.
+    const fn = (/app\/(\S+)/.exec(agent)?.[1] ?? 'unknown').replace(/-PT-.*$/, '');
     const target = String(req.headers['x-amz-target'] ?? '')
       .split('.')
       .pop();
