@@ -103,6 +103,27 @@ export class Chaos {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /**
+   * Runs `work` with every fault off (the seed's demo data goes in as an operator would put it, not under
+   * faults), then turns them back on as they were.
+   */
+  async quiet<T>(work: () => Promise<T>): Promise<T> {
+    const saved = structuredClone(this.spec);
+    Object.assign(this.spec, {
+      lambdaError: 0,
+      lambdaCrash: 0,
+      duplicate: 0,
+      sesError: 0,
+      dynamodbThrottle: 0,
+    });
+    this.spec.latency = { p: 0, ms: 0 };
+    try {
+      return await work();
+    } finally {
+      Object.assign(this.spec, saved);
+    }
+  }
+
   /** True with probability `p`. */
   roll(p: number): boolean {
     return p > 0 && this.random() < p;

@@ -296,13 +296,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     let seeded: SeedResult = { users: {}, apiKeys: [] };
     if (options.seed) {
       progress('seeding demo data');
-      seeded = await options.seed({
-        clients,
-        apiUrl: gw.url,
-        cognito: { userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
-        parameters,
-        progress,
-      });
+      const seed = options.seed;
+      const run = () =>
+        seed({
+          clients,
+          apiUrl: gw.url,
+          cognito: { userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
+          parameters,
+          progress,
+        });
+      // Faults start once the demo data is in: a seed is not under test.
+      seeded = chaos ? await chaos.quiet(run) : await run();
     }
     const apiKeys = allApiKeys(seeded, usagePlans);
 

@@ -63,6 +63,20 @@ describe('chaos in the sandboxes', () => {
     runtime.stop();
   });
 
+  it('injects nothing while quiet (the seed), and every fault again afterwards', async () => {
+    // Prepare
+    const chaos = new Chaos(parseChaosSpec('lambda-error=1,latency=1:5'));
+    const runtime = runtimeWith(chaos);
+    // Act
+    const quiet = await chaos.quiet(() => runtime.invoke('fn', { Records: [{ messageId: 'm-1' }] }));
+    const after = runtime.invoke('fn', { Records: [{ messageId: 'm-2' }] });
+    // Assess
+    expect(quiet).toBeDefined();
+    await expect(after).rejects.toMatchObject({ errorType: 'Chaos.InjectedError' });
+    expect(chaos.spec).toMatchObject({ lambdaError: 1, latency: { p: 1, ms: 5 } });
+    runtime.stop();
+  });
+
   it('kills the sandbox in the middle of the handler, and the next invocation gets a fresh one', async () => {
     // Prepare
     const chaos = new Chaos(parseChaosSpec('lambda-crash=1'));
