@@ -86,4 +86,14 @@ describe('DynamoDbInvoiceRepository', () => {
     await invoices.cancel({ ...draft, status: 'CANCELLED', cancelReason: 'x', cancelledAt: 'y' }, cancelled);
     expect((await invoices.getByOrder('o1'))!.status).toBe('ISSUING');
   });
+
+  it('keeps the first record of a withdrawal, however often it is delivered', async () => {
+    const table = await cloud.newTable();
+    const invoices = new DynamoDbInvoiceRepository(cloud.doc, table);
+    const first = { orderId: 'o9', reason: 'Withdrawn', correlationId: 'c-1', causationId: 'e-1' };
+    await invoices.recordWithdrawal(first);
+    await invoices.recordWithdrawal({ ...first, causationId: 'e-2' });
+    expect(await invoices.withdrawal('o9')).toEqual(first);
+    expect(await invoices.withdrawal('o10')).toBeUndefined();
+  });
 });

@@ -1,11 +1,12 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRepository, TransactionConflictError } from '@order-platform/aws-adapters';
 import type { InvoiceCancelledV1, InvoiceIssuedV1 } from '@order-platform/contracts';
 import type { Invoice } from '../domain/invoice';
-import type { AllocateOutcome, InvoiceStore } from '../application/ports';
+import type { AllocateOutcome, InvoiceStore, Withdrawal } from '../application/ports';
 
 const invoiceKey = (orderId: string) => ({ pk: `INVOICE#${orderId}`, sk: 'INVOICE' });
 const seriesKey = (series: string) => ({ pk: `SERIES#${series}`, sk: 'SERIES' });
+const withdrawalKey = (orderId: string) => ({ pk: `WITHDRAWAL#${orderId}`, sk: 'WITHDRAWAL' });
 
 /** Invoices (`INVOICE#<orderId>`) and number series (`SERIES#<series>`, holding `last`) in the faturas table. */
 export class DynamoDbInvoiceRepository extends DynamoDbRepository implements InvoiceStore {
@@ -77,6 +78,31 @@ export class DynamoDbInvoiceRepository extends DynamoDbRepository implements Inv
       { cancelledAt: invoice.cancelledAt, cancelReason: invoice.cancelReason },
       event,
     );
+  }
+
+  async recordWithdrawal(withdrawal: Withdrawal): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...withdrawalKey(withdrawal.orderId), kind: 'withdrawal', ...withdrawal },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // Recorded by an earlier delivery: the first one stands.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  async withdrawal(orderId: string): Promise<Withdrawal | undefined> {
+    const item = await this.getItem<Withdrawal & Record<string, unknown>>(
+      withdrawalKey(orderId).pk,
+      withdrawalKey(orderId).sk,
+    );
+    if (!item) return undefined;
+    const { orderId: id, reason, correlationId, causationId } = item;
+    return { orderId: id, reason, correlationId, causationId };
   }
 
   /**

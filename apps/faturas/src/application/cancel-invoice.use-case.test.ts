@@ -1,6 +1,7 @@
 import { newEvent } from '@order-platform/contracts';
 import { documentKeys, type Invoice } from '../domain/invoice';
-import { cancelInvoice, InvoiceNotYetIssuedError } from './cancel-invoice.use-case';
+import { cancelInvoice } from './cancel-invoice.use-case';
+import { issueInvoice } from './issue-invoice.use-case';
 import { InMemoryInvoices } from './testing/in-memory-invoices';
 
 const cancelled = (orderId: string, afterCompletion?: boolean) =>
@@ -32,6 +33,22 @@ const invoice = (orderId: string, status: Invoice['status']): Invoice => ({
   ...documentKeys(orderId, '1', 7),
 });
 
+const completedEvent = (orderId: string) =>
+  newEvent(
+    'OrderCompleted',
+    'pedidos',
+    {
+      orderId,
+      customerId: 'c1',
+      customerEmail: 'c1@example.com',
+      items: [{ productId: 'p1', quantity: 1, unitPrice: 1000 }],
+      total: 1000,
+      currency: 'BRL',
+      completedAt: '2026-11-23T08:00:00.000Z',
+    },
+    { correlationId: `corr-${orderId}` },
+  );
+
 function deps(...invoices: Invoice[]) {
   const store = new InMemoryInvoices();
   for (const i of invoices) store.invoices.set(i.orderId, i);
@@ -60,14 +77,33 @@ describe('cancelInvoice', () => {
     });
   });
 
-  it('waits (throws, so the message comes back) while the invoice of a withdrawn order is not issued yet', async () => {
-    // Prepare
+  it('cancels the invoice of a withdrawal that came before the invoice, as soon as it is issued, and mails nothing', async () => {
+    // Prepare: the withdrawal arrives while the invoice is still being issued (ISSUING), then the issue ends.
     const d = deps(invoice('o2', 'ISSUING'));
-    // Act + Assess
-    await expect(cancelInvoice(d, cancelled('o1', true))).rejects.toThrow(InvoiceNotYetIssuedError);
-    await expect(cancelInvoice(d, cancelled('o2', true))).rejects.toThrow(InvoiceNotYetIssuedError);
-    expect(d.invoices.invoices.get('o2')!.status).toBe('ISSUING');
-    expect(d.invoices.events).toHaveLength(0);
+    const mails: string[] = [];
+    // Act
+    const early = await cancelInvoice(d, cancelled('o2', true));
+    const issued = await issueInvoice(
+      {
+        ...d,
+        documents: { put: async () => undefined },
+        pdf: { render: async () => Buffer.from('%PDF') },
+        invoiceUrl: (orderId) => `https://api.example/invoices/${orderId}`,
+        mailer: { sendOnce: async (key) => (mails.push(key), 'sent') },
+        newId: () => 'unused',
+      },
+      completedEvent('o2'),
+    );
+    // Assess
+    expect(early).toBeUndefined();
+    expect(issued).toMatchObject({
+      status: 'CANCELLED',
+      number: 7,
+      cancelReason: 'Withdrawn by the customer after completion',
+    });
+    expect(d.invoices.events.map((e) => e.type)).toEqual(['InvoiceIssued', 'InvoiceCancelled']);
+    expect(d.invoices.events[1]).toMatchObject({ correlationId: 'corr-o2' });
+    expect(mails).toEqual([]);
   });
 
   it('leaves invoices alone for an order cancelled before it completed', async () => {

@@ -1,5 +1,6 @@
 import { newEvent, type OrderCompletedV1 } from '@order-platform/contracts';
 import { DEFAULT_SERIES, documentKeys, nextNumber, nfeXml, type Invoice } from '../domain/invoice';
+import { applyWithdrawal } from './cancel-invoice.use-case';
 import type { DocumentStore, InvoiceMailer, InvoiceStore, PdfRenderer } from './ports';
 
 export interface IssueInvoiceDeps {
@@ -17,19 +18,20 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * Issues the one invoice of a completed order:
- * 1. an ISSUED invoice for the order means it was done: only its e-mail may be owed (step 5);
+ * 1. an ISSUED invoice for the order means it was done: only steps 5-6 may be owed;
  * 2. otherwise takes the next number of the series and records the invoice as ISSUING, in one transaction
  *    conditioned on the series not having moved (gap-free; a lost race re-reads and tries again);
  * 3. renders the PDF and the NF-e XML and stores both (same keys on a retry);
  * 4. marks the invoice ISSUED together with InvoiceIssued;
- * 5. e-mails the customer a short-lived download link, effectively once; a failed mail fails the message,
+ * 5. a withdrawal recorded meanwhile cancels the invoice instead of mailing it (see cancel-invoice);
+ * 6. e-mails the customer where to read the invoice, effectively once; a failed mail fails the message,
  *    whose retry finds the invoice ISSUED and sends only the mail.
  */
 export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompletedV1): Promise<Invoice> {
   const { orderId } = event.data;
   let invoice = await deps.invoices.getByOrder(orderId);
   // Issued by an earlier delivery: only the mail may still be owed (its failure retried the message).
-  if (invoice?.status === 'ISSUED') return mailInvoice(deps, invoice);
+  if (invoice?.status === 'ISSUED') return settle(deps, invoice);
 
   for (let attempt = 0; !invoice && attempt < MAX_ATTEMPTS; attempt++) {
     const number = nextNumber(await deps.invoices.lastNumber(DEFAULT_SERIES));
@@ -54,7 +56,7 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
     else if (outcome.reason === 'invoice-exists') invoice = await deps.invoices.getByOrder(orderId);
   }
   if (!invoice) throw new Error(`No invoice number could be taken for order ${orderId}`);
-  if (invoice.status === 'ISSUED') return mailInvoice(deps, invoice);
+  if (invoice.status === 'ISSUED') return settle(deps, invoice);
 
   await deps.documents.put(invoice.pdfKey, await deps.pdf.render(invoice), 'application/pdf');
   await deps.documents.put(invoice.xmlKey, nfeXml(invoice), 'application/xml');
@@ -77,6 +79,16 @@ export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompleted
       { correlationId: event.correlationId, causationId: event.id },
     ),
   );
+  return settle(deps, issued);
+}
+
+/**
+ * After the invoice is ISSUED: a withdrawal recorded meanwhile cancels it (read after the invoice was written,
+ * so a withdrawal that read it as not yet issued is seen here); otherwise the customer is mailed.
+ */
+async function settle(deps: IssueInvoiceDeps, issued: Invoice): Promise<Invoice> {
+  const withdrawal = await deps.invoices.withdrawal(issued.orderId);
+  if (withdrawal) return applyWithdrawal(deps, issued, withdrawal);
   return mailInvoice(deps, issued);
 }
 

@@ -10,6 +10,14 @@ export interface DocumentLinks {
   downloadUrl(key: string, fileName: string): Promise<string>;
 }
 
+/** A withdrawal from a completed order, as faturas keeps it until the invoice it cancels exists. */
+export interface Withdrawal {
+  orderId: string;
+  reason: string;
+  correlationId: string;
+  causationId: string;
+}
+
 export type AllocateOutcome =
   { allocated: true } | { allocated: false; reason: 'series-moved' | 'invoice-exists' };
 
@@ -22,6 +30,9 @@ export interface InvoiceStore extends InvoiceRepository {
   finalize(invoice: Invoice, event: InvoiceIssuedV1): Promise<void>;
   /** ISSUED → CANCELLED (with when and why) together with its InvoiceCancelled event; a repeat changes nothing. */
   cancel(invoice: Invoice, event: InvoiceCancelledV1): Promise<void>;
+  /** Records that the customer withdrew from the order (idempotent), whether or not its invoice exists yet. */
+  recordWithdrawal(withdrawal: Withdrawal): Promise<void>;
+  withdrawal(orderId: string): Promise<Withdrawal | undefined>;
 }
 
 /** Stores invoice documents (S3, Intelligent-Tiering). */

@@ -1,6 +1,6 @@
 import type { InvoiceCancelledV1, InvoiceIssuedV1 } from '@order-platform/contracts';
 import type { Invoice } from '../../domain/invoice';
-import type { AllocateOutcome, InvoiceStore } from '../ports';
+import type { AllocateOutcome, InvoiceStore, Withdrawal } from '../ports';
 
 /** In-memory store with the DynamoDB adapter's conditions (series at number - 1, one invoice per order). */
 export class InMemoryInvoices implements InvoiceStore {
@@ -30,5 +30,12 @@ export class InMemoryInvoices implements InvoiceStore {
     if (this.invoices.get(invoice.orderId)?.status !== 'ISSUED') return;
     this.invoices.set(invoice.orderId, invoice);
     this.events.push(event);
+  }
+  withdrawals = new Map<string, Withdrawal>();
+  async recordWithdrawal(withdrawal: Withdrawal) {
+    if (!this.withdrawals.has(withdrawal.orderId)) this.withdrawals.set(withdrawal.orderId, withdrawal);
+  }
+  async withdrawal(orderId: string) {
+    return this.withdrawals.get(orderId);
   }
 }
