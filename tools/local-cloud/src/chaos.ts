@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { callerOf, startProxy } from './proxy';
 import { LocalCloudError } from './emulators';
 
 /**
@@ -148,36 +148,13 @@ export class Chaos {
    */
   async proxy(service: 'dynamodb' | 'ses', target: string): Promise<string> {
     const p = () => (service === 'dynamodb' ? this.spec.dynamodbThrottle : this.spec.sesError);
-    const upstream = new URL(target);
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (this.roll(p())) return this.fail(service, req, body, res);
-        const forward = http.request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        forward.on('error', (error) => {
-          res.writeHead(502);
-          res.end(error.message);
-        });
-        forward.end(body);
-      });
+    const { server, url } = await startProxy(target, (req, body, res) => {
+      if (!this.roll(p())) return false;
+      this.fail(service, req, body, res);
+      return true;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return url;
   }
 
   private fail(
@@ -186,9 +163,7 @@ export class Chaos {
     body: Buffer,
     res: http.ServerResponse,
   ): void {
-    // Node's SDK sends `app/<id>` in `user-agent` (and a short `x-amz-user-agent` besides).
-    const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
-    const fn = /app\/(\S+)/.exec(agent)?.[1] ?? 'unknown';
+    const fn = callerOf(req);
     const throttle = this.random() < 0.7;
     if (service === 'dynamodb') {
       const operation = String(req.headers['x-amz-target'] ?? '')

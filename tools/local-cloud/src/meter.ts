@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { callerOf, startProxy } from './proxy';
 
 /**
  * Counts the calls functions make to an emulator, by calling function (the SDK's `app/<label>` user agent)
@@ -12,43 +12,16 @@ export class Meter {
 
   /** A counting proxy in front of `target` (an emulator's endpoint); its URL. */
   async proxy(service: string, target: string): Promise<string> {
-    const upstream = new URL(target);
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        this.count(service, req, body);
-        const forward = http.request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
-        forward.on('error', (error) => {
-          res.writeHead(502);
-          res.end(error.message);
-        });
-        forward.end(body);
-      });
+    const { server, url } = await startProxy(target, (req, body) => {
+      this.count(service, req, body);
+      return false;
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return url;
   }
 
   private count(service: string, req: http.IncomingMessage, body: Buffer): void {
-    // Node's SDK sends `app/<id>` in `user-agent` (and a short `x-amz-user-agent` besides).
-    const agent = `${req.headers['user-agent'] ?? ''} ${req.headers['x-amz-user-agent'] ?? ''}`;
-    // Powertools appends its own `/PT/...` tag to the app id; the SDK writes `/` as `-`.
-    const fn = (/app\/(\S+)/.exec(agent)?.[1] ?? 'unknown').replace(/-PT-.*$/, '');
+    const fn = callerOf(req);
     const target = String(req.headers['x-amz-target'] ?? '')
       .split('.')
       .pop();
