@@ -1,4 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
+import { anEvent } from '@order-platform/testing';
 import { documentKeys, type Invoice } from '../domain/invoice';
 import { cancelInvoice } from './cancel-invoice.use-case';
 import { issueInvoice } from './issue-invoice.use-case';
@@ -34,20 +35,7 @@ const invoice = (orderId: string, status: Invoice['status']): Invoice => ({
 });
 
 const completedEvent = (orderId: string) =>
-  newEvent(
-    'OrderCompleted',
-    'pedidos',
-    {
-      orderId,
-      customerId: 'c1',
-      customerEmail: 'c1@example.com',
-      items: [{ productId: 'p1', quantity: 1, unitPrice: 1000 }],
-      total: 1000,
-      currency: 'BRL',
-      completedAt: '2026-11-23T08:00:00.000Z',
-    },
-    { correlationId: `corr-${orderId}` },
-  );
+  anEvent('OrderCompleted', { correlationId: `corr-${orderId}`, data: { orderId, customerId: 'c1' } });
 
 function deps(...invoices: Invoice[]) {
   const store = new InMemoryInvoices();
