@@ -17,6 +17,16 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
 }
 
+export interface FunctionStats {
+  label: string;
+  invocations: number;
+  failures: number;
+  durationMs: number;
+  logBytes: number;
+  sqsMessages: number;
+  memoryMb: number;
+}
+
 export class FunctionError extends Error {
   constructor(
     readonly functionName: string,
@@ -44,6 +54,12 @@ class Sandbox {
   private readonly waiting: (() => void)[] = [];
   invocations = 0;
   failures = 0;
+  /** Time spent in invocations (from the event sent to the answer), in ms: what Lambda would bill. */
+  durationMs = 0;
+  /** Bytes the function wrote to its log (stdout and stderr): what CloudWatch Logs would ingest. */
+  logBytes = 0;
+  /** SQS messages delivered to the function. */
+  sqsMessages = 0;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -63,7 +79,10 @@ class Sandbox {
       execArgv: ['--enable-source-maps', `--max-old-space-size=${Math.max(128, this.spec.memoryMb)}`],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => this.log(line));
+      createInterface({ input: stream }).on('line', (line) => {
+        this.logBytes += Buffer.byteLength(line) + 1;
+        this.log(line);
+      });
     }
     // Lambda gives the init phase its own 10 s, apart from the invocation's timeout; an init error
     // surfaces at the invocation, which loads the module again and reports why it failed.
@@ -108,6 +127,10 @@ class Sandbox {
     if (this.running >= limit) await new Promise<void>((r) => this.waiting.push(r));
     this.running += 1;
     this.invocations += 1;
+    const records = (event as { Records?: { eventSource?: string }[] } | null)?.Records;
+    if (Array.isArray(records))
+      this.sqsMessages += records.filter((r) => r?.eventSource === 'aws:sqs').length;
+    const started = performance.now();
     try {
       const chaos = this.chaos;
       const what = describeEvent(event);
@@ -174,6 +197,7 @@ class Sandbox {
       this.failures += 1;
       throw error;
     } finally {
+      this.durationMs += performance.now() - started;
       this.running -= 1;
       this.waiting.shift()?.();
     }
@@ -212,9 +236,21 @@ export class LambdaRuntime {
     return sandbox.invoke(event);
   }
 
-  stats(): Record<string, { invocations: number; failures: number }> {
+  /** Per function: invocations, failures, time in invocations, log bytes, SQS messages, configured memory. */
+  stats(): Record<string, FunctionStats> {
     return Object.fromEntries(
-      [...this.sandboxes].map(([n, s]) => [n, { invocations: s.invocations, failures: s.failures }]),
+      [...this.sandboxes].map(([n, s]) => [
+        n,
+        {
+          label: s.spec.label,
+          invocations: s.invocations,
+          failures: s.failures,
+          durationMs: s.durationMs,
+          logBytes: s.logBytes,
+          sqsMessages: s.sqsMessages,
+          memoryMb: s.spec.memoryMb,
+        },
+      ]),
     );
   }
 

@@ -59,7 +59,7 @@ export interface LocalCloudOptions {
    * many callers with a few accounts from one address.
    */
   waf?: 'enforce' | 'off';
-  /** Count every call the functions make to DynamoDB, SQS/SNS and SES, by function and operation (see `meter`). */
+  /** Count every call the functions make to DynamoDB, SQS/SNS, SES and S3, by function and operation (see `meter`). */
   meter?: boolean;
 }
 
@@ -240,6 +240,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ['AWS_ENDPOINT_URL_SQS', 'sqs'],
         ['AWS_ENDPOINT_URL_SNS', 'sns'],
         ['AWS_ENDPOINT_URL_SES', 'ses'],
+        ['AWS_ENDPOINT_URL_S3', 's3'],
       ] as const)
         functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
     }

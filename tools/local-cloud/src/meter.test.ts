@@ -43,4 +43,55 @@ describe('Meter (profiling the calls functions make)', () => {
     meter.stop();
     upstream.close();
   });
+
+  it('asks DynamoDB for the capacity each call consumed and sums it by function, reads apart from writes', async () => {
+    // Prepare: an upstream that consumes 2 units when asked to say so, and records what it was sent.
+    const seen: Record<string, unknown>[] = [];
+    const upstream = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        seen.push(input);
+        const consumed = input['ReturnConsumedCapacity'] === 'INDEXES' ? { CapacityUnits: 2 } : undefined;
+        const transact = String(req.headers['x-amz-target']).endsWith('TransactWriteItems');
+        res.end(JSON.stringify({ ConsumedCapacity: transact ? [consumed, consumed] : consumed }));
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const meter = new Meter();
+    const proxy = await meter.proxy(
+      'dynamodb',
+      `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    );
+    const call = (operation: string, agent: string) =>
+      fetch(proxy, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'user-agent': `aws-sdk-js/3 app/${agent}`,
+          'content-type': 'application/x-amz-json-1.0',
+        },
+        body: JSON.stringify({ TableName: 'orders' }),
+      }).then((r) => r.json());
+    // Act
+    await call('GetItem', 'Orders/GetOrder');
+    await call('TransactWriteItems', 'Orders/PlaceOrder');
+    await call('PutItem', 'Orders/PlaceOrder');
+    await call('DescribeTable', 'Orders/PlaceOrder');
+    // Assess
+    expect(seen.map((s) => s['ReturnConsumedCapacity'])).toEqual([
+      'INDEXES',
+      'INDEXES',
+      'INDEXES',
+      undefined,
+    ]);
+    expect(seen.every((s) => s['TableName'] === 'orders')).toBe(true);
+    expect(meter.capacityByFunction()).toEqual({
+      'Orders/GetOrder': { read: 2, write: 0 },
+      'Orders/PlaceOrder': { read: 0, write: 6 },
+    });
+    meter.stop();
+    upstream.close();
+  });
 });

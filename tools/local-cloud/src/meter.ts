@@ -1,33 +1,80 @@
 import type http from 'node:http';
 import { callerOf, startProxy } from './proxy';
 
+/** DynamoDB operations that report the capacity they consumed when asked, and whether they read or write. */
+const DYNAMODB_CAPACITY: Record<string, 'read' | 'write'> = {
+  GetItem: 'read',
+  BatchGetItem: 'read',
+  Query: 'read',
+  Scan: 'read',
+  TransactGetItems: 'read',
+  PutItem: 'write',
+  UpdateItem: 'write',
+  DeleteItem: 'write',
+  BatchWriteItem: 'write',
+  TransactWriteItems: 'write',
+};
+
+/** Capacity units consumed, as DynamoDB counts them (tables and their indexes; a transaction counts twice). */
+export interface Capacity {
+  read: number;
+  write: number;
+}
+
 /**
  * Counts the calls functions make to an emulator, by calling function (the SDK's `app/<label>` user agent)
- * and operation (`X-Amz-Target`, or the query protocol's `Action`), for profiling and cost models. A
- * transparent proxy: it forwards every request as it came.
+ * and operation (`X-Amz-Target`, the query protocol's `Action`, or the HTTP method for S3), for profiling
+ * and cost models. It forwards every call as it came, except that DynamoDB calls are asked to return
+ * their consumed capacity (`ReturnConsumedCapacity: INDEXES`), which DynamoDB Local computes as DynamoDB
+ * does; the units are summed by function, and the bytes written to S3 are counted.
  */
 export class Meter {
   private readonly counts = new Map<string, number>();
+  private readonly units = new Map<string, Capacity>();
+  private s3Bytes = 0;
   private readonly servers: http.Server[] = [];
 
   /** A counting proxy in front of `target` (an emulator's endpoint); its URL. */
   async proxy(service: string, target: string): Promise<string> {
-    const { server, url } = await startProxy(target, (req, body) => {
-      this.count(service, req, body);
-      return false;
-    });
+    const { server, url } = await startProxy(
+      target,
+      (req, body) => {
+        this.count(service, req, body);
+        if (service === 's3' && req.method === 'PUT') this.s3Bytes += body.length;
+        return false;
+      },
+      service === 'dynamodb'
+        ? {
+            rewrite: (req, body) => askForCapacity(operationOf(req, body), body),
+            answered: (req, body, status, answer) => this.capacity(req, body, status, answer),
+          }
+        : {},
+    );
     this.servers.push(server);
     return url;
   }
 
   private count(service: string, req: http.IncomingMessage, body: Buffer): void {
-    const fn = callerOf(req);
-    const target = String(req.headers['x-amz-target'] ?? '')
-      .split('.')
-      .pop();
-    const action = target || new URLSearchParams(body.toString('utf8')).get('Action') || req.method || '?';
-    const key = `${fn}\t${service}.${action}`;
+    const key = `${callerOf(req)}\t${service}.${operationOf(req, body)}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  private capacity(req: http.IncomingMessage, body: Buffer, status: number, answer: Buffer): void {
+    const kind = DYNAMODB_CAPACITY[operationOf(req, body)];
+    if (!kind || status !== 200) return;
+    let consumed: unknown;
+    try {
+      consumed = (JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+    } catch {
+      return;
+    }
+    const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
+      CapacityUnits?: number;
+    }[];
+    const fn = callerOf(req);
+    const total = this.units.get(fn) ?? { read: 0, write: 0 };
+    for (const c of list) total[kind] += c.CapacityUnits ?? 0;
+    this.units.set(fn, total);
   }
 
   /** The calls counted so far, most frequent first. */
@@ -40,8 +87,20 @@ export class Meter {
       .sort((a, b) => b.count - a.count);
   }
 
+  /** DynamoDB capacity units consumed so far, by calling function. */
+  capacityByFunction(): Record<string, Capacity> {
+    return Object.fromEntries([...this.units].map(([fn, c]) => [fn, { ...c }]));
+  }
+
+  /** Bytes the functions wrote to S3 so far (object bodies as sent). */
+  bytesWrittenToS3(): number {
+    return this.s3Bytes;
+  }
+
   reset(): void {
     this.counts.clear();
+    this.units.clear();
+    this.s3Bytes = 0;
   }
 
   stop(): void {
@@ -49,5 +108,26 @@ export class Meter {
       server.closeAllConnections();
       server.close();
     }
+  }
+}
+
+function operationOf(req: http.IncomingMessage, body: Buffer): string {
+  const target = String(req.headers['x-amz-target'] ?? '')
+    .split('.')
+    .pop();
+  if (target) return target;
+  if (String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
+    return new URLSearchParams(body.toString('utf8')).get('Action') ?? req.method ?? '?';
+  return req.method ?? '?';
+}
+
+/** The request with `ReturnConsumedCapacity: INDEXES` added, for the operations that take it. */
+function askForCapacity(operation: string, body: Buffer): Buffer {
+  if (!DYNAMODB_CAPACITY[operation]) return body;
+  try {
+    const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    return Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
+  } catch {
+    return body;
   }
 }

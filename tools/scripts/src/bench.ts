@@ -1,24 +1,50 @@
 /**
- * `npm run bench`: starts the local cloud and prints its figures against their targets:
- * - ready time from nothing built (handlers bundled, stage synthesized: what `npm start` does after
- *   `npm ci`; target 20 s on 2 cores), then with the templates up to date,
- * - GET /products latency over 200 sequential requests (p50, p95),
- * - 50 orders placed at once: time until all reach a final state,
- * - every function bundle's size (target 450 KiB) and its module init, require plus top-level code, in a
- *   fresh Node process (target 120 ms).
+ * `npm run bench [-- --orders 1000 --rate 10 --seconds 20]`: the local cloud's figures, each next to its
+ * target and, where the target is relative, its reference measured in the same run (issue #12):
+ * 1. start: ready from nothing built (bundles and synthesis, what `npm start` does after `npm ci`) and
+ *    with nothing changed;
+ * 2. latency at a steady rate: `POST /orders` p50, and RECEIVED -> final p50/p99 from each order's own
+ *    status history; the same orders, metered, give the usage and the cost per million orders;
+ * 3. intake and throughput: `--orders` placed by 32 clients at once, against the raw rate of DynamoDB
+ *    Local for the same transaction shape (two items) at the same concurrency; then the time until all
+ *    are final, as orders per second end to end and as a ratio of the time to accept them;
+ * 4. every function bundle's size and module init (require plus top-level code, in a fresh Node process).
+ * Figures also go to dist/bench.json.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { WORKSPACE_ROOT } from '@order-platform/local-cloud';
+import { CreateTableCommand, DeleteTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '@order-platform/aws-adapters';
+import { WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
 import { startPlatformLocally } from '@order-platform/local-platform';
+import { callApi } from '@order-platform/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { costPerMillionOrders } from './cost-model';
+import { startCounting, usagePerOrder } from './order-usage';
 
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const { values: args } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
+const BURST = Number(args.orders);
+const RATE = Number(args.rate);
+const STEADY_SECONDS = Number(args.seconds);
+const CONCURRENCY = 32;
+const FINAL = new Set(['COMPLETED', 'REJECTED', 'CANCELLED']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
 
 /** Settings the functions read at init, with plausible values (what the stacks set in AWS). */
 const INIT_ENV = {
@@ -58,8 +84,72 @@ function bundles(): { name: string; kib: number; initMs: number }[] {
   return found.sort((a, b) => b.kib - a.kib);
 }
 
+/** Runs `work` for `count` items with `concurrency` at a time. */
+async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+/** Two-item transactions (an order and its outbox record) against DynamoDB Local directly, for `ms`. */
+async function rawTransactionRate(cloud: LocalCloud, ms: number): Promise<number> {
+  const db = cloud.clients.dynamodb;
+  const TableName = `bench-raw-${Date.now()}`;
+  await db.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const payload = 'x'.repeat(900);
+  let done = 0;
+  const end = Date.now() + ms;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = 0; Date.now() < end; i++) {
+        const id = `${w}-${i}`;
+        await db.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName,
+                  Item: { pk: { S: `ORDER#${id}` }, sk: { S: 'ORDER' }, d: { S: payload } },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Put: { TableName, Item: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'E' }, d: { S: payload } } } },
+            ],
+          }),
+        );
+        done += 1;
+      }
+    }),
+  );
+  const rate = done / ((Date.now() - started) / 1000);
+  await db.send(new DeleteTableCommand({ TableName }));
+  return rate;
+}
+
+interface Placed {
+  orderId: string;
+  postMs: number;
+}
+
 async function main(): Promise<void> {
-  // Cold: no bundles, no templates.
+  // 1. Start from nothing built (no bundles, no templates), then with nothing changed.
   for (const dir of ['apps', 'cdk.out/local'])
     rmSync(join(WORKSPACE_ROOT, 'dist', dir), { recursive: true, force: true });
   const c0 = Date.now();
@@ -72,11 +162,69 @@ async function main(): Promise<void> {
   await cold.stop();
   const t0 = Date.now();
   // One account places the whole load: the per-caller rate limit (which would stop it, as in AWS) is lifted.
-  // Metered: every call the functions make to DynamoDB, SQS/SNS and SES is counted, by function and operation.
   const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off', meter: true });
-  const readyMs = Date.now() - t0;
+  const warmMs = Date.now() - t0;
   try {
     const api = cloud.outputs.apiUrl;
+    const token = async (user: string) => {
+      const u = cloud.outputs.users[user]!;
+      const auth = await cloud.clients.cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: cloud.outputs.cognito.clientId!,
+          AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
+        }),
+      );
+      return auth.AuthenticationResult!.IdToken!;
+    };
+    const [customer, admin] = [await token('customer'), await token('admin')];
+    const sku = `BENCH-${Date.now()}`;
+    const created = await callApi(api, 'POST', '/products', {
+      token: admin,
+      body: { sku, name: 'Bench product', price: 990, stock: 1_000_000 },
+    });
+    if (created.status !== 201) throw new Error(`Creating the bench product: HTTP ${created.status}`);
+    const productId = `prod-${sku.toLowerCase()}`;
+    const place = async (): Promise<Placed> => {
+      const s = performance.now();
+      const res = await callApi(api, 'POST', '/orders', {
+        token: customer,
+        body: {
+          items: [{ productId, quantity: 1 }],
+          payment: { method: 'card', token: 'tok_approved' },
+        },
+      });
+      if (res.status !== 201 && res.status !== 202)
+        throw new Error(`POST /orders: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      return { orderId: (res.body as { orderId: string }).orderId, postMs: performance.now() - s };
+    };
+    // The bench reads the orders from pedidos' table itself, so its polling costs the functions nothing.
+    const doc = documentClient(cloud.clients.dynamodb);
+    const ordersTable = cloud.outputs.parameters['/order-platform/local/pedidos/table-name']!;
+    const untilFinal = async (ids: string[], limitMs: number) => {
+      const finals = new Map<string, { createdAt: string; finalAt: string }>();
+      const deadline = Date.now() + limitMs;
+      while (finals.size < ids.length && Date.now() < deadline) {
+        const pending = ids.filter((id) => !finals.has(id));
+        for (let i = 0; i < pending.length; i += 100) {
+          const keys = pending.slice(i, i + 100).map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }));
+          const res = await doc.send(
+            new BatchGetCommand({ RequestItems: { [ordersTable]: { Keys: keys } } }),
+          );
+          for (const o of res.Responses?.[ordersTable] ?? []) {
+            if (!FINAL.has(String(o['status']))) continue;
+            const history = o['statusHistory'] as { status: string; at: string }[];
+            finals.set(String(o['orderId']), {
+              createdAt: String(o['createdAt']),
+              finalAt: history.at(-1)!.at,
+            });
+          }
+        }
+        if (finals.size < ids.length) await sleep(250);
+      }
+      return finals;
+    };
+
     const latencies: number[] = [];
     for (let i = 0; i < 200; i++) {
       const s = performance.now();
@@ -84,105 +232,191 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
       latencies.push(performance.now() - s);
     }
-    latencies.sort((a, b) => a - b);
 
-    const user = cloud.outputs.users['customer']!;
-    const auth = await cloud.clients.cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: cloud.outputs.cognito.clientId!,
-        AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-      }),
-    );
-    const headers = {
-      Authorization: auth.AuthenticationResult!.IdToken!,
-      'Content-Type': 'application/json',
-    };
-    const invocationsBefore = Object.values(cloud.runtime.stats()).reduce((n, s) => n + s.invocations, 0);
-    cloud.meter!.reset();
-    const t1 = Date.now();
-    const placed = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        fetch(`${api}/orders`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            items: [{ productId: 'prod-feijao-1kg', quantity: 1 }],
-            payment: { method: 'card', token: 'tok_approved' },
-          }),
-        }).then((r) => r.json() as Promise<{ orderId: string }>),
-      ),
-    );
-    const pending = new Set(placed.map((o) => o.orderId));
-    const deadline = Date.now() + 120_000;
-    while (pending.size && Date.now() < deadline) {
-      for (const id of [...pending]) {
-        const o = (await (await fetch(`${api}/orders/${id}`, { headers })).json()) as { status: string };
-        if (['COMPLETED', 'REJECTED', 'CANCELLED'].includes(o.status)) pending.delete(id);
-      }
-      if (pending.size) await new Promise((r) => setTimeout(r, 200));
+    // 2. A steady rate, metered: latency, then what each order used (placing, the pipeline, one read).
+    console.log(`steady: ${RATE} orders/s for ${STEADY_SECONDS} s`);
+    const since = startCounting(cloud);
+    const steadyCount = RATE * STEADY_SECONDS;
+    const steady: Promise<Placed>[] = [];
+    const s0 = Date.now();
+    for (let i = 0; i < steadyCount; i++) {
+      await sleep(Math.max(0, s0 + (i * 1000) / RATE - Date.now()));
+      steady.push(place());
     }
-    const flowMs = Date.now() - t1;
+    const steadyPlaced = await Promise.all(steady);
+    const steadyFinal = await untilFinal(
+      steadyPlaced.map((p) => p.orderId),
+      120_000,
+    );
+    for (const p of steadyPlaced) await callApi(api, 'GET', `/orders/${p.orderId}`, { token: customer });
+    // Trailing effects (stock commit, invoice, mails) run after the final status: give them a moment.
+    await sleep(5000);
+    const measured = usagePerOrder(cloud, since, steadyCount, 2);
+    const toFinal = [...steadyFinal.values()].map((f) => Date.parse(f.finalAt) - Date.parse(f.createdAt));
 
-    console.log('\nfigure                               value      target     ratio');
-    console.log(
-      `local cloud ready (nothing built)     ${(coldMs / 1000).toFixed(1).padStart(6)} s   20.0 s   ${(coldMs / 20000).toFixed(2)}`,
+    // 3. Intake and throughput: the raw rate of DynamoDB Local first, then the burst through the API.
+    console.log(`raw DynamoDB Local: two-item transactions, ${CONCURRENCY} at a time, 5 s`);
+    const rawRate = await rawTransactionRate(cloud, 5000);
+    console.log(`burst: ${BURST} orders, ${CONCURRENCY} at a time`);
+    const burst: Placed[] = [];
+    const b0 = Date.now();
+    await pool(BURST, CONCURRENCY, async () => {
+      burst.push(await place());
+    });
+    const acceptMs = Date.now() - b0;
+    const burstFinal = await untilFinal(
+      burst.map((p) => p.orderId),
+      600_000,
     );
-    console.log(
-      `local cloud ready (templates cached)  ${(readyMs / 1000).toFixed(1).padStart(6)} s   20.0 s   ${(readyMs / 20000).toFixed(2)}`,
-    );
-    console.log(`GET /products p50                     ${pct(latencies, 50).toFixed(1).padStart(6)} ms`);
-    console.log(`GET /products p95                     ${pct(latencies, 95).toFixed(1).padStart(6)} ms`);
-    console.log(
-      `50 orders to a final state            ${(flowMs / 1000).toFixed(1).padStart(6)} s    (${pending.size} not final)`,
-    );
-    // What one order costs in calls (the bench's own polling of GET /orders/{id} left out), after its trailing
-    // effects (stock commit, invoice, mails) had a moment to run.
-    await new Promise((r) => setTimeout(r, 5000));
-    const orders = placed.length;
-    const calls = cloud.meter!.calls().filter((c) => !c.fn.includes('GetOrder'));
-    const perOrder = (n: number) => (n / orders).toFixed(2).padStart(6);
-    const byService = new Map<string, number>();
-    for (const c of calls) {
-      const service = c.operation.split('.')[0]!;
-      byService.set(service, (byService.get(service) ?? 0) + c.count);
-    }
-    const invocations =
-      Object.values(cloud.runtime.stats()).reduce((n, s) => n + s.invocations, 0) - invocationsBefore;
-    console.log(`\nper order (${orders} orders, the bench's polling left out)`);
-    console.log(`Lambda invocations (incl. polling)    ${perOrder(invocations)}`);
-    for (const [service, n] of [...byService].sort((a, b) => b[1] - a[1]))
-      console.log(`${`${service} calls`.padEnd(37)}${perOrder(n)}`);
-    console.log('top calls per order (function, operation):');
-    for (const c of calls.slice(0, 12)) console.log(`  ${perOrder(c.count)}  ${c.fn}  ${c.operation}`);
+    const finalMs =
+      Math.max(...[...burstFinal.values()].map((f) => Date.parse(f.finalAt)), b0 + acceptMs) - b0;
 
+    // 4. Bundles.
     const sizes = bundles();
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const largest = sizes[0]!;
-    const slowest = [...sizes].sort((a, b) => b.initMs - a.initMs)[0]!;
-    console.log(
-      `largest bundle (${largest.name})`.padEnd(37) +
-        `${largest.kib.toFixed(0).padStart(6)} KiB  450 KiB   ${(largest.kib / 450).toFixed(2)}`,
-    );
-    console.log(
-      `median bundle (${sizes.length} functions)`.padEnd(37) +
-        `${median(sizes.map((s) => s.kib))
-          .toFixed(0)
-          .padStart(6)} KiB  450 KiB   ${(median(sizes.map((s) => s.kib)) / 450).toFixed(2)}`,
-    );
-    console.log(
-      `slowest module init (${slowest.name})`.padEnd(37) +
-        `${slowest.initMs.toFixed(0).padStart(6)} ms   120 ms    ${(slowest.initMs / 120).toFixed(2)}`,
-    );
-    console.log(
-      `median module init`.padEnd(37) +
-        `${median(sizes.map((s) => s.initMs))
-          .toFixed(0)
-          .padStart(6)} ms   120 ms    ${(median(sizes.map((s) => s.initMs)) / 120).toFixed(2)}`,
-    );
+
+    const figures = {
+      startColdS: coldMs / 1000,
+      startWarmS: warmMs / 1000,
+      productsP50Ms: pct(latencies, 50),
+      productsP95Ms: pct(latencies, 95),
+      steady: {
+        rate: RATE,
+        orders: steadyCount,
+        final: steadyFinal.size,
+        postP50Ms: pct(
+          steadyPlaced.map((p) => p.postMs),
+          50,
+        ),
+        toFinalP50Ms: pct(toFinal, 50),
+        toFinalP99Ms: pct(toFinal, 99),
+      },
+      burst: {
+        orders: BURST,
+        final: burstFinal.size,
+        acceptS: acceptMs / 1000,
+        intakePerS: BURST / (acceptMs / 1000),
+        postP50Ms: pct(
+          burst.map((p) => p.postMs),
+          50,
+        ),
+        postP99Ms: pct(
+          burst.map((p) => p.postMs),
+          99,
+        ),
+        finalS: finalMs / 1000,
+        endToEndPerS: burstFinal.size / (finalMs / 1000),
+        rawTransactionsPerS: rawRate,
+      },
+      usagePerOrder: measured.usage,
+      dynamodbCallsPerOrder: measured.dynamodbCalls,
+      cost: costPerMillionOrders(measured.usage),
+      bundles: sizes,
+    };
+    mkdirSync(join(WORKSPACE_ROOT, 'dist'), { recursive: true });
+    writeFileSync(join(WORKSPACE_ROOT, 'dist', 'bench.json'), JSON.stringify(figures, null, 2));
+    report(figures, measured.calls);
   } finally {
     await cloud.stop();
   }
+}
+
+type Figures = {
+  startColdS: number;
+  startWarmS: number;
+  productsP50Ms: number;
+  productsP95Ms: number;
+  steady: {
+    rate: number;
+    orders: number;
+    final: number;
+    postP50Ms: number;
+    toFinalP50Ms: number;
+    toFinalP99Ms: number;
+  };
+  burst: {
+    orders: number;
+    final: number;
+    acceptS: number;
+    intakePerS: number;
+    postP50Ms: number;
+    postP99Ms: number;
+    finalS: number;
+    endToEndPerS: number;
+    rawTransactionsPerS: number;
+  };
+  dynamodbCallsPerOrder: number;
+  cost: ReturnType<typeof costPerMillionOrders>;
+  bundles: { name: string; kib: number; initMs: number }[];
+};
+
+/** One line per figure: value, target, ratio (value / target; at most 1 is met, or at least 1 for "≥"). */
+function report(f: Figures, calls: { fn: string; operation: string; perOrder: number }[]): void {
+  const rows: [string, string, string, string][] = [];
+  const row = (figure: string, value: number, unit: string, target: number, atLeast = false) =>
+    rows.push([
+      figure,
+      `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`,
+      `${atLeast ? '≥' : '≤'} ${target} ${unit}`,
+      `${(value / target).toFixed(2)}${(atLeast ? value >= target : value <= target) ? '' : '  (missed)'}`,
+    ]);
+  row('start, nothing built', f.startColdS, 's', 15);
+  row('start, nothing changed', f.startWarmS, 's', 4);
+  row(
+    `burst: end to end (${f.burst.final}/${f.burst.orders} final)`,
+    f.burst.endToEndPerS,
+    'orders/s',
+    25,
+    true,
+  );
+  row('burst: time to final / time to accept', f.burst.finalS / f.burst.acceptS, '×', 1.5);
+  row(
+    `intake / raw DynamoDB Local (${f.burst.rawTransactionsPerS.toFixed(0)} tx/s)`,
+    f.burst.intakePerS / f.burst.rawTransactionsPerS,
+    '×',
+    0.5,
+    true,
+  );
+  row(`steady ${f.steady.rate}/s: RECEIVED → final p50`, f.steady.toFinalP50Ms / 1000, 's', 1);
+  row(`steady ${f.steady.rate}/s: RECEIVED → final p99`, f.steady.toFinalP99Ms / 1000, 's', 3);
+  row(`steady ${f.steady.rate}/s: POST /orders p50`, f.steady.postP50Ms, 'ms', 50);
+  const largest = f.bundles[0]!;
+  const slowest = [...f.bundles].sort((a, b) => b.initMs - a.initMs)[0]!;
+  const over = f.bundles.filter((b) => b.kib > 450).length;
+  row(`largest bundle (${largest.name}; ${over} of ${f.bundles.length} over)`, largest.kib, 'KiB', 450);
+  row(
+    `median bundle`,
+    pct(
+      f.bundles.map((b) => b.kib),
+      50,
+    ),
+    'KiB',
+    450,
+  );
+  row(`slowest module init (${slowest.name})`, slowest.initMs, 'ms', 120);
+  row('cost per million orders (e-mail apart)', f.cost.total, 'USD', 40);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log(
+    `\n${'figure'.padEnd(widths[0]!)}  ${'value'.padStart(widths[1]!)}  ${'target'.padEnd(widths[2]!)}  ratio`,
+  );
+  for (const r of rows)
+    console.log(
+      `${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2].padEnd(widths[2]!)}  ${r[3]}`,
+    );
+  console.log(
+    `\nalso: GET /products p50 ${f.productsP50Ms.toFixed(1)} ms, p95 ${f.productsP95Ms.toFixed(1)} ms; ` +
+      `burst POST /orders ${f.burst.intakePerS.toFixed(1)}/s, p50 ${f.burst.postP50Ms.toFixed(0)} ms, ` +
+      `p99 ${f.burst.postP99Ms.toFixed(0)} ms; accepted in ${f.burst.acceptS.toFixed(1)} s, all final after ` +
+      `${f.burst.finalS.toFixed(1)} s`,
+  );
+  console.log(`\ncost per million orders (us-east-1 list prices; see tools/scripts/src/cost-model.ts)`);
+  for (const l of [...f.cost.lines, f.cost.email])
+    console.log(
+      `  ${l.service.padEnd(22)} ${l.perOrder.toFixed(l.unit === 'bytes' ? 0 : 3).padStart(9)} ${l.unit.padEnd(11)} per order  $${l.usd.toFixed(2).padStart(7)}`,
+    );
+  console.log(`  ${'total'.padEnd(22)} ${''.padStart(31)}  $${f.cost.total.toFixed(2).padStart(7)}`);
+  console.log(`\nDynamoDB calls per order: ${f.dynamodbCallsPerOrder.toFixed(2)}; the most frequent calls:`);
+  for (const c of calls.slice(0, 12))
+    console.log(`  ${c.perOrder.toFixed(2).padStart(6)}  ${c.fn}  ${c.operation}`);
 }
 
 main().catch((error) => {

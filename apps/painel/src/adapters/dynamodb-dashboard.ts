@@ -17,8 +17,9 @@ const isConditionFailure = (error: unknown) =>
 
 /**
  * What painel keeps of the events, in its own table:
- * - `EVENT#<id>` / `EVENT`: the feed, by time on `gsi1` (`FEED`, `<occurredAt>#<id>`);
- * - `ORDER#<orderId>` / `EVENT#<occurredAt>#<id>`: an order's timeline;
+ * - `ORDER#<orderId>` / `EVENT#<occurredAt>#<id>`: an order's timeline, one item per event, which is also
+ *   the feed entry, by time on `gsi1` (`FEED`, `<occurredAt>#<id>`); an event without an order is
+ *   `EVENT#<id>` / `EVENT`, on the feed only;
  * - `ORDER#<orderId>` / `SUMMARY`: its current status, by placing time on `gsi1` (`ORDERS`, `<placedAt>#<id>`);
  * - `ALERT` / `<productId>`: the open stock alerts.
  */
@@ -46,34 +47,22 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
   }
 
   async record(entry: FeedEntry): Promise<'recorded' | 'duplicate'> {
-    const expiresAt = this.expiresAt(entry.occurredAt);
-    if (entry.orderId) {
-      // The timeline item first: a retry after a failure below still finds it written (a put is idempotent).
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `ORDER#${entry.orderId}`,
-            sk: `EVENT#${entry.occurredAt}#${entry.eventId}`,
-            kind: 'timeline',
-            ...entry,
-            expiresAt,
-          },
-        }),
-      );
-    }
+    // One item per event, written once: it is the order's timeline entry, the feed's (on gsi1) and the
+    // duplicate check at the same time, so a redelivered event changes nothing and costs one refused write.
+    const key = entry.orderId
+      ? { pk: `ORDER#${entry.orderId}`, sk: `EVENT#${entry.occurredAt}#${entry.eventId}` }
+      : { pk: `EVENT#${entry.eventId}`, sk: 'EVENT' };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `EVENT#${entry.eventId}`,
-            sk: 'EVENT',
+            ...key,
             kind: 'event',
             gsi1pk: 'FEED',
             gsi1sk: `${entry.occurredAt}#${entry.eventId}`,
             ...entry,
-            expiresAt,
+            expiresAt: this.expiresAt(entry.occurredAt),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -112,29 +101,24 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
 
   async apply(change: OrderStatusChange): Promise<void> {
     const key = { pk: `ORDER#${change.orderId}`, sk: 'SUMMARY' };
-    if (change.placedAt) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression:
-            'SET orderId = :id, placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort, expiresAt = :ttl',
-          ExpressionAttributeValues: {
-            ':id': change.orderId,
+    // The placing time sorts the order on gsi1; it is written with the status when the status moves
+    // forward (one write, the common case) and alone when a later status got there first.
+    const placing = change.placedAt
+      ? {
+          set: ', placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort',
+          values: {
             ':placed': change.placedAt,
             ':orders': 'ORDERS',
             ':sort': `${change.placedAt}#${change.orderId}`,
-            ':ttl': this.expiresAt(change.placedAt),
           },
-        }),
-      );
-    }
+        }
+      : { set: '', values: {} };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `SET orderId = :id, #status = :status, statusRank = :rank, updatedAt = :at, expiresAt = if_not_exists(expiresAt, :ttl)${change.total !== undefined ? ', #total = :total' : ''}`,
+          UpdateExpression: `SET orderId = :id, #status = :status, statusRank = :rank, updatedAt = :at, expiresAt = if_not_exists(expiresAt, :ttl)${change.total !== undefined ? ', #total = :total' : ''}${placing.set}`,
           ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :rank',
           ExpressionAttributeNames: {
             '#status': 'status',
@@ -145,13 +129,24 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
             ':status': change.status,
             ':rank': change.rank,
             ':at': change.at,
-            ':ttl': this.expiresAt(change.at),
+            ':ttl': this.expiresAt(change.placedAt ?? change.at),
             ...(change.total !== undefined ? { ':total': change.total } : {}),
+            ...placing.values,
           },
         }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      if (change.placedAt) {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort, expiresAt = :ttl',
+            ExpressionAttributeValues: { ...placing.values, ':ttl': this.expiresAt(change.placedAt) },
+          }),
+        );
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { anEvent } from '@order-platform/testing';
-import { fanOut, recordEvent } from './record-event.use-case';
+import { fanOut, readOncePerBatch, recordEvent } from './record-event.use-case';
 import { InMemoryConnections, InMemoryDashboard, RecordingPusher } from './in-memory-ports';
 
 const clock = { now: () => new Date('2026-11-23T12:00:00Z') };
@@ -172,5 +172,57 @@ describe('fanOut', () => {
     expect(pusher.closed).toEqual(['stale']);
     expect([...connections.byId.keys()]).toEqual(['fresh', 'legacy']);
     expect(pusher.received.has('stale')).toBe(false);
+  });
+});
+
+describe('readOncePerBatch', () => {
+  it('reads the connections once per batch, drops a removed one at once, and reads again after forget', async () => {
+    // Prepare
+    const { connections, pusher, deps } = setup(['gone']);
+    let reads = 0;
+    const counting = Object.assign(Object.create(connections) as typeof connections, {
+      all: async () => {
+        reads += 1;
+        return connections.all();
+      },
+    });
+    const batch = readOncePerBatch(counting);
+    await connections.add({ connectionId: 'c1', userId: 'admin-1' });
+    await connections.add({ connectionId: 'gone', userId: 'admin-2' });
+    const batchDeps = { ...deps, connections: batch };
+    // Act: three events in one batch; an admin connects during it.
+    await recordEvent(batchDeps, anEvent('OrderPlaced'));
+    await connections.add({ connectionId: 'late', userId: 'admin-3' });
+    await recordEvent(batchDeps, anEvent('OrderProcessing'));
+    await recordEvent(batchDeps, anEvent('OrderCompleted'));
+    const readsInBatch = reads;
+    batch.forget();
+    await recordEvent(batchDeps, anEvent('OrderCompleted'));
+    // Assess
+    expect(readsInBatch).toBe(1);
+    expect(reads).toBe(2);
+    expect(pusher.received.get('c1')).toHaveLength(4);
+    expect(pusher.received.get('late')).toHaveLength(1);
+    expect(pusher.received.has('gone')).toBe(false);
+    expect([...connections.byId.keys()]).toEqual(['c1', 'late']);
+  });
+
+  it('does not keep a failed read: the next event reads again', async () => {
+    // Prepare
+    const { connections } = setup();
+    let fail = true;
+    const flaky = Object.assign(Object.create(connections) as typeof connections, {
+      all: async () => {
+        if (fail) throw new Error('throttled');
+        return connections.all();
+      },
+    });
+    const batch = readOncePerBatch(flaky);
+    await connections.add({ connectionId: 'c1', userId: 'admin-1' });
+    // Act
+    await expect(batch.all()).rejects.toThrow('throttled');
+    fail = false;
+    // Assess
+    await expect(batch.all()).resolves.toEqual([{ connectionId: 'c1', userId: 'admin-1' }]);
   });
 });

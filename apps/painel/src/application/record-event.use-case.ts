@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@order-platform/contracts';
 import { matchesFilter, pushMessageOf, statusChangeOf, stockSignalsOf } from '../domain/dashboard';
 import { toFeedEntry, type FeedEntry } from '../domain/feed-entry';
-import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
+import type { Clock, Connection, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
 
 export interface RecordEventDeps {
   log: EventLog;
@@ -19,6 +19,36 @@ export interface FanOutResult {
   failed: number;
   /** Connections whose token expired: closed instead of fed (the page reconnects with a fresh token). */
   closed: number;
+}
+
+/**
+ * The connections as one batch of events sees them: read once on the batch's first event and reused for
+ * the rest (a scan per event would be the dashboard's largest cost under load); `forget` before each batch.
+ * A connection closed meanwhile is dropped from the list at once; one opened meanwhile receives from the
+ * next batch on.
+ */
+export function readOncePerBatch(connections: Connections): Connections & { forget(): void } {
+  let list: Promise<Connection[]> | undefined;
+  return {
+    add: (c) => connections.add(c),
+    setFilter: (id, filter) => connections.setFilter(id, filter),
+    async remove(connectionId) {
+      if (list) {
+        const current = list;
+        list = current.then((all) => all.filter((c) => c.connectionId !== connectionId));
+      }
+      await connections.remove(connectionId);
+    },
+    all() {
+      list ??= connections.all();
+      // A failed read is not kept: the next event reads again.
+      list.catch(() => (list = undefined));
+      return list.then((all) => [...all]);
+    },
+    forget() {
+      list = undefined;
+    },
+  };
 }
 
 /**

@@ -1,0 +1,78 @@
+/**
+ * What the platform used for a number of orders, from the local cloud's meter (every call the functions
+ * made to DynamoDB, SNS/SQS, SES and S3, with DynamoDB's own capacity accounting) and its Lambda runtime
+ * (invocations, time in invocations, log bytes, SQS messages delivered), per order: the input of the cost
+ * model and of the regression guard in `npm test`.
+ */
+import type { FunctionStats, LocalCloud } from '@order-platform/local-cloud';
+import type { OrderUsage } from './cost-model';
+
+export type RuntimeSnapshot = Record<string, FunctionStats>;
+
+/** Where counting starts: the meter is reset and the runtime's counters are noted. */
+export function startCounting(cloud: LocalCloud): RuntimeSnapshot {
+  if (!cloud.meter) throw new Error('The local cloud was started without `meter`');
+  cloud.meter.reset();
+  return cloud.runtime.stats();
+}
+
+export interface MeasuredUsage {
+  usage: OrderUsage;
+  /** DynamoDB calls per order (requests, whatever their size). */
+  dynamodbCalls: number;
+  /** Per order, by calling function and operation, most frequent first. */
+  calls: { fn: string; operation: string; perOrder: number }[];
+}
+
+export function usagePerOrder(
+  cloud: LocalCloud,
+  since: RuntimeSnapshot,
+  orders: number,
+  apiRequests: number,
+): MeasuredUsage {
+  const meter = cloud.meter!;
+  const now = cloud.runtime.stats();
+  let invocations = 0;
+  let gbSeconds = 0;
+  let logBytes = 0;
+  let sqsMessages = 0;
+  for (const [name, s] of Object.entries(now)) {
+    const b = since[name];
+    invocations += s.invocations - (b?.invocations ?? 0);
+    gbSeconds += ((s.durationMs - (b?.durationMs ?? 0)) / 1000) * (s.memoryMb / 1024);
+    logBytes += s.logBytes - (b?.logBytes ?? 0);
+    sqsMessages += s.sqsMessages - (b?.sqsMessages ?? 0);
+  }
+  const calls = meter.calls();
+  const count = (service: string, operations?: string[]) =>
+    calls
+      .filter((c) => {
+        const [s, op] = c.operation.split('.') as [string, string];
+        return s === service && (!operations || operations.includes(op));
+      })
+      .reduce((n, c) => n + c.count, 0);
+  const capacity = Object.values(meter.capacityByFunction()).reduce(
+    (t, c) => ({ read: t.read + c.read, write: t.write + c.write }),
+    { read: 0, write: 0 },
+  );
+  const per = (n: number) => n / orders;
+  return {
+    usage: {
+      apiRequests,
+      lambdaInvocations: per(invocations),
+      lambdaGbSeconds: per(gbSeconds),
+      dynamodbWriteUnits: per(capacity.write),
+      dynamodbReadUnits: per(capacity.read),
+      snsPublishes: per(count('sns', ['Publish', 'PublishBatch'])),
+      // The functions' own SQS calls, and per message delivered to a function: the send (SNS's delivery
+      // into the queue), the receive and the delete (Lambda batches them, so this is an upper bound).
+      sqsRequests: per(count('sqs') + 3 * sqsMessages),
+      s3Puts: per(count('s3', ['PUT'])),
+      s3Bytes: per(meter.bytesWrittenToS3()),
+      logBytes: per(logBytes),
+      emails: per(count('ses', ['SendEmail', 'SendRawEmail'])),
+    },
+    dynamodbCalls: per(count('dynamodb')),
+    calls: calls.map((c) => ({ fn: c.fn, operation: c.operation, perOrder: per(c.count) })),
+  };
+}
