@@ -13,8 +13,6 @@
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DeleteTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '@order-platform/aws-adapters';
 import { WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
 import { startPlatformLocally } from '@order-platform/local-platform';
 import { callApi } from '@order-platform/testing';
@@ -23,7 +21,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { costPerMillionOrders } from './cost-model';
-import { startCounting, usagePerOrder } from './order-usage';
+import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
 
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -39,7 +37,6 @@ const BURST = Number(args.orders);
 const RATE = Number(args.rate);
 const STEADY_SECONDS = Number(args.seconds);
 const CONCURRENCY = 32;
-const FINAL = new Set(['COMPLETED', 'REJECTED', 'CANCELLED']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -198,32 +195,7 @@ async function main(): Promise<void> {
         throw new Error(`POST /orders: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       return { orderId: (res.body as { orderId: string }).orderId, postMs: performance.now() - s };
     };
-    // The bench reads the orders from pedidos' table itself, so its polling costs the functions nothing.
-    const doc = documentClient(cloud.clients.dynamodb);
-    const ordersTable = cloud.outputs.parameters['/order-platform/local/pedidos/table-name']!;
-    const untilFinal = async (ids: string[], limitMs: number) => {
-      const finals = new Map<string, { createdAt: string; finalAt: string }>();
-      const deadline = Date.now() + limitMs;
-      while (finals.size < ids.length && Date.now() < deadline) {
-        const pending = ids.filter((id) => !finals.has(id));
-        for (let i = 0; i < pending.length; i += 100) {
-          const keys = pending.slice(i, i + 100).map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }));
-          const res = await doc.send(
-            new BatchGetCommand({ RequestItems: { [ordersTable]: { Keys: keys } } }),
-          );
-          for (const o of res.Responses?.[ordersTable] ?? []) {
-            if (!FINAL.has(String(o['status']))) continue;
-            const history = o['statusHistory'] as { status: string; at: string }[];
-            finals.set(String(o['orderId']), {
-              createdAt: String(o['createdAt']),
-              finalAt: history.at(-1)!.at,
-            });
-          }
-        }
-        if (finals.size < ids.length) await sleep(250);
-      }
-      return finals;
-    };
+    const untilFinal = (ids: string[], limitMs: number) => waitUntilFinal(cloud, ids, limitMs);
 
     const latencies: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -252,6 +224,9 @@ async function main(): Promise<void> {
     // Trailing effects (stock commit, invoice, mails) run after the final status: give them a moment.
     await sleep(5000);
     const measured = usagePerOrder(cloud, since, steadyCount, 2);
+    const capacity = Object.entries(cloud.meter!.capacityByFunction())
+      .map(([fn, c]) => ({ fn, write: c.write / steadyCount, read: c.read / steadyCount }))
+      .sort((a, b) => b.write - a.write);
     const toFinal = [...steadyFinal.values()].map((f) => Date.parse(f.finalAt) - Date.parse(f.createdAt));
 
     // 3. Intake and throughput: the raw rate of DynamoDB Local first, then the burst through the API.
@@ -315,6 +290,9 @@ async function main(): Promise<void> {
     mkdirSync(join(WORKSPACE_ROOT, 'dist'), { recursive: true });
     writeFileSync(join(WORKSPACE_ROOT, 'dist', 'bench.json'), JSON.stringify(figures, null, 2));
     report(figures, measured.calls);
+    console.log('\nDynamoDB capacity units per order, by function (write / read):');
+    for (const c of capacity)
+      console.log(`  ${c.write.toFixed(1).padStart(6)} / ${c.read.toFixed(1).padStart(5)}  ${c.fn}`);
   } finally {
     await cloud.stop();
   }

@@ -4,6 +4,8 @@
  * (invocations, time in invocations, log bytes, SQS messages delivered), per order: the input of the cost
  * model and of the regression guard in `npm test`.
  */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '@order-platform/aws-adapters';
 import type { FunctionStats, LocalCloud } from '@order-platform/local-cloud';
 import type { OrderUsage } from './cost-model';
 
@@ -75,4 +77,39 @@ export function usagePerOrder(
     dynamodbCalls: per(count('dynamodb')),
     calls: calls.map((c) => ({ fn: c.fn, operation: c.operation, perOrder: per(c.count) })),
   };
+}
+
+const FINAL = new Set(['COMPLETED', 'REJECTED', 'CANCELLED']);
+
+/**
+ * Waits until the orders are final (or `limitMs` passed), reading them from pedidos' table directly so the
+ * waiting costs the functions nothing; each final order with its creation and final instants.
+ */
+export async function waitUntilFinal(
+  cloud: LocalCloud,
+  ids: string[],
+  limitMs: number,
+): Promise<Map<string, { createdAt: string; finalAt: string; status: string }>> {
+  const doc = documentClient(cloud.clients.dynamodb);
+  const table = cloud.outputs.parameters['/order-platform/local/pedidos/table-name']!;
+  const finals = new Map<string, { createdAt: string; finalAt: string; status: string }>();
+  const deadline = Date.now() + limitMs;
+  while (finals.size < ids.length && Date.now() < deadline) {
+    const pending = ids.filter((id) => !finals.has(id));
+    for (let i = 0; i < pending.length; i += 100) {
+      const keys = pending.slice(i, i + 100).map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }));
+      const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+      for (const o of res.Responses?.[table] ?? []) {
+        if (!FINAL.has(String(o['status']))) continue;
+        const history = o['statusHistory'] as { status: string; at: string }[];
+        finals.set(String(o['orderId']), {
+          createdAt: String(o['createdAt']),
+          finalAt: history.at(-1)!.at,
+          status: String(o['status']),
+        });
+      }
+    }
+    if (finals.size < ids.length) await new Promise((r) => setTimeout(r, 250));
+  }
+  return finals;
 }

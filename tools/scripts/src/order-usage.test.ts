@@ -1,0 +1,85 @@
+/**
+ * The regression guard of issue #12, on counts, not timings: what one order costs in DynamoDB calls and
+ * capacity units, SNS publishes and Lambda invocations, metered on the local cloud for a few orders placed
+ * through the API. A change that adds a call per event or widens an item shows here before it shows on a
+ * bill. `npm run bench` prints the same figures with the cost per million orders.
+ */
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { LocalCloud } from '@order-platform/local-cloud';
+import { startPlatformLocally } from '@order-platform/local-platform';
+import { callApi } from '@order-platform/testing';
+import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+/**
+ * Measured on 2026-11-23 (10 orders, 2 at a time): 45.5 DynamoDB calls, 87 WRU, 12.5 RRU, 5.4 publishes
+ * and 16.5 invocations per order. The budgets leave room for retries after conflicts, not for one more call
+ * per event (~5 per order).
+ */
+const BUDGET = {
+  dynamodbCalls: 49,
+  dynamodbWriteUnits: 96,
+  dynamodbReadUnits: 14,
+  snsPublishes: 6,
+  lambdaInvocations: 18,
+};
+
+let cloud: LocalCloud;
+beforeAll(async () => {
+  cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off', meter: true });
+}, 180_000);
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+it('keeps what one order costs within its budget', async () => {
+  // Prepare
+  const api = cloud.outputs.apiUrl;
+  const u = cloud.outputs.users['customer']!;
+  const auth = await cloud.clients.cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: cloud.outputs.cognito.clientId!,
+      AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
+    }),
+  );
+  const token = auth.AuthenticationResult!.IdToken!;
+  const since = startCounting(cloud);
+  const orders = 10;
+  // Act: orders placed two at a time, each read once by its customer once final.
+  const ids: string[] = [];
+  for (let i = 0; i < orders; i += 2) {
+    const placed = await Promise.all(
+      [0, 1].map(() =>
+        callApi(api, 'POST', '/orders', {
+          token,
+          body: {
+            items: [{ productId: 'prod-feijao-1kg', quantity: 1 }],
+            payment: { method: 'card', token: 'tok_approved' },
+          },
+        }),
+      ),
+    );
+    for (const p of placed) ids.push((p.body as { orderId: string }).orderId);
+  }
+  const finals = await waitUntilFinal(cloud, ids, 120_000);
+  for (const id of ids) await callApi(api, 'GET', `/orders/${id}`, { token });
+  await new Promise((r) => setTimeout(r, 5000));
+  const measured = usagePerOrder(cloud, since, orders, 2);
+  console.log(
+    `per order: ${measured.dynamodbCalls.toFixed(1)} DynamoDB calls, ` +
+      `${measured.usage.dynamodbWriteUnits.toFixed(1)} WRU, ${measured.usage.dynamodbReadUnits.toFixed(1)} RRU, ` +
+      `${measured.usage.snsPublishes.toFixed(1)} publishes, ${measured.usage.lambdaInvocations.toFixed(1)} invocations`,
+  );
+  // Assess: every order completed (a rejected one would cost less and hide a regression) ...
+  expect([...finals.values()].map((f) => f.status)).toEqual(Array(orders).fill('COMPLETED'));
+  // ... and nothing costs more than its budget, nor implausibly little (the meter would have stopped counting).
+  expect(measured.dynamodbCalls).toBeLessThanOrEqual(BUDGET.dynamodbCalls);
+  expect(measured.usage.dynamodbWriteUnits).toBeLessThanOrEqual(BUDGET.dynamodbWriteUnits);
+  expect(measured.usage.dynamodbReadUnits).toBeLessThanOrEqual(BUDGET.dynamodbReadUnits);
+  expect(measured.usage.snsPublishes).toBeLessThanOrEqual(BUDGET.snsPublishes);
+  expect(measured.usage.lambdaInvocations).toBeLessThanOrEqual(BUDGET.lambdaInvocations);
+  expect(measured.dynamodbCalls).toBeGreaterThan(BUDGET.dynamodbCalls / 2);
+  expect(measured.usage.dynamodbWriteUnits).toBeGreaterThan(BUDGET.dynamodbWriteUnits / 2);
+}, 240_000);
