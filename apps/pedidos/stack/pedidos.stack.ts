@@ -38,9 +38,11 @@ export class PedidosStack extends Stack {
     const senderEmail = props.senderEmail ?? 'pedidos@example.com';
     const { table } = new ServiceTable(this, 'Orders', {
       indexes: [
-        { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-        { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-        { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+        // Keys only: an order is rewritten at every step, and an index holding all of it would bill each
+        // step again per index; the list reads the orders of a page by key (ADR 0012).
+        { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' },
+        { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
+        { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'KEYS_ONLY' },
       ],
     });
     const topic = serviceTopic(this, 'Events', props.stage, service);
@@ -104,6 +106,7 @@ export class PedidosStack extends Stack {
     allow(placeOrder, ['PutItem', 'GetItem']);
     allow(getOrder, ['GetItem']);
     allow(listOrders, ['Query'], indexes);
+    allow(listOrders, ['BatchGetItem']);
     allow(cancelOrder, ['GetItem', 'PutItem']);
     allow(handleEvents, ['GetItem', 'PutItem', 'UpdateItem']);
     allow(notifyCustomer, ['GetItem', 'PutItem', 'DeleteItem']);

@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -68,6 +70,30 @@ export class DynamoDbRepository {
   ): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
     const res = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input }));
     return { items: (res.Items ?? []) as T[], lastKey: res.LastEvaluatedKey };
+  }
+
+  /**
+   * The items of `keys` (`pk`/`sk`), in the order of the keys, missing ones left out: what a query on a
+   * keys-only index reads next. Up to 100 keys per request; unprocessed keys (throttling) are asked again.
+   */
+  protected async batchGet<T extends Item>(keys: { pk: unknown; sk: unknown }[]): Promise<T[]> {
+    const found = new Map<string, T>();
+    const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + 100)
+        .map(({ pk, sk }) => ({ pk, sk }));
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const res: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of (res.Responses?.[this.tableName] ?? []) as T[])
+          found.set(id(item as unknown as { pk: unknown; sk: unknown }), item);
+        pending = res.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return keys.map((k) => found.get(id(k))).filter((item): item is T => item !== undefined);
   }
 
   /**

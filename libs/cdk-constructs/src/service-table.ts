@@ -4,7 +4,17 @@ import { Construct } from 'constructs';
 
 export interface ServiceTableProps {
   /** Extra global secondary indexes (`gsi1pk`/`gsi1sk` style string keys). */
-  indexes?: { name: string; partitionKey: string; sortKey?: string }[];
+  indexes?: {
+    name: string;
+    partitionKey: string;
+    sortKey?: string;
+    /**
+     * What the index copies: every attribute (the default), or the keys only, when the items are large or
+     * change often and the reader fetches the items it lists (each write of a projected item is billed
+     * again for every index that copies it).
+     */
+    projection?: 'ALL' | 'KEYS_ONLY';
+  }[];
   removalPolicy?: RemovalPolicy;
 }
 
@@ -32,6 +42,8 @@ export class ServiceTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: index.sortKey ? { name: index.sortKey, type: dynamodb.AttributeType.STRING } : undefined,
+        projectionType:
+          index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
   }

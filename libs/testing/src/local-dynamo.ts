@@ -10,9 +10,14 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * Real emulators for adapter tests (DynamoDB Local and any other asked for), and a service table of the
  * shape `ServiceTable` declares (`pk`/`sk`, `gsi1` to `gsi3`), created under a fresh name on each call.
  */
-export async function localEmulators(
-  only: readonly EmulatorName[] = ['dynamodb'],
-): Promise<Emulators & { doc: DynamoDBDocumentClient; raw: DynamoDBClient; newTable(): Promise<string> }> {
+export async function localEmulators(only: readonly EmulatorName[] = ['dynamodb']): Promise<
+  Emulators & {
+    doc: DynamoDBDocumentClient;
+    raw: DynamoDBClient;
+    /** A fresh table; its indexes copy every attribute, or the keys only (as `ServiceTable` may declare). */
+    newTable(projection?: 'ALL' | 'KEYS_ONLY'): Promise<string>;
+  }
+> {
   const emulators = await startEmulators({}, only);
   const raw = new DynamoDBClient({
     region: LOCAL_REGION,
@@ -20,7 +25,7 @@ export async function localEmulators(
     endpoint: emulators.endpoints.dynamodb,
   });
   let n = 0;
-  const newTable = async () => {
+  const newTable = async (projection: 'ALL' | 'KEYS_ONLY' = 'ALL') => {
     const name = `table-${++n}`;
     const key = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
     const index = (i: number) => ({
@@ -29,7 +34,7 @@ export async function localEmulators(
         { AttributeName: `gsi${i}pk`, KeyType: 'HASH' as const },
         { AttributeName: `gsi${i}sk`, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: projection },
     });
     await raw.send(
       new CreateTableCommand({

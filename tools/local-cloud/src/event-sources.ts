@@ -132,6 +132,8 @@ export function pollSqs(
   };
 }
 
+const SHARD_LIST_MAX_AGE_MS = 3000;
+
 /**
  * Reads a DynamoDB stream for a function: records in order per shard, filtered by the mapping's criteria,
  * in batches; a failed batch is retried from the first failed record up to `retryAttempts` times, then the
@@ -152,10 +154,17 @@ export function pollStream(
   const attempts = new Map<string, number>();
   const lastSequence = new Map<string, string>();
 
+  // The shard list changes rarely (DynamoDB rolls a shard over every few hours): it is described again
+  // every few seconds, not on every tick, which kept DynamoDB Local busy even with nothing to read.
+  let shards: string[] = [];
+  let describedAt = 0;
   const tick = async () => {
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId!;
+    if (Date.now() - describedAt > SHARD_LIST_MAX_AGE_MS) {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
+      shards = (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId!);
+      describedAt = Date.now();
+    }
+    for (const shardId of shards) {
       let records = buffered.get(shardId) ?? [];
       if (!records.length) {
         const read = await readShard(streams, m, shardId, iterators, lastSequence);

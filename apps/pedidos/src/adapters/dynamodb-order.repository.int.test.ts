@@ -65,7 +65,8 @@ describe('DynamoDbOrderRepository idempotency records', () => {
 
 describe('DynamoDbOrderRepository.list', () => {
   async function seeded() {
-    const table = await cloud.newTable();
+    // Keys-only indexes, as the pedidos stack declares them: the list reads the orders by key.
+    const table = await cloud.newTable('KEYS_ONLY');
     const repo = new DynamoDbOrderRepository(cloud.doc, table);
     // 12 orders of c1, every third one COMPLETED, a second apart; 3 of c2.
     for (let i = 0; i < 15; i++) {
