@@ -293,6 +293,46 @@ describe('outboxPublisherHandler', () => {
     expect(marked).toEqual(['e-1']);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '4' }]);
   });
+
+  it("publishes different orders' events side by side, one order's in stream order, and stops an order at its first failure", async () => {
+    // Prepare: order A's first publish is slow, then its second fails; order B's are quick.
+    const log: string[] = [];
+    const handler = outboxPublisherHandler(() => ({
+      publisher: {
+        publish: async (e) => {
+          log.push(`start ${e.id}`);
+          if (e.id === 'a1') await new Promise((r) => setTimeout(r, 30));
+          if (e.id === 'a2') throw new Error('throttled');
+          log.push(`done ${e.id}`);
+        },
+      },
+    }));
+    const event = (id: string, orderId: string) => ({ ...sample, id, data: { ...sample.data, orderId } });
+    const record = (seq: string, e: DomainEvent) => ({
+      eventID: seq,
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: seq,
+        NewImage: marshall({ pk: `OUTBOX#${e.id}`, kind: OUTBOX_KIND, event: e }),
+      },
+    });
+    const streamEvent = {
+      Records: [
+        record('1', event('a1', 'A')),
+        record('2', event('b1', 'B')),
+        record('3', event('a2', 'A')),
+        record('4', event('b2', 'B')),
+        record('5', event('a3', 'A')),
+      ],
+    } as unknown as DynamoDBStreamEvent;
+    // Act
+    const res = await handler(streamEvent, context);
+    // Assess: B did not wait for A's slow publish; A kept its order and a3 was never attempted.
+    expect(log.indexOf('done b2')).toBeLessThan(log.indexOf('done a1'));
+    expect(log.filter((l) => / a\d/.test(l))).toEqual(['start a1', 'done a1', 'start a2']);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['3', '5']);
+  });
 });
 
 describe('parseConfig', () => {

@@ -158,7 +158,9 @@ export function pollStream(
   // every few seconds, not on every tick, which kept DynamoDB Local busy even with nothing to read.
   let shards: string[] = [];
   let describedAt = 0;
-  const tick = async () => {
+  /** Reads every shard once and hands its records on; whether any shard had records (then read on at once). */
+  const tick = async (): Promise<boolean> => {
+    let busy = false;
     if (Date.now() - describedAt > SHARD_LIST_MAX_AGE_MS) {
       const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
       shards = (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId!);
@@ -169,7 +171,9 @@ export function pollStream(
       if (!records.length) {
         const read = await readShard(streams, m, shardId, iterators, lastSequence);
         if (!read) continue;
-        records = read;
+        // Records read, even those the filters drop, mean the shard may hold more: read on at once.
+        if (read.read) busy = true;
+        records = read.matching;
       }
       while (records.length && !stopped) {
         const batch = records.slice(0, m.batchSize);
@@ -195,16 +199,21 @@ export function pollStream(
       }
       buffered.set(shardId, records);
     }
+    return busy;
   };
 
+  // As Lambda does: a shard that had records is read again at once; an idle one is polled a few times a
+  // second. (Sleeping after every read capped a stream at ~100 records per 200 ms, and a busy table's
+  // stream — every write is a record, only outbox inserts pass the filter — fell minutes behind.)
   const loop = async () => {
     while (!stopped) {
+      let busy = false;
       try {
-        await tick();
+        busy = await tick();
       } catch (error) {
         if (!stopped) log(`stream poller error: ${(error as Error).message}`);
       }
-      await new Promise((r) => setTimeout(r, 200));
+      if (!busy) await new Promise((r) => setTimeout(r, 200));
     }
   };
   void loop();
@@ -333,8 +342,9 @@ async function sendToOnFailure(
 }
 
 /**
- * The next records of a shard that match the mapping's filters (after the last sequence read), through a
- * shard iterator kept between ticks; undefined when the iterator had to be renewed (taken next tick).
+ * The next records of a shard that match the mapping's filters (after the last sequence read), with how
+ * many were read in all, through a shard iterator kept between ticks; undefined when the iterator had to
+ * be renewed (taken next tick).
  */
 async function readShard(
   streams: DynamoDBStreamsClient,
@@ -342,7 +352,7 @@ async function readShard(
   shardId: string,
   iterators: Map<string, string | undefined>,
   lastSequence: Map<string, string>,
-): Promise<_Record[] | undefined> {
+): Promise<{ matching: _Record[]; read: number } | undefined> {
   if (!iterators.has(shardId)) {
     const after = lastSequence.get(shardId);
     const { ShardIterator } = await streams.send(
@@ -357,10 +367,10 @@ async function readShard(
     iterators.set(shardId, ShardIterator);
   }
   const iterator = iterators.get(shardId);
-  if (!iterator) return [];
+  if (!iterator) return { matching: [], read: 0 };
   let res;
   try {
-    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
   } catch (error) {
     // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
     if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
@@ -372,5 +382,8 @@ async function readShard(
   iterators.set(shardId, res.NextShardIterator);
   const all = res.Records ?? [];
   if (all.length) lastSequence.set(shardId, all.at(-1)!.dynamodb!.SequenceNumber!);
-  return all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r)));
+  return {
+    matching: all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r))),
+    read: all.length,
+  };
 }

@@ -21,6 +21,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { costPerMillionOrders } from './cost-model';
+import { cpuBetween, cpuByGroup } from './process-cpu';
 import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
 
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
     const rawRate = await rawTransactionRate(cloud, 5000);
     console.log(`burst: ${BURST} orders, ${CONCURRENCY} at a time`);
     const burst: Placed[] = [];
+    const cpu0 = cpuByGroup();
     const b0 = Date.now();
     await pool(BURST, CONCURRENCY, async () => {
       burst.push(await place());
@@ -243,6 +245,9 @@ async function main(): Promise<void> {
       burst.map((p) => p.orderId),
       600_000,
     );
+    const cpu = [...cpuBetween(cpu0, cpuByGroup())]
+      .map(([group, seconds]) => ({ group, msPerOrder: (seconds * 1000) / BURST }))
+      .sort((a, b) => b.msPerOrder - a.msPerOrder);
     const finalMs =
       Math.max(...[...burstFinal.values()].map((f) => Date.parse(f.finalAt)), b0 + acceptMs) - b0;
 
@@ -286,10 +291,19 @@ async function main(): Promise<void> {
       dynamodbCallsPerOrder: measured.dynamodbCalls,
       cost: costPerMillionOrders(measured.usage),
       bundles: sizes,
+      cpuPerOrderMs: cpu,
     };
     mkdirSync(join(WORKSPACE_ROOT, 'dist'), { recursive: true });
     writeFileSync(join(WORKSPACE_ROOT, 'dist', 'bench.json'), JSON.stringify(figures, null, 2));
     report(figures, measured.calls);
+    if (cpu.length) {
+      const total = cpu.reduce((n, c) => n + c.msPerOrder, 0);
+      console.log(
+        `\nCPU per order during the burst: ${total.toFixed(0)} ms in all (this machine has 2 cores), by process:`,
+      );
+      for (const c of cpu.filter((c) => c.msPerOrder >= 0.5))
+        console.log(`  ${c.msPerOrder.toFixed(1).padStart(6)} ms  ${c.group}`);
+    }
     console.log('\nDynamoDB capacity units per order, by function (write / read):');
     for (const c of capacity)
       console.log(`  ${c.write.toFixed(1).padStart(6)} / ${c.read.toFixed(1).padStart(5)}  ${c.fn}`);
