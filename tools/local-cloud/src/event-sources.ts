@@ -133,6 +133,8 @@ export function pollSqs(
 }
 
 const SHARD_LIST_MAX_AGE_MS = 3000;
+/** Records per GetRecords (DynamoDB Streams' maximum). */
+const STREAM_READ_LIMIT = 1000;
 
 /**
  * Reads a DynamoDB stream for a function: records in order per shard, filtered by the mapping's criteria,
@@ -171,8 +173,8 @@ export function pollStream(
       if (!records.length) {
         const read = await readShard(streams, m, shardId, iterators, lastSequence);
         if (!read) continue;
-        // Records read, even those the filters drop, mean the shard may hold more: read on at once.
-        if (read.read) busy = true;
+        // A full read (filtered records counted) means the shard holds more: read on at once.
+        if (read.read >= STREAM_READ_LIMIT) busy = true;
         records = read.matching;
       }
       while (records.length && !stopped) {
@@ -202,9 +204,10 @@ export function pollStream(
     return busy;
   };
 
-  // As Lambda does: a shard that had records is read again at once; an idle one is polled a few times a
-  // second. (Sleeping after every read capped a stream at ~100 records per 200 ms, and a busy table's
-  // stream — every write is a record, only outbox inserts pass the filter — fell minutes behind.)
+  // As Lambda does: a shard whose read came back full is read again at once; otherwise it is polled five
+  // times a second. (Sleeping after every read of at most 100 records capped a stream at ~500 records/s,
+  // and a busy table's stream — every write is a record, only outbox inserts pass the filter — fell
+  // minutes behind.)
   const loop = async () => {
     while (!stopped) {
       let busy = false;
@@ -370,7 +373,7 @@ async function readShard(
   if (!iterator) return { matching: [], read: 0 };
   let res;
   try {
-    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: STREAM_READ_LIMIT }));
   } catch (error) {
     // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
     if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
