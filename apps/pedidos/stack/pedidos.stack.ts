@@ -109,7 +109,7 @@ export class PedidosStack extends Stack {
     allow(listOrders, ['BatchGetItem']);
     allow(cancelOrder, ['GetItem', 'PutItem']);
     allow(handleEvents, ['GetItem', 'PutItem', 'UpdateItem']);
-    allow(notifyCustomer, ['GetItem', 'PutItem', 'DeleteItem']);
+    allow(notifyCustomer, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
     const identity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(senderEmail) });
     notifyCustomer.grant(
       new iam.PolicyStatement({

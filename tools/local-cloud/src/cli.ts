@@ -3,12 +3,14 @@
  * summary and runs until Ctrl-C. Options: `--cdk-out <dir>` (an assembly, instead of the app's
  * `synthesize`), `--quiet` hides the functions' logs, `--api-port N` (default 3000), `--ws-port N` (3001),
  * `--site-port N` (3002), `--chaos <spec>` injects faults (`--chaos default` for the default spec; see
- * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS).
+ * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS), `--iam
+ * enforce|warn|off` applies the functions' roles to their calls (enforce by default, see iam.ts).
  */
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 import { TemplateError } from './provision';
+import type { IamMode } from './iam';
 
 /** What an app brings to the command line: its name, how to synthesize it, its demo data. */
 export interface CliApp {
@@ -80,6 +82,12 @@ async function main(args: string[], app: CliApp): Promise<void> {
     console.error('--waf takes enforce or off');
     process.exit(2);
   }
+  const iamAt = args.indexOf('--iam');
+  const iam = (iamAt >= 0 ? args[iamAt + 1] : 'enforce') as IamMode;
+  if (!['enforce', 'warn', 'off'].includes(iam)) {
+    console.error('--iam takes enforce, warn or off');
+    process.exit(2);
+  }
   const cdkAt = args.indexOf('--cdk-out');
   const cdkOut = cdkAt >= 0 ? args[cdkAt + 1] : undefined;
   // Children (emulators, sandboxes) also exit by themselves when this process goes: their IPC channel closes.
@@ -103,6 +111,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     sitePort,
     chaos,
     waf,
+    iam,
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -125,6 +134,9 @@ async function main(args: string[], app: CliApp): Promise<void> {
       `AWS_REGION=${o.region} aws --endpoint-url ${o.emulators['dynamodb']} dynamodb list-tables`,
   );
   if (o.waf === 'off') console.log(' Rate limits     off (--waf off)');
+  console.log(
+    ` IAM             ${o.iam}${o.iam === 'enforce' ? ' (each function may do what its role allows; --iam warn|off)' : ''}`,
+  );
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   for (const note of app.notes?.(o) ?? []) console.log(` ${note}`);
   console.log(' Users:');

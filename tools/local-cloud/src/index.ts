@@ -7,3 +7,4 @@ export * from './chaos';
 export * from './cli';
 export * from './users';
 export * from './meter';
+export * from './iam';

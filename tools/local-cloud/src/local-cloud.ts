@@ -15,6 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { Meter } from './meter';
+import { accessKeyFor, LocalIam, type IamMode, type PolicyStatement } from './iam';
 import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
@@ -61,6 +62,11 @@ export interface LocalCloudOptions {
   waf?: 'enforce' | 'off';
   /** Count every call the functions make to DynamoDB, SQS/SNS, SES and S3, by function and operation (see `meter`). */
   meter?: boolean;
+  /**
+   * IAM (see `iam.ts`): `enforce` (the default) denies a function's call its role does not allow, as AWS
+   * does; `warn` logs it with the statement that would allow it; `off` checks nothing.
+   */
+  iam?: IamMode;
 }
 
 /** What an app's seed gets: the running cloud's clients and addresses. */
@@ -101,6 +107,8 @@ export interface LocalCloudOutputs {
   chaos: string;
   /** Whether the web ACLs' rate limits are enforced. */
   waf: 'enforce' | 'off';
+  /** How the functions' roles are applied to their calls (see `iam.ts`). */
+  iam: IamMode;
   notEmulated: Record<string, string[]>;
   readyInMs: number;
 }
@@ -111,6 +119,8 @@ export interface LocalCloud {
   chaos?: Chaos;
   /** The functions' calls to the emulators, when started with `meter`. */
   meter?: Meter;
+  /** The local IAM: its mode and the calls it denied. */
+  iam: LocalIam;
   runtime: LambdaRuntime;
   clients: Clients;
   /** Functions' environment for the emulators: what a handler sees in place of AWS. */
@@ -162,6 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     options.outputsDir === null ? null : (options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'));
   const chaos = options.chaos ? startChaos(options.chaos, outputsDir, log) : undefined;
   const meter = options.meter ? new Meter() : undefined;
+  let iam: LocalIam | undefined;
   const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
   // The emulators boot (mostly the JVM) while the templates are synthesized.
   progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
@@ -194,6 +205,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.forEach((s) => s());
     chaos?.stop();
     meter?.stop();
+    iam?.stop();
     runtime?.stop();
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
     controlServer?.closeAllConnections();
@@ -244,6 +256,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ] as const)
         functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
     }
+    // IAM sits in front of everything the functions reach: a denied call goes no further.
+    iam = new LocalIam(
+      options.iam ?? 'enforce',
+      { region: REGION, accountId: ACCOUNT_ID, partitionKeyOf: partitionKeys(provisioner) },
+      (line) => log('iam', line),
+    );
+    for (const [variable, service] of [
+      ['AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb'],
+      ['AWS_ENDPOINT_URL_SQS', 'sqs'],
+      ['AWS_ENDPOINT_URL_SNS', 'sns'],
+      ['AWS_ENDPOINT_URL_SES', 'ses'],
+      ['AWS_ENDPOINT_URL_SESV2', 'ses'],
+      ['AWS_ENDPOINT_URL_S3', 's3'],
+    ] as const)
+      functionEnv[variable] = await iam.proxy(service, functionEnv[variable]!);
     // API Gateway hostnames in the templates point at the local gateways (see localUrlRewriter).
     const wsApis = webSocketApis(provisioner);
     const wsPorts: number[] = [];
@@ -252,7 +279,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const localUrls = localUrlRewriter(provisioner, apiPort, wsApis, wsPorts);
 
     runtime = new LambdaRuntime(log, chaos);
-    registerFunctions(runtime, provisioner, cdkOutDir, functionEnv, localUrls);
+    registerFunctions(runtime, provisioner, cdkOutDir, functionEnv, localUrls, iam);
 
     stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos));
 
@@ -325,6 +352,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       resources: resourceOutputs(provisioner),
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',
+      iam: iam.mode,
       parameters,
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,
@@ -333,7 +361,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       mkdirSync(outputsDir, { recursive: true });
       writeFileSync(join(outputsDir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
     }
-    return { outputs, runtime, clients, stop, chaos, meter };
+    return { outputs, runtime, clients, stop, chaos, meter, iam };
   } catch (error) {
     await stop();
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;
@@ -399,6 +427,41 @@ function localUrlRewriter(
   return (value: string) => hostRewrites.reduce((v, [from, to]) => v.split(from!).join(to!), value);
 }
 
+/** Every role's statements (its inline policies and the `AWS::IAM::Policy` resources attached to it), by role ARN. */
+function roleStatements(provisioner: Provisioner): Map<string, PolicyStatement[]> {
+  const byArn = new Map<string, PolicyStatement[]>();
+  const policies = provisioner.byType('AWS::IAM::Policy');
+  for (const role of provisioner.byType('AWS::IAM::Role')) {
+    const documents = [
+      ...((role.properties['Policies'] as { PolicyDocument: { Statement: PolicyStatement[] } }[]) ?? []).map(
+        (p) => p.PolicyDocument,
+      ),
+      ...policies
+        .filter((p) => ((p.properties['Roles'] as string[]) ?? []).includes(role.ref))
+        .map((p) => p.properties['PolicyDocument'] as { Statement: PolicyStatement[] }),
+    ];
+    // DynamoDB Local names its region `ddblocal` in the ARNs it returns; a call is checked as AWS names it.
+    const statements = documents.flatMap((d) => [d?.Statement ?? []].flat());
+    byArn.set(
+      role.attrs['Arn']!,
+      JSON.parse(JSON.stringify(statements).replaceAll(':dynamodb:ddblocal:', `:dynamodb:${REGION}:`)),
+    );
+  }
+  return byArn;
+}
+
+/** The partition key attribute of each table, by table name (for `dynamodb:LeadingKeys`). */
+function partitionKeys(provisioner: Provisioner): (table: string) => string | undefined {
+  const keys = new Map<string, string>();
+  for (const t of provisioner.byType('AWS::DynamoDB::Table')) {
+    const hash = ((t.properties['KeySchema'] as { AttributeName: string; KeyType: string }[]) ?? []).find(
+      (k) => k.KeyType === 'HASH',
+    );
+    if (hash) keys.set(t.ref, hash.AttributeName);
+  }
+  return (table) => keys.get(table);
+}
+
 /** Registers every Node.js function of the templates with the runtime: its asset, handler, limits and environment. */
 function registerFunctions(
   runtime: LambdaRuntime,
@@ -406,7 +469,9 @@ function registerFunctions(
   cdkOutDir: string,
   functionEnv: Record<string, string>,
   localUrls: (value: string) => string,
+  iam: LocalIam,
 ): void {
+  const statements = roleStatements(provisioner);
   for (const fn of provisioner.byType('AWS::Lambda::Function')) {
     const p = fn.properties;
     // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
@@ -427,6 +492,10 @@ function registerFunctions(
       unknown
     >;
     const label = labelOf(fn);
+    // Its own access key: how the local IAM knows which role a call comes from.
+    const accessKeyId = accessKeyFor(fn.ref);
+    const roleArn = String(p['Role'] ?? '');
+    iam.register(accessKeyId, { label, roleArn, statements: statements.get(roleArn) ?? [] });
     runtime.register({
       name: fn.ref,
       label,
@@ -439,6 +508,7 @@ function registerFunctions(
         ...functionEnv,
         ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
         AWS_LAMBDA_FUNCTION_NAME: fn.ref,
+        AWS_ACCESS_KEY_ID: accessKeyId,
         // The SDK puts `app/<id>` in its user agent: how the chaos proxies name the calling function.
         AWS_SDK_UA_APP_ID: label.slice(0, 50),
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(p['MemorySize'] ?? 128),

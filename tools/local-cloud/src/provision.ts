@@ -221,6 +221,11 @@ export class Provisioner {
       if (created) return created;
     }
     const arn = `arn:aws:local:${this.region}:${this.accountId}:${stack}/${id}`;
+    // As in CloudFormation, an SES identity's Ref is the address or domain itself (policies name it).
+    if (type === 'AWS::SES::EmailIdentity') {
+      this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
+      return { ...base, ref: String(p['EmailIdentity']), attrs: { Arn: arn } };
+    }
     if (!RECORDED.has(type)) {
       if (INERT.has(type)) this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
       else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);

@@ -1,0 +1,201 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { accessKeyFor, evaluate, LocalIam, type PolicyStatement } from './iam';
+
+const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders';
+
+describe('evaluate (IAM policy evaluation)', () => {
+  const statements: PolicyStatement[] = [
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [TABLE, `${TABLE}/index/*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: 'dynamodb:UpdateItem',
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+    },
+    { Effect: 'Allow', Action: 's3:GetObject*', Resource: 'arn:aws:s3:::docs/*' },
+    { Sid: 'NoDeletes', Effect: 'Deny', Action: 's3:Delete*', Resource: '*' },
+    { Effect: 'Allow', NotAction: 'sqs:Delete*', Resource: 'arn:aws:sqs:us-east-1:000000000000:jobs' },
+  ];
+  const decide = (action: string, resource: string, context: Record<string, string[]> = {}) =>
+    evaluate(statements, { action, resources: [resource], context });
+
+  it('allows what a statement names, with wildcards in actions (any case) and resources', () => {
+    expect(decide('dynamodb:GetItem', TABLE).allowed).toBe(true);
+    expect(decide('DynamoDB:Query', `${TABLE}/index/gsi1`).allowed).toBe(true);
+    expect(decide('s3:GetObjectVersion', 'arn:aws:s3:::docs/invoices/1.pdf').allowed).toBe(true);
+    expect(decide('sqs:SendMessage', 'arn:aws:sqs:us-east-1:000000000000:jobs').allowed).toBe(true);
+  });
+
+  it('denies what no statement allows, and an explicit deny over any allow', () => {
+    expect(decide('dynamodb:PutItem', TABLE)).toEqual({
+      allowed: false,
+      reason: 'no identity-based policy allows it',
+    });
+    expect(decide('dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:000000000000:table/other').allowed).toBe(
+      false,
+    );
+    expect(decide('s3:GetObject', 'arn:aws:s3:::other/x').allowed).toBe(false);
+    expect(decide('s3:DeleteObject', 'arn:aws:s3:::docs/x').reason).toBe(
+      'explicitly denied by statement NoDeletes',
+    );
+    expect(decide('sqs:DeleteMessage', 'arn:aws:sqs:us-east-1:000000000000:jobs').allowed).toBe(false);
+  });
+
+  it('applies the condition keys the templates use: the items a call touches must all be outbox records', () => {
+    expect(decide('dynamodb:UpdateItem', TABLE, { 'dynamodb:LeadingKeys': ['OUTBOX#e-1'] }).allowed).toBe(
+      true,
+    );
+    expect(decide('dynamodb:UpdateItem', TABLE, { 'dynamodb:LeadingKeys': ['ORDER#o-1'] }).allowed).toBe(
+      false,
+    );
+    expect(
+      decide('dynamodb:UpdateItem', TABLE, { 'dynamodb:LeadingKeys': ['OUTBOX#e-1', 'ORDER#o-1'] }).allowed,
+    ).toBe(false);
+  });
+});
+
+describe('LocalIam in front of a service, seen through the real SDK clients', () => {
+  let upstream: http.Server;
+  let iam: LocalIam;
+  const key = accessKeyFor('fn');
+  const client = <T>(Client: new (config: object) => T, endpoint: string, accessKeyId = key) =>
+    new Client({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey: 'S3RVER' },
+      forcePathStyle: true,
+      maxAttempts: 1,
+    });
+
+  beforeAll(async () => {
+    // An upstream that accepts everything: whatever fails below failed at the IAM proxy.
+    upstream = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    iam = new LocalIam(
+      'enforce',
+      { region: 'us-east-1', accountId: '000000000000', partitionKeyOf: () => 'pk' },
+      () => undefined,
+    );
+    iam.register(key, {
+      label: 'Orders/Fn',
+      roleArn: 'arn:aws:local:us-east-1:000000000000:Stack/FnRole',
+      statements: [
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: TABLE },
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:UpdateItem',
+          Resource: TABLE,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+        },
+      ],
+    });
+  });
+  afterAll(() => {
+    iam.stop();
+    upstream.close();
+  });
+
+  it("answers each service's denial in that service's shape, which its SDK client raises as access denied", async () => {
+    // Prepare
+    const target = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const endpoint = async (service: string) => iam.proxy(service, target);
+    const dynamodb = client(DynamoDBClient, await endpoint('dynamodb'));
+    const item = { pk: { S: 'ORDER#1' } };
+    // Act
+    const attempts = await Promise.allSettled([
+      dynamodb.send(new GetItemCommand({ TableName: 'orders', Key: item })),
+      dynamodb.send(new PutItemCommand({ TableName: 'orders', Item: item })),
+      dynamodb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: 'orders',
+                Key: { pk: { S: 'OUTBOX#1' } },
+                UpdateExpression: 'SET a = :a',
+                ExpressionAttributeValues: { ':a': { S: '1' } },
+              },
+            },
+            {
+              Update: {
+                TableName: 'orders',
+                Key: item,
+                UpdateExpression: 'SET a = :a',
+                ExpressionAttributeValues: { ':a': { S: '1' } },
+              },
+            },
+          ],
+        }),
+      ),
+      client(SQSClient, await endpoint('sqs')).send(
+        new SendMessageCommand({ QueueUrl: 'http://127.0.0.1/000000000000/jobs', MessageBody: 'x' }),
+      ),
+      client(SNSClient, await endpoint('sns')).send(
+        new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:events', Message: 'x' }),
+      ),
+      client(S3Client, await endpoint('s3')).send(
+        new PutObjectCommand({ Bucket: 'docs', Key: 'a.pdf', Body: 'x' }),
+      ),
+      client(SESClient, await endpoint('ses')).send(
+        new SendEmailCommand({
+          Source: 'shop@example.com',
+          Destination: { ToAddresses: ['a@example.com'] },
+          Message: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } },
+        }),
+      ),
+      // Not a sandbox's key (the local cloud itself, a developer's CLI): not checked.
+      client(DynamoDBClient, await endpoint('dynamodb'), 'S3RVER').send(
+        new PutItemCommand({ TableName: 'orders', Item: item }),
+      ),
+    ]);
+    // Assess
+    const names = attempts.map((a) => (a.status === 'fulfilled' ? 'ok' : (a.reason as Error).name));
+    expect(names).toEqual([
+      'ok',
+      'AccessDeniedException',
+      'AccessDeniedException',
+      'AccessDenied',
+      'AuthorizationErrorException',
+      'AccessDenied',
+      'AccessDenied',
+      'ok',
+    ]);
+    expect((attempts[1] as PromiseRejectedResult).reason.message).toMatch(
+      /assumed-role\/FnRole\/Orders\/Fn is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/orders/,
+    );
+    expect(
+      iam
+        .denials()
+        .map((d) => d.action)
+        .sort(),
+    ).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      's3:PutObject',
+      'ses:SendEmail',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ]);
+  });
+});

@@ -1,0 +1,376 @@
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import { startProxy } from './proxy';
+
+/**
+ * IAM, enforced locally: every call a function makes to an emulated service (DynamoDB, SQS, SNS, S3, SES)
+ * is checked against that function's execution role as the templates declare it — identity policies
+ * (`AWS::IAM::Policy` attached to the role and the role's inline policies) with their actions, resource
+ * ARNs and the condition keys the templates use — and denied as the real service denies it.
+ *
+ * Each sandbox has its own access key (`LOCAL<hex>`), which is how a call is traced to its role; calls
+ * signed with any other key (the local cloud itself, a developer's AWS CLI) are not checked.
+ */
+export type IamMode = 'enforce' | 'warn' | 'off';
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** One thing a request asks to do: an IAM action on a resource (any of `resources`), with condition keys. */
+export interface AccessRequest {
+  action: string;
+  /** The resource ARN; several when any of them may grant it (an SES identity: the address or its domain). */
+  resources: string[];
+  context: Record<string, string[]>;
+}
+
+export interface Principal {
+  /** The function, as logs name it. */
+  label: string;
+  roleArn: string;
+  statements: PolicyStatement[];
+}
+
+export interface Denial {
+  function: string;
+  action: string;
+  resource: string;
+  /** Why: an explicit deny (with its Sid), or no statement allowing it. */
+  reason: string;
+}
+
+/** The access key a function's sandbox signs with: letters and digits only (DynamoDB Local requires it). */
+export function accessKeyFor(functionName: string): string {
+  return `LOCAL${createHash('sha256').update(functionName).digest('hex').slice(0, 15).toUpperCase()}`;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : [v].flat());
+
+function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern
+    .split(/([*?])/)
+    .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+/** Whether a statement's conditions hold for the request; unknown operators make it not apply. */
+function conditionsHold(condition: PolicyStatement['Condition'], context: Record<string, string[]>): boolean {
+  for (const [rawOperator, keys] of Object.entries(condition ?? {})) {
+    const [qualifier, operatorWithIfExists] = rawOperator.includes(':')
+      ? (rawOperator.split(':') as [string, string])
+      : ['', rawOperator];
+    const ifExists = operatorWithIfExists.endsWith('IfExists');
+    const operator = operatorWithIfExists.replace(/IfExists$/, '');
+    const negated = /Not(Equals|Like)$/.test(operator);
+    const like = operator.endsWith('Like');
+    if (!/^(String|Arn)(Not)?(Equals|Like)$/.test(operator)) return false;
+    for (const [key, expected] of Object.entries(keys)) {
+      const values = context[key];
+      const matchOne = (value: string) => {
+        const hit = list(expected).some((e) =>
+          like || operator.startsWith('Arn') ? wildcard(e, value, false) : e === value,
+        );
+        return negated ? !hit : hit;
+      };
+      if (qualifier === 'ForAllValues') {
+        if (values && !values.every(matchOne)) return false;
+      } else if (qualifier === 'ForAnyValue') {
+        if (!values?.some(matchOne)) return false;
+      } else if (!values?.length) {
+        if (!ifExists && !negated) return false;
+      } else if (!matchOne(values[0]!)) return false;
+    }
+  }
+  return true;
+}
+
+/** Explicit deny wins, then any allow; otherwise the implicit deny. */
+export function evaluate(
+  statements: PolicyStatement[],
+  request: AccessRequest,
+): { allowed: boolean; reason: string } {
+  const applies = (s: PolicyStatement) => {
+    const actionHit = s.NotAction
+      ? !list(s.NotAction).some((a) => wildcard(a, request.action, true))
+      : list(s.Action).some((a) => wildcard(a, request.action, true));
+    if (!actionHit) return false;
+    const resourceHit = request.resources.some((resource) =>
+      s.NotResource
+        ? !list(s.NotResource).some((r) => wildcard(r, resource, false))
+        : list(s.Resource).some((r) => wildcard(r, resource, false)),
+    );
+    return resourceHit && conditionsHold(s.Condition, request.context);
+  };
+  const deny = statements.find((s) => s.Effect === 'Deny' && applies(s));
+  if (deny) return { allowed: false, reason: `explicitly denied by statement ${deny.Sid ?? '(no Sid)'}` };
+  if (statements.some((s) => s.Effect === 'Allow' && applies(s))) return { allowed: true, reason: 'allowed' };
+  return { allowed: false, reason: 'no identity-based policy allows it' };
+}
+
+/** The access key id a request was signed with (header or presigned query), if any. */
+export function accessKeyOf(req: http.IncomingMessage): string | undefined {
+  const header = /Credential=([^/,\s]+)\//.exec(String(req.headers['authorization'] ?? ''))?.[1];
+  if (header) return header;
+  const query = new URL(req.url ?? '/', 'http://local').searchParams.get('X-Amz-Credential');
+  return query?.split('/')[0];
+}
+
+interface ArnParts {
+  region: string;
+  accountId: string;
+  /** The partition key attribute of a table, for `dynamodb:LeadingKeys`. */
+  partitionKeyOf(table: string): string | undefined;
+}
+
+type AttributeMap = Record<string, Record<string, unknown>>;
+
+/** What a call to a service asks, as IAM sees it: one or more actions on resources, with condition keys. */
+export function accessRequests(
+  service: string,
+  req: http.IncomingMessage,
+  body: Buffer,
+  arn: ArnParts,
+): AccessRequest[] {
+  const { region, accountId } = arn;
+  const text = body.toString('utf8');
+  const form = String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+    ? new URLSearchParams(text)
+    : undefined;
+  const target = String(req.headers['x-amz-target'] ?? '')
+    .split('.')
+    .pop();
+  const json = (): Record<string, unknown> => {
+    try {
+      return JSON.parse(text || '{}') as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  switch (service) {
+    case 'dynamodb': {
+      const input = json();
+      const table = (name: unknown, index?: unknown) =>
+        `arn:aws:dynamodb:${region}:${accountId}:table/${String(name)}${index ? `/index/${String(index)}` : ''}`;
+      const leading = (name: unknown, key: AttributeMap | undefined): Record<string, string[]> => {
+        const attribute = arn.partitionKeyOf(String(name));
+        const value = attribute ? key?.[attribute] : undefined;
+        const scalar = value ? Object.values(value)[0] : undefined;
+        return scalar === undefined ? {} : { 'dynamodb:LeadingKeys': [String(scalar)] };
+      };
+      const op = target ?? '';
+      if (op === 'TransactWriteItems' || op === 'TransactGetItems') {
+        const kinds: Record<string, string> = {
+          Put: 'PutItem',
+          Update: 'UpdateItem',
+          Delete: 'DeleteItem',
+          ConditionCheck: 'ConditionCheckItem',
+          Get: 'GetItem',
+        };
+        return ((input['TransactItems'] as Record<string, Record<string, unknown>>[]) ?? []).flatMap((item) =>
+          Object.entries(item).map(([kind, p]) => ({
+            action: `dynamodb:${kinds[kind] ?? kind}`,
+            resources: [table(p['TableName'])],
+            context: leading(p['TableName'], (p['Key'] ?? p['Item']) as AttributeMap),
+          })),
+        );
+      }
+      if (op === 'BatchGetItem' || op === 'BatchWriteItem') {
+        return Object.entries((input['RequestItems'] as Record<string, unknown>) ?? {}).map(([name, p]) => {
+          const keys =
+            op === 'BatchGetItem'
+              ? (((p as { Keys?: AttributeMap[] }).Keys ?? []) as AttributeMap[])
+              : ((p as Record<string, AttributeMap>[]).map(
+                  (w) => (w['PutRequest']?.['Item'] ?? w['DeleteRequest']?.['Key']) as AttributeMap,
+                ) ?? []);
+          const values = keys.flatMap((k) => leading(name, k)['dynamodb:LeadingKeys'] ?? []);
+          const context: Record<string, string[]> = values.length ? { 'dynamodb:LeadingKeys': values } : {};
+          return { action: `dynamodb:${op}`, resources: [table(name)], context };
+        });
+      }
+      if (!input['TableName']) return [{ action: `dynamodb:${op}`, resources: ['*'], context: {} }];
+      return [
+        {
+          action: `dynamodb:${op}`,
+          resources: [table(input['TableName'], input['IndexName'])],
+          context: leading(input['TableName'], (input['Key'] ?? input['Item']) as AttributeMap),
+        },
+      ];
+    }
+    case 'sqs': {
+      const input = form ? Object.fromEntries(form) : json();
+      const op = (target ?? form?.get('Action') ?? '').replace(/Batch$/, '');
+      const url = input['QueueUrl'] as string | undefined;
+      const name = url ? url.split('/').pop() : (input['QueueName'] as string | undefined);
+      return [
+        {
+          action: `sqs:${op}`,
+          resources: [name ? `arn:aws:sqs:${region}:${accountId}:${name}` : '*'],
+          context: {},
+        },
+      ];
+    }
+    case 'sns': {
+      const op = (form?.get('Action') ?? target ?? '').replace(/^PublishBatch$/, 'Publish');
+      const topic = form?.get('TopicArn') ?? form?.get('TargetArn') ?? json()['TopicArn'];
+      return [{ action: `sns:${op}`, resources: [topic ? String(topic) : '*'], context: {} }];
+    }
+    case 'ses': {
+      const v2 = (req.url ?? '').startsWith('/v2/email/outbound-emails');
+      const op = v2 ? 'SendEmail' : (form?.get('Action') ?? '');
+      const from = v2 ? String(json()['FromEmailAddress'] ?? '') : (form?.get('Source') ?? '');
+      const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+      const identity = (id: string) => `arn:aws:ses:${region}:${accountId}:identity/${id}`;
+      const resources = address
+        ? [identity(address), identity(address.split('@').pop()!)]
+        : [`arn:aws:ses:${region}:${accountId}:identity/*`];
+      return [{ action: `ses:${op}`, resources, context: {} }];
+    }
+    case 's3': {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const [bucket, ...rest] = url.pathname.replace(/^\//, '').split('/');
+      const key = rest.map(decodeURIComponent).join('/');
+      if (!bucket) return [{ action: 's3:ListAllMyBuckets', resources: ['*'], context: {} }];
+      const object = `arn:aws:s3:::${bucket}/${key}`;
+      const method = req.method ?? 'GET';
+      if (!key) {
+        const action =
+          method === 'GET' ? 's3:ListBucket' : method === 'HEAD' ? 's3:ListBucket' : `s3:${method}Bucket`;
+        return [{ action, resources: [`arn:aws:s3:::${bucket}`], context: {} }];
+      }
+      const action =
+        method === 'GET' || method === 'HEAD'
+          ? 's3:GetObject'
+          : method === 'DELETE'
+            ? 's3:DeleteObject'
+            : 's3:PutObject';
+      return [{ action, resources: [object], context: {} }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The answer the real service gives a call its caller may not make. */
+function denialAnswer(service: string, res: http.ServerResponse, message: string): void {
+  const requestId = createHash('sha1').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 32);
+  const xml = (namespace: string, code: string) =>
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  switch (service) {
+    case 'dynamodb':
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId });
+      return void res.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }),
+      );
+    case 'sqs':
+      res.writeHead(400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': requestId,
+        'x-amzn-query-error': 'AccessDenied;Sender',
+      });
+      return void res.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }),
+      );
+    case 'sns':
+      res.writeHead(403, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      return void res.end(xml('https://sns.amazonaws.com/doc/2010-03-31/', 'AuthorizationError'));
+    case 'ses':
+      res.writeHead(403, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      return void res.end(xml('http://ses.amazonaws.com/doc/2010-12-01/', 'AccessDenied'));
+    default:
+      res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+      return void res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>${requestId}</RequestId></Error>`,
+      );
+  }
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot' }[c]};`);
+
+/**
+ * The local IAM: who each access key is, and a checking proxy per service in front of the emulators.
+ * `enforce` answers a denied call as the service does; `warn` logs it (with the statement that would allow
+ * it) and lets it through; `off` checks nothing.
+ */
+export class LocalIam {
+  private readonly principals = new Map<string, Principal>();
+  private readonly denied: Denial[] = [];
+  private readonly servers: http.Server[] = [];
+
+  constructor(
+    readonly mode: IamMode,
+    private readonly arn: ArnParts,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Registers a function's sandbox key and the statements of its role. */
+  register(accessKeyId: string, principal: Principal): void {
+    this.principals.set(accessKeyId, principal);
+  }
+
+  /** Calls denied so far (in `warn` mode: that would have been denied). */
+  denials(): Denial[] {
+    return [...this.denied];
+  }
+
+  /** Checks one call; undefined when it may go on. */
+  check(service: string, req: http.IncomingMessage, body: Buffer): Denial | undefined {
+    if (this.mode === 'off') return undefined;
+    const key = accessKeyOf(req);
+    const principal = key ? this.principals.get(key) : undefined;
+    if (!principal) return undefined;
+    for (const request of accessRequests(service, req, body, this.arn)) {
+      const { allowed, reason } = evaluate(principal.statements, request);
+      if (allowed) continue;
+      const denial = {
+        function: principal.label,
+        action: request.action,
+        resource: request.resources[0]!,
+        reason,
+      };
+      this.denied.push(denial);
+      this.log(
+        `${this.mode === 'enforce' ? 'DENIED' : 'would deny'} ${principal.label}: ${request.action} on ` +
+          `${request.resources[0]} (${reason}); to allow it, add to the role's policy: ` +
+          JSON.stringify({ Effect: 'Allow', Action: request.action, Resource: request.resources[0] }),
+      );
+      return denial;
+    }
+    return undefined;
+  }
+
+  /** A checking proxy in front of `target` for `service`; its URL. */
+  async proxy(service: string, target: string): Promise<string> {
+    if (this.mode === 'off') return target;
+    const { server, url } = await startProxy(target, (req, body, res) => {
+      const denial = this.check(service, req, body);
+      if (!denial || this.mode === 'warn') return false;
+      const principal = this.principals.get(accessKeyOf(req)!)!;
+      const role = principal.roleArn.split('/').pop();
+      denialAnswer(
+        service,
+        res,
+        `User: arn:aws:sts::${this.arn.accountId}:assumed-role/${role}/${principal.label} is not authorized ` +
+          `to perform: ${denial.action} on resource: ${denial.resource} because ${denial.reason}`,
+      );
+      return true;
+    });
+    this.servers.push(server);
+    return url;
+  }
+
+  stop(): void {
+    for (const server of this.servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+}
