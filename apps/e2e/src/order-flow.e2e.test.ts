@@ -455,3 +455,10 @@ describe('catalog administration', () => {
     expect(other.status).toBe(200);
   }, 120000);
 });
+
+describe('least privilege', () => {
+  it("ran every case above under IAM enforcement from the stacks' roles, with no call denied", () => {
+    expect(p.cloud.outputs.iam).toBe('enforce');
+    expect(p.cloud.iam.denials()).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -170,6 +170,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const progress = options.progress ?? (() => undefined);
   const outputsDir =
     options.outputsDir === null ? null : (options.outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'));
+  // The previous run's outputs describe servers that are gone: a tool must not read them while this one starts.
+  if (outputsDir) rmSync(join(outputsDir, 'outputs.json'), { force: true });
   const chaos = options.chaos ? startChaos(options.chaos, outputsDir, log) : undefined;
   const meter = options.meter ? new Meter() : undefined;
   let iam: LocalIam | undefined;
@@ -359,7 +361,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     if (outputsDir) {
       mkdirSync(outputsDir, { recursive: true });
-      writeFileSync(join(outputsDir, 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n');
+      // Written whole or not at all: a reader never sees half a file.
+      const partial = join(outputsDir, `outputs.json.${process.pid}.tmp`);
+      writeFileSync(partial, JSON.stringify(outputs, null, 2) + '\n');
+      renameSync(partial, join(outputsDir, 'outputs.json'));
     }
     return { outputs, runtime, clients, stop, chaos, meter, iam };
   } catch (error) {

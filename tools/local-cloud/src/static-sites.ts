@@ -97,6 +97,12 @@ export function startDistribution(options: {
       res.writeHead(405).end();
       return;
     }
+    // S3 takes `..` in a key literally; the local S3's HTTP path would not, and an encoded `..%2F` would
+    // reach another bucket. No site object is named so: what AWS answers is a miss.
+    if (key.split('/').some((segment) => segment === '..' || segment === '.') || key.includes('\0')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+      return;
+    }
     try {
       const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
       const body = Buffer.from(await object.Body!.transformToByteArray());

@@ -423,4 +423,9 @@ describe('local cloud on the fixture app', () => {
       });
     }
   });
+
+  it('ran every case above under IAM enforcement (the default) without a denied call', () => {
+    expect(cloud.outputs.iam).toBe('enforce');
+    expect(cloud.iam.denials()).toEqual([]);
+  });
 });
