@@ -204,3 +204,10 @@ describe('painel page (headless Chromium)', () => {
     expect(await page.isHidden('#dashboard-view')).toBe(true);
   });
 });
+
+describe('least privilege', () => {
+  it("ran every case above under IAM enforcement from the stacks' roles, with no call denied", () => {
+    expect(p.cloud.outputs.iam).toBe('enforce');
+    expect(p.cloud.iam.denials()).toEqual([]);
+  });
+});

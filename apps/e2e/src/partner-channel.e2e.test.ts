@@ -387,3 +387,10 @@ describe('partner administration', () => {
     });
   });
 });
+
+describe('least privilege', () => {
+  it("ran every case above under IAM enforcement from the stacks' roles, with no call denied", () => {
+    expect(p.cloud.outputs.iam).toBe('enforce');
+    expect(p.cloud.iam.denials()).toEqual([]);
+  });
+});

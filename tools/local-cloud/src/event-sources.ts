@@ -29,7 +29,12 @@ export interface StreamMapping {
   streamArn: string;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   batchSize: number;
+  /** Retries of a failed batch before it goes to the on-failure destination (Infinity: until it expires). */
   retryAttempts: number;
+  /** On a function error, split the batch in two and retry each half (`BisectBatchOnFunctionError`). */
+  bisectOnError?: boolean;
+  /** Records older than this are not processed but sent to the on-failure destination (Infinity: never). */
+  maxRecordAgeSeconds?: number;
   reportBatchItemFailures: boolean;
   filters: unknown[];
   onFailureQueueUrl?: string;
@@ -154,6 +159,8 @@ export function pollStream(
   const iterators = new Map<string, string | undefined>();
   const buffered = new Map<string, _Record[]>();
   const attempts = new Map<string, number>();
+  /** A shard's batch size while bisecting after a function error. */
+  const batchLimit = new Map<string, number>();
   const lastSequence = new Map<string, string>();
 
   // The shard list changes rarely (DynamoDB rolls a shard over every few hours): it is described again
@@ -178,12 +185,30 @@ export function pollStream(
         records = read.matching;
       }
       while (records.length && !stopped) {
-        const batch = records.slice(0, m.batchSize);
-        const firstFailed = await invokeStreamBatch(runtime, m, batch, region, log);
+        // Records past the mapping's maximum age are not processed: they go to the on-failure destination.
+        const expired = tooOld(records, m.maxRecordAgeSeconds ?? Infinity, Date.now());
+        if (expired) {
+          if (m.onFailureQueueUrl)
+            await sendToOnFailure(sqs, m, shardId, records.slice(0, expired), 'RecordAgeExceeded');
+          log(
+            `${expired} stream record(s) older than ${m.maxRecordAgeSeconds} s sent to the on-failure destination`,
+          );
+          records = records.slice(expired);
+          attempts.delete(shardId);
+          continue;
+        }
+        const batch = records.slice(0, batchLimit.get(shardId) ?? m.batchSize);
+        const { firstFailed, threw } = await invokeStreamBatch(runtime, m, batch, region, log);
         if (firstFailed < 0) {
           await redeliverSome(runtime, m, batch, region, log, chaos);
           records = records.slice(batch.length);
           attempts.delete(shardId);
+          batchLimit.delete(shardId);
+          continue;
+        }
+        // Bisect on a function error: the half with the bad record is found without spending retries.
+        if (threw && m.bisectOnError && batch.length > 1) {
+          batchLimit.set(shardId, Math.ceil(batch.length / 2));
           continue;
         }
         const tries = (attempts.get(shardId) ?? 0) + 1;
@@ -194,6 +219,7 @@ export function pollStream(
           log(`stream records dropped to the on-failure destination after ${m.retryAttempts} retries`);
           records = records.slice(batch.length);
           attempts.delete(shardId);
+          batchLimit.delete(shardId);
         } else {
           records = records.slice(firstFailed);
           await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** tries)));
@@ -275,25 +301,28 @@ async function settleMessages(
   );
 }
 
-/** Runs a function on a batch of stream records; the index of the first record that failed, or -1. */
+/**
+ * Runs a function on a batch of stream records: the index of the first record that failed (or -1), and
+ * whether the function failed as a whole (an error, not a partial batch response).
+ */
 async function invokeStreamBatch(
   runtime: LambdaRuntime,
   m: StreamMapping,
   batch: _Record[],
   region: string,
   log: Log,
-): Promise<number> {
+): Promise<{ firstFailed: number; threw: boolean }> {
   try {
     const result = (await runtime.invoke(m.functionName, {
       Records: batch.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
     })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
     const failures = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
-    if (!failures.length) return -1;
+    if (!failures.length) return { firstFailed: -1, threw: false };
     const ids = new Set(failures.map((f) => f.itemIdentifier));
-    return batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!));
+    return { firstFailed: batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!)), threw: false };
   } catch (error) {
     log(`stream batch failed: ${(error as Error).message}`);
-    return 0;
+    return { firstFailed: 0, threw: true };
   }
 }
 
@@ -320,18 +349,32 @@ async function redeliverSome(
     .catch((error: Error) => log(`duplicate delivery failed (the original succeeded): ${error.message}`));
 }
 
+/** How many records at the head of `records` are older than `maxAgeSeconds` (stream order is age order). */
+export function tooOld(records: _Record[], maxAgeSeconds: number, now: number): number {
+  if (!Number.isFinite(maxAgeSeconds)) return 0;
+  let n = 0;
+  for (const r of records) {
+    const created = r.dynamodb?.ApproximateCreationDateTime;
+    const at = created instanceof Date ? created.getTime() : Number(created) * 1000;
+    if (!(now - at > maxAgeSeconds * 1000)) break;
+    n += 1;
+  }
+  return n;
+}
+
 /** A stream batch whose retries are spent goes to the mapping's on-failure destination, as Lambda sends it. */
 async function sendToOnFailure(
   sqs: SQSClient,
   m: StreamMapping,
   shardId: string,
   failed: _Record[],
+  condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded' = 'RetryAttemptsExhausted',
 ): Promise<void> {
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: m.onFailureQueueUrl!,
       MessageBody: JSON.stringify({
-        requestContext: { condition: 'RetryAttemptsExhausted', functionArn: m.functionName },
+        requestContext: { condition, functionArn: m.functionName },
         DDBStreamBatchInfo: {
           shardId,
           streamArn: m.streamArn,

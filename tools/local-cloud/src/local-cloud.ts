@@ -587,7 +587,11 @@ function wireEventSources(
             streamArn: sourceArn,
             startingPosition: (p['StartingPosition'] as 'TRIM_HORIZON' | 'LATEST') ?? 'TRIM_HORIZON',
             batchSize: Number(p['BatchSize'] ?? 100),
-            retryAttempts: Number(p['MaximumRetryAttempts'] ?? 3),
+            // -1 (the default in AWS) retries until the record expires.
+            retryAttempts: forever(p['MaximumRetryAttempts'] ?? -1),
+            bisectOnError:
+              p['BisectBatchOnFunctionError'] === true || p['BisectBatchOnFunctionError'] === 'true',
+            maxRecordAgeSeconds: forever(p['MaximumRecordAgeInSeconds'] ?? -1),
             reportBatchItemFailures,
             filters,
             onFailureQueueUrl: onFailure ? queuesByArn.get(onFailure)?.ref : undefined,
@@ -606,6 +610,9 @@ function wireEventSources(
   }
   return stops;
 }
+
+/** A limit where -1 means none. */
+const forever = (value: unknown) => (Number(value) === -1 ? Infinity : Number(value));
 
 /** Creates the stacks in the emulators, each once the SSM parameters it reads exist (stacks wire through SSM). */
 async function provisionInOrder(
