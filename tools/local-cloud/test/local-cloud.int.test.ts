@@ -5,7 +5,13 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient, GetItemCommand, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -178,6 +184,36 @@ describe('local cloud on the fixture app', () => {
     await eventually(() => item('Items', 'stream-skip'));
     await new Promise((r) => setTimeout(r, 1500));
     expect(await item('Audit', 'stream-skip')).toBeUndefined();
+  });
+
+  it('bisects a batch that fails as a whole, so only the poison record ends at the on-failure destination', async () => {
+    // Prepare: four records written together, the third one poison.
+    const table = resource(logicalId('Items'));
+    const keys = ['bisect-1', 'bisect-2', 'poison-bisect', 'bisect-3'];
+    // Act
+    await cloud.clients.dynamodb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [table]: keys.map((pk) => ({ PutRequest: { Item: { pk: { S: pk }, kind: { S: 'bisect' } } } })),
+        },
+      }),
+    );
+    // Assess: the good records went through; the poison one, alone, reached the on-failure queue.
+    for (const pk of ['bisect-1', 'bisect-2', 'bisect-3'])
+      await eventually(() => item('Audit', `bisected-${pk}`));
+    const failures = await eventually(async () => {
+      const res = await cloud.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: resource(logicalId('BisectFailures')), WaitTimeSeconds: 1 }),
+      );
+      return res.Messages?.length ? res.Messages : undefined;
+    });
+    const info = JSON.parse(failures[0]!.Body!) as {
+      requestContext: { condition: string };
+      DDBStreamBatchInfo: { batchSize: number };
+    };
+    expect(info.requestContext.condition).toBe('RetryAttemptsExhausted');
+    expect(info.DDBStreamBatchInfo.batchSize).toBe(1);
+    expect(await item('Audit', 'bisected-poison-bisect')).toBeUndefined();
   });
 
   it('shows the same tables to any credentials, as the AWS CLI with its own profile would see them', async () => {
