@@ -36,6 +36,9 @@ export interface Route {
 
 type Verifier = { verify(token: string): Promise<Record<string, unknown>>; cacheJwks(jwks: unknown): void };
 
+/** API Gateway's REST payload limit (10 MB) and Lambda's for a synchronous invocation (6 MB, 6,291,456 bytes). */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+const LAMBDA_MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 /** A method's integration as the templates declare it. */
 interface Integration {
   Type?: string;
@@ -212,7 +215,13 @@ export function startRestGateway(options: {
     const started = Date.now();
     const url = new URL(`http://local${req.url ?? '/'}`);
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    let received = 0;
+    for await (const c of req) {
+      received += (c as Buffer).length;
+      // Past API Gateway's 10 MB the body is not kept, only read to its end.
+      if (received <= API_GATEWAY_MAX_BODY) chunks.push(c as Buffer);
+    }
+    if (received > API_GATEWAY_MAX_BODY) return send(res, 413, { message: 'Request Too Large' });
     const body = Buffer.concat(chunks);
     const method = req.method ?? 'GET';
     try {
@@ -285,8 +294,16 @@ export function startRestGateway(options: {
         body?: string;
         isBase64Encoded?: boolean;
       };
+      // Lambda takes at most 6 MB of event in a synchronous invocation; API Gateway then answers 413.
+      if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_SYNC_PAYLOAD) {
+        options.log(`${method} ${url.pathname} → 413 (the event exceeds Lambda's 6 MB payload limit)`);
+        return send(res, 413, { message: 'Request Too Large' }, { 'x-amzn-RequestId': requestId });
+      }
       try {
         result = ((await options.runtime.invoke(route.functionName, event)) ?? {}) as typeof result;
+        // A response over Lambda's limit fails the invocation, which API Gateway answers with a 502.
+        if (Buffer.byteLength(JSON.stringify(result)) > LAMBDA_MAX_SYNC_PAYLOAD + 100)
+          throw new Error('Exceeded maximum allowed payload size (6291556 bytes).');
       } catch (error) {
         options.log(`${method} ${url.pathname} → 502 (${(error as Error).message})`);
         return send(res, 502, { message: 'Internal server error' }, { 'x-amzn-RequestId': requestId });

@@ -43,6 +43,17 @@ describe('an AWS CDK example app (API + Lambda + DynamoDB) on the local cloud', 
     expect(gone.status).toBe(404);
   });
 
+  it("answers 413 to a body over API Gateway's 10 MB or an event over Lambda's 6 MB, as AWS does", async () => {
+    // Act
+    const big = (bytes: number) => JSON.stringify({ name: 'x'.repeat(bytes), price: 1 });
+    const overGateway = await call('POST', '/items', JSON.parse(big(11 * 1024 * 1024)));
+    const overLambda = await call('POST', '/items', JSON.parse(big(7 * 1024 * 1024)));
+    const fine = await call('POST', '/items', JSON.parse(big(1024)));
+    // Assess
+    expect([overGateway.status, overLambda.status, fine.status]).toEqual([413, 413, 201]);
+    expect(overGateway.body).toEqual({ message: 'Request Too Large' });
+  });
+
   it('answers CORS preflights from its MOCK integrations, and reports nothing it could not emulate', async () => {
     const preflight = await call('OPTIONS', '/items');
     expect(preflight.status).toBe(200);
