@@ -4,7 +4,8 @@
  * `synthesize`), `--quiet` hides the functions' logs, `--api-port N` (default 3000), `--ws-port N` (3001),
  * `--site-port N` (3002), `--chaos <spec>` injects faults (`--chaos default` for the default spec; see
  * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS), `--iam
- * enforce|warn|off` applies the functions' roles to their calls (enforce by default, see iam.ts).
+ * enforce|warn|off` applies the functions' roles to their calls (enforce by default, see iam.ts), `--inspect
+ * <function>` opens that function's sandbox to a debugger (from port 9229) and lifts its timeout.
  */
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
@@ -88,6 +89,12 @@ async function main(args: string[], app: CliApp): Promise<void> {
     console.error('--iam takes enforce, warn or off');
     process.exit(2);
   }
+  const inspectAt = args.indexOf('--inspect');
+  const inspect = inspectAt >= 0 ? args[inspectAt + 1] : undefined;
+  if (inspectAt >= 0 && !inspect) {
+    console.error('--inspect needs a function, e.g. --inspect PlaceOrder');
+    process.exit(2);
+  }
   const cdkAt = args.indexOf('--cdk-out');
   const cdkOut = cdkAt >= 0 ? args[cdkAt + 1] : undefined;
   // Children (emulators, sandboxes) also exit by themselves when this process goes: their IPC channel closes.
@@ -112,6 +119,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     chaos,
     waf,
     iam,
+    inspect,
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -137,6 +145,11 @@ async function main(args: string[], app: CliApp): Promise<void> {
   console.log(
     ` IAM             ${o.iam}${o.iam === 'enforce' ? ' (each function may do what its role allows; --iam warn|off)' : ''}`,
   );
+  if (inspect && !o.inspect.length) console.warn(` Debugger        no function matches "${inspect}"`);
+  for (const d of o.inspect)
+    console.log(
+      ` Debugger        ${d.function} on ${d.url} (chrome://inspect, or VS Code "attach"; no timeout)`,
+    );
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   for (const note of app.notes?.(o) ?? []) console.log(` ${note}`);
   console.log(' Users:');

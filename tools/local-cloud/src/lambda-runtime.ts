@@ -15,6 +15,8 @@ export interface FunctionSpec {
   timeoutMs: number;
   memoryMb: number;
   reservedConcurrency?: number;
+  /** A debugger may attach to this function's sandbox on 127.0.0.1:<port>; its timeout is lifted. */
+  inspectPort?: number;
 }
 
 export interface FunctionStats {
@@ -76,7 +78,11 @@ class Sandbox {
         LOCAL_LAMBDA_CODE_DIR: this.spec.codeDir,
         LOCAL_LAMBDA_HANDLER: this.spec.handler,
       },
-      execArgv: ['--enable-source-maps', `--max-old-space-size=${Math.max(128, this.spec.memoryMb)}`],
+      execArgv: [
+        '--enable-source-maps',
+        `--max-old-space-size=${Math.max(128, this.spec.memoryMb)}`,
+        ...(this.spec.inspectPort ? [`--inspect=127.0.0.1:${this.spec.inspectPort}`] : []),
+      ],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
@@ -150,7 +156,9 @@ class Sandbox {
       const child = this.child;
       await this.ready;
       const id = randomUUID();
-      const deadline = Date.now() + this.spec.timeoutMs;
+      // Under a debugger the invocation takes as long as the developer does (the timeout is lifted).
+      const timeoutMs = this.spec.inspectPort ? 2 ** 31 - 1 : this.spec.timeoutMs;
+      const deadline = Date.now() + timeoutMs;
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           // Past its timeout the invocation fails, and the sandbox is replaced as Lambda does.
@@ -163,7 +171,7 @@ class Sandbox {
             ),
           );
           child.kill('SIGKILL');
-        }, this.spec.timeoutMs);
+        }, timeoutMs);
         this.pending.set(id, { resolve, reject, timer });
         const failSend = (error: Error | null) => {
           if (!error || !this.pending.has(id)) return;

@@ -67,6 +67,11 @@ export interface LocalCloudOptions {
    * does; `warn` logs it with the statement that would allow it; `off` checks nothing.
    */
   iam?: IamMode;
+  /**
+   * Functions a debugger may attach to (`--inspect <function>`: a part of the label, e.g. `PlaceOrder`):
+   * each gets `--inspect` on 127.0.0.1 from port 9229 up, and no timeout.
+   */
+  inspect?: string;
 }
 
 /** What an app's seed gets: the running cloud's clients and addresses. */
@@ -109,6 +114,8 @@ export interface LocalCloudOutputs {
   waf: 'enforce' | 'off';
   /** How the functions' roles are applied to their calls (see `iam.ts`). */
   iam: IamMode;
+  /** Functions a debugger may attach to, with the inspector's address. */
+  inspect: { function: string; url: string }[];
   notEmulated: Record<string, string[]>;
   readyInMs: number;
 }
@@ -281,7 +288,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const localUrls = localUrlRewriter(provisioner, apiPort, wsApis, wsPorts);
 
     runtime = new LambdaRuntime(log, chaos);
-    registerFunctions(runtime, provisioner, cdkOutDir, functionEnv, localUrls, iam);
+    const inspected = registerFunctions(
+      runtime,
+      provisioner,
+      cdkOutDir,
+      functionEnv,
+      localUrls,
+      iam,
+      options.inspect,
+    );
 
     stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos));
 
@@ -355,6 +370,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',
       iam: iam.mode,
+      inspect: inspected,
       parameters,
       notEmulated: Object.fromEntries(provisioner.notEmulated),
       readyInMs: Date.now() - started,
@@ -475,8 +491,10 @@ function registerFunctions(
   functionEnv: Record<string, string>,
   localUrls: (value: string) => string,
   iam: LocalIam,
-): void {
+  inspect?: string,
+): { function: string; url: string }[] {
   const statements = roleStatements(provisioner);
+  const inspected: { function: string; url: string }[] = [];
   for (const fn of provisioner.byType('AWS::Lambda::Function')) {
     const p = fn.properties;
     // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
@@ -500,6 +518,9 @@ function registerFunctions(
     // Its own access key: how the local IAM knows which role a call comes from.
     const accessKeyId = accessKeyFor(fn.ref);
     const roleArn = String(p['Role'] ?? '');
+    const debug = inspect && `${label} ${fn.ref}`.toLowerCase().includes(inspect.toLowerCase());
+    const inspectPort = debug ? 9229 + inspected.length : undefined;
+    if (inspectPort) inspected.push({ function: label, url: `ws://127.0.0.1:${inspectPort}` });
     iam.register(accessKeyId, { label, roleArn, statements: statements.get(roleArn) ?? [] });
     runtime.register({
       name: fn.ref,
@@ -509,6 +530,7 @@ function registerFunctions(
       timeoutMs: Number(p['Timeout'] ?? 3) * 1000,
       memoryMb: Number(p['MemorySize'] ?? 128),
       reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
+      inspectPort,
       environment: {
         ...functionEnv,
         ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
@@ -521,6 +543,7 @@ function registerFunctions(
       },
     });
   }
+  return inspected;
 }
 
 /** Polls every enabled event source mapping's queue or table stream for its function; returns their stops. */
