@@ -20,6 +20,11 @@ export interface CliApp {
   seed?: LocalCloudOptions['seed'];
   /** Lines of its own for the summary (what to open first, who to sign in as). */
   notes?: (outputs: LocalCloud['outputs']) => string[];
+  /**
+   * The app's developer loop, started once the cloud runs (hot reload of handlers): returns how to stop it
+   * and a line for the summary.
+   */
+  watch?: (cloud: LocalCloud, log: (line: string) => void) => { stop(): void; summary: string };
 }
 
 export function runLocalCloudCli(argv: string[], app: CliApp): void {
@@ -125,6 +130,8 @@ async function main(args: string[], app: CliApp): Promise<void> {
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
   });
   running.cloud = cloud;
+  const watching = app.watch?.(cloud, (line) => console.log(`reload ${line}`));
+  if (watching) process.on('exit', () => watching.stop());
   const o = cloud.outputs;
   const line = '─'.repeat(72);
   console.log(
@@ -152,6 +159,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     );
   if (o.chaos !== 'none') console.log(` Chaos           ${o.chaos}  (each fault in .local-cloud/chaos.log)`);
   for (const note of app.notes?.(o) ?? []) console.log(` ${note}`);
+  if (watching) console.log(` Hot reload      ${watching.summary}`);
   console.log(' Users:');
   for (const [name, u] of Object.entries(o.users)) {
     console.log(`   ${name.padEnd(10)} ${u.username.padEnd(24)} ${u.password}   (${u.groups.join(', ')})`);

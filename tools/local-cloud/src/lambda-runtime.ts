@@ -56,6 +56,8 @@ class Sandbox {
   private readonly waiting: (() => void)[] = [];
   invocations = 0;
   failures = 0;
+  /** New code is in place: the next invocation with nothing else in flight starts a fresh sandbox. */
+  stale = false;
   /** Time spent in invocations (from the event sent to the answer), in ms: what Lambda would bill. */
   durationMs = 0;
   /** Bytes the function wrote to its log (stdout and stderr): what CloudWatch Logs would ingest. */
@@ -152,6 +154,11 @@ class Sandbox {
       const crashAfterMs = chaos?.roll(chaos.spec.lambdaCrash) ? chaos.between(1, 60) : undefined;
       if (crashAfterMs !== undefined)
         chaos!.record('lambda-crash', this.spec.label, `after ${crashAfterMs} ms ${what}`);
+      if (this.stale && this.pending.size === 0) {
+        this.child?.kill('SIGKILL');
+        this.child = undefined;
+        this.stale = false;
+      }
       this.child ??= this.start();
       const child = this.child;
       await this.ready;
@@ -227,6 +234,17 @@ export class LambdaRuntime {
 
   register(spec: FunctionSpec): void {
     this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line), this.chaos));
+  }
+
+  /** The functions registered, as specified. */
+  functions(): FunctionSpec[] {
+    return [...this.sandboxes.values()].map((s) => s.spec);
+  }
+
+  /** The function's code changed on disk: its next invocation loads it in a fresh sandbox (a cold start). */
+  recycle(name: string): void {
+    const sandbox = this.sandboxes.get(name);
+    if (sandbox) sandbox.stale = true;
   }
 
   /** The short label of a function (`Orders/PlaceOrder`), for logs. */

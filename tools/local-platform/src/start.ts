@@ -1,12 +1,14 @@
 // `npm start`: the order platform on this machine (see the local cloud's command line for the options).
-import { runLocalCloudCli } from '@order-platform/local-cloud';
+import { runLocalCloudCli, WORKSPACE_ROOT } from '@order-platform/local-cloud';
 import { seedDemo } from './demo-seed';
+import { watchHandlers } from './hot-reload';
 import { synthLocal } from './synth-local';
 
 runLocalCloudCli(process.argv.slice(2), {
   name: 'Order platform',
   synthesize: synthLocal,
   seed: seedDemo,
+  watch: (cloud, log) => watchHandlers(cloud.runtime, log, { root: WORKSPACE_ROOT }),
   notes: (o) => [
     `Dashboard       ${o.dashboardUrl}   (sign in as admin)`,
     `Catalog         GET ${o.apiUrl}/products`,
