@@ -27,6 +27,8 @@ export interface FunctionStats {
   logBytes: number;
   sqsMessages: number;
   memoryMb: number;
+  /** Execution environments started (cold starts). */
+  coldStarts: number;
 }
 
 export class FunctionError extends Error {
@@ -46,24 +48,39 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** A function's sandbox process, started at the first invocation (a cold start) and kept warm. */
+/** One execution environment: a process that loads the function once and runs one invocation at a time. */
+interface Environment {
+  child: ChildProcess;
+  /** Resolves when its init phase (module load) is over, outside any invocation's timeout. */
+  ready: Promise<void>;
+  pending: Map<string, Pending>;
+  busy: boolean;
+  /** Started before the function's code last changed: not reused. */
+  stale: boolean;
+}
+
+/** Environments a function may have at once when it declares no reserved concurrency (a local cap). */
+export const DEFAULT_LOCAL_CONCURRENCY = 4;
+
+/**
+ * A function's execution environments, as Lambda keeps them: each concurrent invocation runs in its own
+ * process (module state is never shared between concurrent requests, and a timeout or a crash ends only
+ * its own invocation); a finished environment is kept warm and reused; beyond the function's reserved
+ * concurrency (or the local cap) invocations wait for one to be free.
+ */
 class Sandbox {
-  private child?: ChildProcess;
-  /** Resolves when the sandbox finished its init phase (module loaded), outside any invocation's timeout. */
-  private ready?: Promise<void>;
-  private readonly pending = new Map<string, Pending>();
-  private running = 0;
+  private readonly environments = new Set<Environment>();
   private readonly waiting: (() => void)[] = [];
   invocations = 0;
   failures = 0;
-  /** New code is in place: the next invocation with nothing else in flight starts a fresh sandbox. */
-  stale = false;
   /** Time spent in invocations (from the event sent to the answer), in ms: what Lambda would bill. */
   durationMs = 0;
   /** Bytes the function wrote to its log (stdout and stderr): what CloudWatch Logs would ingest. */
   logBytes = 0;
   /** SQS messages delivered to the function. */
   sqsMessages = 0;
+  /** Execution environments started (cold starts). */
+  coldStarts = 0;
 
   constructor(
     readonly spec: FunctionSpec,
@@ -71,7 +88,14 @@ class Sandbox {
     private readonly chaos?: Chaos,
   ) {}
 
-  private start(): ChildProcess {
+  private get limit(): number {
+    // A debugger attaches to one process: the inspected function runs one invocation at a time.
+    if (this.spec.inspectPort) return 1;
+    return this.spec.reservedConcurrency ?? DEFAULT_LOCAL_CONCURRENCY;
+  }
+
+  private start(): Environment {
+    this.coldStarts += 1;
     const child = fork(join(__dirname, 'lambda-worker.cjs'), [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
@@ -92,9 +116,10 @@ class Sandbox {
         this.log(line);
       });
     }
+    const pending = new Map<string, Pending>();
     // Lambda gives the init phase its own 10 s, apart from the invocation's timeout; an init error
     // surfaces at the invocation, which loads the module again and reports why it failed.
-    this.ready = new Promise<void>((resolve) => {
+    const ready = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 10_000);
       const done = () => {
         clearTimeout(timer);
@@ -105,13 +130,14 @@ class Sandbox {
       });
       child.on('exit', done);
     });
+    const environment: Environment = { child, ready, pending, busy: false, stale: false };
     child.on(
       'message',
       (m: { id?: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
         if (m.id === undefined) return;
-        const p = this.pending.get(m.id);
+        const p = pending.get(m.id);
         if (!p) return;
-        this.pending.delete(m.id);
+        pending.delete(m.id);
         clearTimeout(p.timer);
         if (m.error) p.reject(new FunctionError(this.spec.name, m.error.errorType, m.error.errorMessage));
         else p.resolve(m.result);
@@ -120,25 +146,69 @@ class Sandbox {
     // A send to a sandbox that just went away reports through its callback; nothing else to do here.
     child.on('error', (error) => this.log(`sandbox error: ${error.message}`));
     child.on('exit', () => {
-      if (this.child === child) this.child = undefined;
-      for (const [id, p] of this.pending) {
+      this.environments.delete(environment);
+      for (const [id, p] of pending) {
         clearTimeout(p.timer);
         p.reject(new FunctionError(this.spec.name, 'Runtime.ExitError', 'the sandbox exited'));
-        this.pending.delete(id);
+        pending.delete(id);
       }
+      this.waiting.shift()?.();
     });
-    return child;
+    this.environments.add(environment);
+    return environment;
+  }
+
+  /** A free warm environment, a new one within the limit, or (beyond it) the next one to be released. */
+  private async acquire(): Promise<Environment> {
+    for (;;) {
+      const warm = [...this.environments].find((e) => !e.busy && !e.stale);
+      if (warm) {
+        warm.busy = true;
+        return warm;
+      }
+      if (this.environments.size < this.limit) {
+        const fresh = this.start();
+        fresh.busy = true;
+        return fresh;
+      }
+      // A stale idle environment makes room for a fresh one.
+      const idleStale = [...this.environments].find((e) => !e.busy && e.stale);
+      if (idleStale) {
+        this.environments.delete(idleStale);
+        idleStale.child.kill('SIGKILL');
+        continue;
+      }
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  private release(environment: Environment): void {
+    environment.busy = false;
+    if (environment.stale && this.environments.has(environment)) {
+      this.environments.delete(environment);
+      environment.child.kill('SIGKILL');
+    }
+    this.waiting.shift()?.();
+  }
+
+  /** The code changed: idle environments go now, busy ones after their invocation. */
+  recycle(): void {
+    for (const e of this.environments) {
+      e.stale = true;
+      if (!e.busy) {
+        this.environments.delete(e);
+        e.child.kill('SIGKILL');
+      }
+    }
   }
 
   async invoke(event: unknown): Promise<unknown> {
-    const limit = this.spec.reservedConcurrency ?? 10;
-    if (this.running >= limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.running += 1;
     this.invocations += 1;
     const records = (event as { Records?: { eventSource?: string }[] } | null)?.Records;
     if (Array.isArray(records))
       this.sqsMessages += records.filter((r) => r?.eventSource === 'aws:sqs').length;
     const started = performance.now();
+    let environment: Environment | undefined;
     try {
       const chaos = this.chaos;
       const what = describeEvent(event);
@@ -154,22 +224,17 @@ class Sandbox {
       const crashAfterMs = chaos?.roll(chaos.spec.lambdaCrash) ? chaos.between(1, 60) : undefined;
       if (crashAfterMs !== undefined)
         chaos!.record('lambda-crash', this.spec.label, `after ${crashAfterMs} ms ${what}`);
-      if (this.stale && this.pending.size === 0) {
-        this.child?.kill('SIGKILL');
-        this.child = undefined;
-        this.stale = false;
-      }
-      this.child ??= this.start();
-      const child = this.child;
-      await this.ready;
+      environment = await this.acquire();
+      const { child, pending } = environment;
+      await environment.ready;
       const id = randomUUID();
       // Under a debugger the invocation takes as long as the developer does (the timeout is lifted).
       const timeoutMs = this.spec.inspectPort ? 2 ** 31 - 1 : this.spec.timeoutMs;
       const deadline = Date.now() + timeoutMs;
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          // Past its timeout the invocation fails, and the sandbox is replaced as Lambda does.
-          this.pending.delete(id);
+          // Past its timeout the invocation fails, and its environment is replaced as Lambda does.
+          pending.delete(id);
           reject(
             new FunctionError(
               this.spec.name,
@@ -179,10 +244,10 @@ class Sandbox {
           );
           child.kill('SIGKILL');
         }, timeoutMs);
-        this.pending.set(id, { resolve, reject, timer });
+        pending.set(id, { resolve, reject, timer });
         const failSend = (error: Error | null) => {
-          if (!error || !this.pending.has(id)) return;
-          this.pending.delete(id);
+          if (!error || !pending.has(id)) return;
+          pending.delete(id);
           clearTimeout(timer);
           reject(
             new FunctionError(this.spec.name, 'Runtime.ExitError', `the sandbox is gone: ${error.message}`),
@@ -213,13 +278,13 @@ class Sandbox {
       throw error;
     } finally {
       this.durationMs += performance.now() - started;
-      this.running -= 1;
-      this.waiting.shift()?.();
+      if (environment) this.release(environment);
     }
   }
 
   stop(): void {
-    this.child?.kill('SIGKILL');
+    for (const e of this.environments) e.child.kill('SIGKILL');
+    this.environments.clear();
   }
 }
 
@@ -243,8 +308,7 @@ export class LambdaRuntime {
 
   /** The function's code changed on disk: its next invocation loads it in a fresh sandbox (a cold start). */
   recycle(name: string): void {
-    const sandbox = this.sandboxes.get(name);
-    if (sandbox) sandbox.stale = true;
+    this.sandboxes.get(name)?.recycle();
   }
 
   /** The short label of a function (`Orders/PlaceOrder`), for logs. */
@@ -275,6 +339,7 @@ export class LambdaRuntime {
           logBytes: s.logBytes,
           sqsMessages: s.sqsMessages,
           memoryMb: s.spec.memoryMb,
+          coldStarts: s.coldStarts,
         },
       ]),
     );

@@ -216,6 +216,25 @@ describe('local cloud on the fixture app', () => {
     expect(await item('Audit', 'bisected-poison-bisect')).toBeUndefined();
   });
 
+  it('runs each concurrent invocation in its own environment, reuses a warm one, and times out only its own', async () => {
+    // Prepare
+    const fn = cloud.runtime.functions().find((f) => f.label.includes('State'))!;
+    const invoke = (event: unknown) =>
+      cloud.runtime.invoke(fn.name, event) as Promise<{ pid: number; seen: number }>;
+    // Act: three at once, then one more; then one that hangs past the 2 s timeout beside one that does not.
+    const together = await Promise.all([invoke({}), invoke({}), invoke({})]);
+    const after = await invoke({ ms: 1 });
+    const [hung, fine] = await Promise.allSettled([invoke({ hang: true, ms: 1 }), invoke({ ms: 300 })]);
+    // Assess
+    expect(together.map((r) => r.seen)).toEqual([1, 1, 1]);
+    expect(new Set(together.map((r) => r.pid)).size).toBe(3);
+    expect(together.map((r) => r.pid)).toContain(after.pid);
+    expect(hung.status).toBe('rejected');
+    expect((hung as PromiseRejectedResult).reason.message).toMatch(/Task timed out after 2 seconds/);
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { seen: 1 } });
+    expect(cloud.runtime.stats()[fn.name]!.coldStarts).toBeGreaterThanOrEqual(3);
+  });
+
   it('shows the same tables to any credentials, as the AWS CLI with its own profile would see them', async () => {
     // Prepare
     const other = new DynamoDBClient({
