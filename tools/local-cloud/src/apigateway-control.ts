@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { safeServer } from './http-server';
+import type { LocalIam } from './iam';
 import type { ApiKey, UsagePlans } from './usage-plans';
 
 /**
@@ -11,6 +12,9 @@ import type { ApiKey, UsagePlans } from './usage-plans';
 export function startApiGatewayControl(options: {
   usagePlans: UsagePlans;
   log: (line: string) => void;
+  /** Checks the functions' calls against their roles (`apigateway:<METHOD>` on the path's ARN). */
+  iam?: LocalIam;
+  region?: string;
 }): Promise<{ server: http.Server; url: string }> {
   const { usagePlans } = options;
   const keyView = (k: ApiKey, includeValue: boolean) => ({
@@ -27,6 +31,17 @@ export function startApiGatewayControl(options: {
       ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
       : {};
     const url = new URL(`http://local${req.url ?? '/'}`);
+    const denial = options.iam?.authorize(req, [
+      {
+        action: `apigateway:${req.method}`,
+        resources: [`arn:aws:apigateway:${options.region ?? 'us-east-1'}::${url.pathname}`],
+        context: {},
+      },
+    ]);
+    if (denial && options.iam?.refuses) {
+      res.writeHead(403, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'AccessDeniedException' });
+      return void res.end(JSON.stringify({ message: options.iam.deniedMessage(req, denial) }));
+    }
     const reply = (status: number, payload?: unknown, errorType?: string) => {
       res.writeHead(status, {
         'Content-Type': 'application/json',

@@ -199,3 +199,53 @@ describe('LocalIam in front of a service, seen through the real SDK clients', ()
     ]);
   });
 });
+
+describe('LocalIam.authorize (the APIs the local cloud serves itself)', () => {
+  it('holds `@connections` and API Gateway control-plane calls to the role, and leaves other callers alone', () => {
+    // Prepare
+    const iam = new LocalIam(
+      'enforce',
+      { region: 'us-east-1', accountId: '000000000000', partitionKeyOf: () => undefined },
+      () => undefined,
+    );
+    const key = accessKeyFor('pusher');
+    iam.register(key, {
+      label: 'Painel/RecordEvent',
+      roleArn: 'arn:aws:local:us-east-1:000000000000:Painel/RecordEventRole',
+      statements: [
+        {
+          Effect: 'Allow',
+          Action: 'execute-api:ManageConnections',
+          Resource: 'arn:aws:execute-api:us-east-1:000000000000:liveapi/live/POST/@connections/*',
+        },
+      ],
+    });
+    const req = (accessKeyId: string) =>
+      ({
+        headers: {
+          authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261123/us-east-1/execute-api/aws4_request`,
+        },
+        url: '/live/@connections/c1',
+      }) as never;
+    const manage = (method: string) => [
+      {
+        action: 'execute-api:ManageConnections',
+        resources: [`arn:aws:execute-api:us-east-1:000000000000:liveapi/live/${method}/@connections/c1`],
+        context: {},
+      },
+    ];
+    const control = [
+      { action: 'apigateway:POST', resources: ['arn:aws:apigateway:us-east-1::/apikeys'], context: {} },
+    ];
+    // Act + Assess
+    expect(iam.authorize(req(key), manage('POST'))).toBeUndefined();
+    expect(iam.authorize(req(key), manage('DELETE'))).toMatchObject({
+      action: 'execute-api:ManageConnections',
+    });
+    expect(iam.authorize(req(key), control)).toMatchObject({ action: 'apigateway:POST' });
+    expect(iam.authorize(req('S3RVER'), control)).toBeUndefined();
+    expect(iam.deniedMessage(req(key), iam.denials()[0]!)).toMatch(
+      /assumed-role\/RecordEventRole\/Painel\/RecordEvent is not authorized to perform: execute-api:ManageConnections/,
+    );
+  });
+});

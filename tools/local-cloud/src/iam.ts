@@ -321,13 +321,22 @@ export class LocalIam {
     return [...this.denied];
   }
 
-  /** Checks one call; undefined when it may go on. */
+  /** Checks one call to an emulated service; undefined when it may go on. */
   check(service: string, req: http.IncomingMessage, body: Buffer): Denial | undefined {
+    return this.authorize(req, accessRequests(service, req, body, this.arn));
+  }
+
+  /**
+   * Checks what a call asks (for the APIs the local cloud serves itself: `@connections`, the API Gateway
+   * control plane); undefined when it may go on. In `warn` mode a denial is logged and returned, and the
+   * caller lets the call through.
+   */
+  authorize(req: http.IncomingMessage, requests: AccessRequest[]): Denial | undefined {
     if (this.mode === 'off') return undefined;
     const key = accessKeyOf(req);
     const principal = key ? this.principals.get(key) : undefined;
     if (!principal) return undefined;
-    for (const request of accessRequests(service, req, body, this.arn)) {
+    for (const request of requests) {
       const { allowed, reason } = evaluate(principal.statements, request);
       if (allowed) continue;
       const denial = {
@@ -347,20 +356,28 @@ export class LocalIam {
     return undefined;
   }
 
+  /** The message AWS gives with a denial: who may not do what on which resource. */
+  deniedMessage(req: http.IncomingMessage, denial: Denial): string {
+    const principal = this.principals.get(accessKeyOf(req) ?? '');
+    const role = principal?.roleArn.split('/').pop() ?? 'unknown';
+    return (
+      `User: arn:aws:sts::${this.arn.accountId}:assumed-role/${role}/${denial.function} is not authorized ` +
+      `to perform: ${denial.action} on resource: ${denial.resource} because ${denial.reason}`
+    );
+  }
+
+  /** Whether a denied call is refused (`enforce`) rather than only logged (`warn`). */
+  get refuses(): boolean {
+    return this.mode === 'enforce';
+  }
+
   /** A checking proxy in front of `target` for `service`; its URL. */
   async proxy(service: string, target: string): Promise<string> {
     if (this.mode === 'off') return target;
     const { server, url } = await startProxy(target, (req, body, res) => {
       const denial = this.check(service, req, body);
       if (!denial || this.mode === 'warn') return false;
-      const principal = this.principals.get(accessKeyOf(req)!)!;
-      const role = principal.roleArn.split('/').pop();
-      denialAnswer(
-        service,
-        res,
-        `User: arn:aws:sts::${this.arn.accountId}:assumed-role/${role}/${principal.label} is not authorized ` +
-          `to perform: ${denial.action} on resource: ${denial.resource} because ${denial.reason}`,
-      );
+      denialAnswer(service, res, this.deniedMessage(req, denial));
       return true;
     });
     this.servers.push(server);

@@ -246,7 +246,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // API keys and usage plans, checked by the REST gateway and managed by functions through the control plane.
     const usagePlans = new UsagePlans(provisioner);
-    const control = await startApiGatewayControl({ usagePlans, log: (line) => log('apigateway', line) });
+    iam = new LocalIam(
+      options.iam ?? 'enforce',
+      { region: REGION, accountId: ACCOUNT_ID, partitionKeyOf: partitionKeys(provisioner) },
+      (line) => log('iam', line),
+    );
+    const control = await startApiGatewayControl({
+      usagePlans,
+      log: (line) => log('apigateway', line),
+      iam,
+      region: REGION,
+    });
     controlServer = control.server;
     // Tools outside (the AWS CLI of Debian, older SDKs) may speak SQS's query protocol: they get a front
     // that translates it; the functions keep the emulator's own endpoint.
@@ -266,11 +276,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
     }
     // IAM sits in front of everything the functions reach: a denied call goes no further.
-    iam = new LocalIam(
-      options.iam ?? 'enforce',
-      { region: REGION, accountId: ACCOUNT_ID, partitionKeyOf: partitionKeys(provisioner) },
-      (line) => log('iam', line),
-    );
     for (const [variable, service] of [
       ['AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb'],
       ['AWS_ENDPOINT_URL_SQS', 'sqs'],
@@ -323,6 +328,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           accountId: ACCOUNT_ID,
           region: REGION,
           log: (line) => log(`ws ${api.name}`, line),
+          iam,
         }),
       );
     }

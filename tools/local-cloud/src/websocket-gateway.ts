@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { safeServer } from './http-server';
+import type { LocalIam } from './iam';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LambdaRuntime } from './lambda-runtime';
@@ -122,6 +123,8 @@ export function startWebSocketGateway(options: {
   accountId: string;
   region: string;
   log: (line: string) => void;
+  /** Checks the functions' `@connections` calls against their roles (`execute-api:ManageConnections`). */
+  iam?: LocalIam;
 }): Promise<{
   server: http.Server;
   url: string;
@@ -260,7 +263,24 @@ export function startWebSocketGateway(options: {
     });
   };
 
-  const server = safeServer((req, res) => connectionsApi(connections, req, res), log);
+  const server = safeServer(async (req, res) => {
+    const connectionId = /\/@connections\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    const denial = options.iam?.authorize(req, [
+      {
+        action: 'execute-api:ManageConnections',
+        resources: [
+          `arn:aws:execute-api:${options.region}:${options.accountId}:${api.apiId}/${api.stage}/${req.method}/@connections/${connectionId ?? ''}`,
+        ],
+        context: {},
+      },
+    ]);
+    if (denial && options.iam?.refuses) {
+      req.resume();
+      res.writeHead(403, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'ForbiddenException' });
+      return void res.end(JSON.stringify({ Message: options.iam.deniedMessage(req, denial) }));
+    }
+    return connectionsApi(connections, req, res);
+  }, log);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
     upgrade(req, socket, head).catch((error: Error) => {
