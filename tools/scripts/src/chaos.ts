@@ -430,6 +430,17 @@ async function scenario(
       secondPass === 0 && ours.length === placed.length,
       `${ours.filter((x) => FINAL.has(String(x['status']))).length}/${placed.length} final: ${status('COMPLETED')} completed, ${status('REJECTED')} rejected, ${status('CANCELLED')} cancelled; ${parked} parked in DLQs, ${redriven} redriven, ${replayedCount} replayed`,
     );
+    const denied = cloud.iam.denials();
+    check(
+      "no call was denied by the functions' roles (IAM enforced from the stacks)",
+      denied.length === 0,
+      denied.length
+        ? denied
+            .slice(0, 3)
+            .map((d) => `${d.function}: ${d.action} on ${d.resource}`)
+            .join('; ')
+        : `${cloud.outputs.iam}, none denied`,
+    );
     const dlqsAfter = await deadLetterQueues(cloud);
     check(
       'the DLQs are empty afterwards',
@@ -454,6 +465,19 @@ async function scenario(
         stockProblems.push(
           `${name}: onHand ${item['onHand']} (expected ${expected}), reserved ${item['reserved']}, available ${item['available']}`,
         );
+    }
+    // What still holds stock: the reservations of final orders (for the report, should this check fail).
+    if (stockProblems.length) {
+      const held = catalog.filter((i) => i['kind'] === 'reservation' && i['status'] === 'RESERVED');
+      stockProblems.push(
+        `held by ${held
+          .slice(0, 5)
+          .map(
+            (r) =>
+              `${String(r['orderId']).slice(0, 8)} (order ${now.byId.get(String(r['orderId']))?.['status'] ?? '?'})`,
+          )
+          .join(', ')}`,
+      );
     }
     check(
       'stock balances exactly (sold = completed lines, nothing left reserved)',
