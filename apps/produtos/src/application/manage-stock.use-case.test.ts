@@ -16,6 +16,8 @@ class InMemoryLedger implements StockLedger {
   conflicts = 0;
   /** The next reserve is refused by the store as invalid (a ValidationException). */
   invalidNextReserve = false;
+  /** Runs once between a release's read and its write: another delivery of the same order gets there first. */
+  beforeNextRelease?: () => Promise<unknown>;
 
   async products(ids: string[]) {
     const out = new Map<string, Product>();
@@ -72,7 +74,13 @@ class InMemoryLedger implements StockLedger {
     reservation: Reservation | undefined,
     event: DomainEvent,
   ): Promise<WriteOutcome> {
+    const concurrent = this.beforeNextRelease;
+    this.beforeNextRelease = undefined;
+    await concurrent?.();
     if (this.conflicts-- > 0) return 'conflict';
+    // The store's conditions: a tombstone only where there is no record, a release only of a held reservation.
+    if (!reservation && this.reservations.has(orderId)) return 'duplicate';
+    if (reservation && this.reservations.get(orderId)?.status !== 'RESERVED') return 'duplicate';
     if (!reservation) this.reservations.set(orderId, { orderId, status: 'CANCELLED', items: [] });
     else {
       for (const l of reservation.items) this.stock.get(l.productId)!.reserved -= l.quantity;
@@ -83,6 +91,7 @@ class InMemoryLedger implements StockLedger {
   }
   async commit(orderId: string, reservation: Reservation): Promise<WriteOutcome> {
     if (this.conflicts-- > 0) return 'conflict';
+    if (this.reservations.get(orderId)?.status !== 'RESERVED') return 'duplicate';
     for (const l of reservation.items) {
       const s = this.stock.get(l.productId)!;
       s.onHand -= l.quantity;
@@ -291,5 +300,33 @@ describe('orders the store cannot reserve as they stand', () => {
       data: { reason: expect.any(String) },
     });
     expect(l.reservations.get('o1')!.status).toBe('FAILED');
+  });
+});
+
+describe('a cancel racing the same order', () => {
+  it('releases a reservation made between its read and its write (the cancel overtook its own placement)', async () => {
+    // Prepare: the release reads no reservation; the placement reserves before the release writes its tombstone.
+    const l = ledger();
+    l.beforeNextRelease = () =>
+      reserveStock({ ledger: l }, placed('o-race'), 'o-race', [{ productId: 'a', quantity: 2 }]);
+    // Act
+    const outcome = await releaseStock({ ledger: l }, placed('o-race'), 'o-race');
+    // Assess: nothing left held.
+    expect(outcome).toBe('done');
+    expect(l.reservations.get('o-race')?.status).toBe('RELEASED');
+    expect(l.stock.get('a')).toMatchObject({ onHand: 5, reserved: 0 });
+  });
+
+  it("returns sold units when the completion was committed between the withdrawal's read and its write", async () => {
+    // Prepare: reserved; the withdrawal reads RESERVED, then the completion commits before its write.
+    const l = ledger();
+    await reserveStock({ ledger: l }, placed('o-late'), 'o-late', [{ productId: 'a', quantity: 1 }]);
+    l.beforeNextRelease = () => commitStock({ ledger: l }, 'o-late');
+    // Act
+    const outcome = await releaseStock({ ledger: l }, placed('o-late'), 'o-late');
+    // Assess: sold, then returned on hand.
+    expect(outcome).toBe('done');
+    expect(l.reservations.get('o-late')?.status).toBe('RETURNED');
+    expect(l.stock.get('a')).toMatchObject({ onHand: 5, reserved: 0 });
   });
 });

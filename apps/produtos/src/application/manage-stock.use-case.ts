@@ -66,17 +66,21 @@ export async function reserveStock(
 }
 
 /**
- * Retries a write that collided with a concurrent transaction on the same products until it is applied:
- * a conflict is never acknowledged (the units would stay reserved for ever). Throws after the attempts, so
- * the message returns to the queue and is tried again later.
+ * Reads the order's reservation, decides, and writes, until the write is applied or the reading shows there
+ * is nothing left to do (`settled`). A write that collided with a concurrent transaction, or whose
+ * reservation moved since it was read (`duplicate` from the store: a concurrent reserve, release or commit
+ * of the same order got there first), is decided again from a fresh read: never acknowledged as is, or the
+ * units would stay reserved (or sold) for ever. Throws after the attempts, so the message returns to the
+ * queue and is tried again later.
  */
 async function untilApplied(
   orderId: string,
-  write: () => Promise<WriteOutcome | 'duplicate'>,
+  decideAndWrite: () => Promise<WriteOutcome | 'settled'>,
 ): Promise<'done' | 'duplicate'> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const outcome = await write();
-    if (outcome === 'done' || outcome === 'duplicate') return outcome;
+    const outcome = await decideAndWrite();
+    if (outcome === 'done') return 'done';
+    if (outcome === 'settled') return 'duplicate';
     if (outcome === 'invalid') throw new Error(`The stock write of ${orderId} was refused as invalid`);
     await pause(Math.random() * 10 * attempt);
   }
@@ -95,7 +99,7 @@ export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainE
     const items = reservation?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [];
     const released = newEvent('StockReleased', 'produtos', { orderId, items }, trace(cause));
     if (reservation?.status === 'COMMITTED') return deps.ledger.restock(orderId, reservation, released);
-    if (reservation && reservation.status !== 'RESERVED') return 'duplicate' as const;
+    if (reservation && reservation.status !== 'RESERVED') return 'settled' as const;
     return deps.ledger.release(orderId, reservation, released);
   });
 }
@@ -104,7 +108,7 @@ export async function releaseStock(deps: { ledger: StockLedger }, cause: DomainE
 export async function commitStock(deps: { ledger: StockLedger }, orderId: string) {
   return untilApplied(orderId, async () => {
     const reservation = await deps.ledger.reservation(orderId);
-    if (!reservation || reservation.status !== 'RESERVED') return 'duplicate' as const;
+    if (!reservation || reservation.status !== 'RESERVED') return 'settled' as const;
     return deps.ledger.commit(orderId, reservation);
   });
 }
