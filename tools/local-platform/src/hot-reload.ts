@@ -3,19 +3,16 @@
  * service's bundles, puts them in place of the functions' code, and the next invocation of each runs the new
  * code in a fresh sandbox. Nothing restarts; a failed build keeps the running code and says why.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
 import type { LambdaRuntime } from '@order-platform/local-cloud';
-
-const execFileAsync = promisify(execFile);
+import { buildHandlers } from './synth-local';
 
 export interface HotReloadOptions {
   /** The workspace: sources under `apps/<service>/src` and `libs/`, bundles under `dist/apps/<service>/<handler>`. */
   root: string;
-  /** Rebuilds the bundles of these services (default: the workspace's build-lambdas script). */
+  /** Rebuilds the bundles of these services (default: `buildHandlers`, the workspace's esbuild script). */
   build?: (services: string[]) => Promise<void>;
   /** How long to wait for more saves before building (ms). */
   debounceMs?: number;
@@ -40,19 +37,7 @@ export function watchHandlers(
   options: HotReloadOptions,
 ): { stop(): void; summary: string } {
   const { root } = options;
-  const build =
-    options.build ??
-    (async (services: string[]) => {
-      await execFileAsync(
-        process.execPath,
-        [
-          join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-          join(root, 'tools', 'scripts', 'src', 'build-lambdas.ts'),
-          ...services,
-        ],
-        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-      );
-    });
+  const build = options.build ?? buildHandlers;
   // Which function runs which bundle: the asset a function runs is a copy of a bundle folder, so their
   // index.js are the same file; afterwards each bundle folder is known by its service and handler name.
   const bundleOf = new Map<string, string>();

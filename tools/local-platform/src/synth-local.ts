@@ -18,6 +18,19 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** Bundles the handlers of these services (the same esbuild script `nx build` runs), in one process. */
+export async function buildHandlers(services: string[]): Promise<void> {
+  await execFileAsync(
+    process.execPath,
+    [
+      join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(WORKSPACE_ROOT, 'tools', 'scripts', 'src', 'build-lambdas.ts'),
+      ...services,
+    ],
+    { cwd: WORKSPACE_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
 /**
  * Synthesizes the CDK app's `local` stage (handler bundles first) into `dist/cdk.out/local`, unless that
  * assembly is newer than every source file, and returns the assembly folder.
@@ -38,15 +51,7 @@ export async function synthLocal(progress: (s: string) => void = () => undefined
     existsSync(join(WORKSPACE_ROOT, 'apps', app, 'src', 'handlers')),
   );
   progress(`bundling the handlers of ${services.join(', ')}`);
-  await execFileAsync(
-    process.execPath,
-    [
-      join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(WORKSPACE_ROOT, 'tools', 'scripts', 'src', 'build-lambdas.ts'),
-      ...services,
-    ],
-    { cwd: WORKSPACE_ROOT, maxBuffer: 64 * 1024 * 1024 },
-  ).catch((error: { stdout?: string; stderr?: string }) => {
+  await buildHandlers(services).catch((error: { stdout?: string; stderr?: string }) => {
     throw new TemplateError(`Building the handlers failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
   });
   progress('synthesizing the local stage (cdk-nag included)');
