@@ -307,7 +307,8 @@ describe('outboxPublisherHandler', () => {
         },
       },
     }));
-    const event = (id: string, orderId: string) => ({ ...sample, id, data: { ...sample.data, orderId } });
+    const event = (id: string, orderId: string) =>
+      ({ ...sample, id, data: { ...sample.data, orderId } }) as DomainEvent;
     const record = (seq: string, e: DomainEvent) => ({
       eventID: seq,
       eventName: 'INSERT',
