@@ -3,12 +3,14 @@
 // setting fails its own cold start, not another's).
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { XRayClient } from '@aws-sdk/client-xray';
 import { documentClient, retryWithBackoff } from '@order-platform/aws-adapters';
 import { lazy, traced } from '@order-platform/lambda-kit';
 import { CognitoIdTokenVerifier } from './adapters/jwt-token-verifier';
 import { DynamoDbConnections } from './adapters/dynamodb-connections';
 import { DynamoDbDashboard } from './adapters/dynamodb-dashboard';
 import { ManagementApiPusher } from './adapters/management-api-pusher';
+import { XRayTraces } from './adapters/xray-traces';
 import { alertConfig, authConfig, connectionsConfig, managementConfig, tableConfig } from './config';
 
 const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
@@ -28,6 +30,7 @@ export const verifier = /* @__PURE__ */ lazy(() => {
 });
 export const lowStockThreshold = /* @__PURE__ */ lazy(() => alertConfig().LOW_STOCK_THRESHOLD);
 export const clock = { now: () => new Date() };
+export const traces = /* @__PURE__ */ lazy(() => new XRayTraces(traced(new XRayClient({}))));
 
 /** What the functions that read or feed the dashboard work with. */
 export const liveFeed = /* @__PURE__ */ lazy(() => ({

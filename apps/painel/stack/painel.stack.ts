@@ -76,7 +76,7 @@ export class PainelStack extends Stack {
         integration: new WebSocketLambdaIntegration('DefaultIntegration', message.function),
       },
     });
-    for (const action of ['subscribe', 'snapshot', 'timeline'])
+    for (const action of ['subscribe', 'snapshot', 'timeline', 'trace'])
       api.addRoute(action, {
         integration: new WebSocketLambdaIntegration(`${action}Integration`, message.function),
       });
@@ -113,6 +113,13 @@ export class PainelStack extends Stack {
     allow(message, ['dynamodb:Query'], [table.tableArn, `${table.tableArn}/index/gsi1`]);
     allow(message, ['dynamodb:UpdateItem'], [connectionsTable.tableArn]);
     allow(message, ['execute-api:ManageConnections'], [manage]);
+    // An order's trace for the dashboard (X-Ray's read actions name no resource).
+    allow(message, ['xray:GetTraceSummaries', 'xray:BatchGetTraces'], ['*']);
+    acknowledge(
+      message,
+      'AwsSolutions-IAM5[Resource::*]',
+      "X-Ray's GetTraceSummaries and BatchGetTraces support no resource-level permissions; read only.",
+    );
     allow(recordEvent, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
     allow(recordEvent, ['dynamodb:Scan', 'dynamodb:DeleteItem'], [connectionsTable.tableArn]);
     // The fan-out also closes the connections whose token expired (DELETE @connections/<id>).

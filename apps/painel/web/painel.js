@@ -30,6 +30,7 @@ const state = {
   feed: [],
   selectedOrder: null,
   timeline: [],
+  trace: { orderId: null, spans: [], truncated: false },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -137,8 +138,10 @@ async function connect() {
     state.retry = 0;
     setConnection('ao vivo', true);
     socket.send(JSON.stringify({ action: 'snapshot' }));
-    if (state.selectedOrder)
+    if (state.selectedOrder) {
       socket.send(JSON.stringify({ action: 'timeline', orderId: state.selectedOrder }));
+      socket.send(JSON.stringify({ action: 'trace', orderId: state.selectedOrder }));
+    }
   };
   socket.onmessage = (message) => {
     try {
@@ -242,6 +245,9 @@ function onMessage(message) {
     state.feed = message.recentEvents.slice();
   } else if (message.type === 'timeline') {
     if (message.orderId === state.selectedOrder) state.timeline = message.events;
+  } else if (message.type === 'trace') {
+    if (message.orderId === state.selectedOrder)
+      state.trace = { orderId: message.orderId, spans: message.spans, truncated: message.truncated };
   } else if (message.type === 'error' || message.type === 'subscribed') {
     console.info('painel', message);
     return;
@@ -313,6 +319,7 @@ function render() {
   $('timeline').replaceChildren(
     ...state.timeline.map((e) => el('li', {}, `${time(e.occurredAt)} ${e.type}`)),
   );
+  renderTrace();
 
   $('feed').replaceChildren(
     ...state.feed
@@ -327,12 +334,62 @@ function render() {
   );
 }
 
+// An order's X-Ray trace as a timeline: one row per segment (function, API stage) and subsegment (each
+// AWS call), indented by depth, its bar placed and sized on the order's whole span of time.
+function renderTrace() {
+  const { spans, orderId, truncated } = state.trace;
+  $('trace-refresh').hidden = !state.selectedOrder;
+  if (orderId !== state.selectedOrder || !spans.length) {
+    $('trace').replaceChildren(
+      el('li', {}, state.selectedOrder ? 'Nenhum segmento (ainda) para este pedido' : ''),
+    );
+    return;
+  }
+  const start = Math.min(...spans.map((s) => s.start));
+  const total = Math.max(0.001, Math.max(...spans.map((s) => s.end)) - start);
+  const pct = (n) => `${((n / total) * 100).toFixed(2)}%`;
+  $('trace').replaceChildren(
+    ...spans.map((s) =>
+      el(
+        'li',
+        {
+          class: `span depth-${Math.min(s.depth, 3)}${s.fault ? ' fault' : s.error ? ' error' : ''}`,
+          'data-origin': s.origin,
+          'data-depth': String(s.depth),
+        },
+        el(
+          'span',
+          { class: 'span-name' },
+          `${s.name}${s.origin ? ` · ${s.origin.replace(/^AWS::/, '')}` : ''}`,
+        ),
+        el('span', { class: 'span-time' }, `${Math.round((s.end - s.start) * 1000)} ms`),
+        el(
+          'span',
+          { class: 'span-track' },
+          el('span', {
+            class: 'span-bar',
+            style: `margin-left:${pct(s.start - start)};width:${pct(Math.max(s.end - s.start, total / 500))}`,
+          }),
+        ),
+      ),
+    ),
+    ...(truncated ? [el('li', {}, '… (mais segmentos)')] : []),
+  );
+}
+
+function requestTrace(orderId) {
+  if (state.socket && state.socket.readyState === WebSocket.OPEN)
+    state.socket.send(JSON.stringify({ action: 'trace', orderId }));
+}
+
 function selectOrder(orderId) {
   state.selectedOrder = orderId;
   state.timeline = [];
+  state.trace = { orderId: null, spans: [], truncated: false };
   render();
   if (state.socket && state.socket.readyState === WebSocket.OPEN)
     state.socket.send(JSON.stringify({ action: 'timeline', orderId }));
+  requestTrace(orderId);
 }
 
 function showSignIn() {
@@ -363,6 +420,10 @@ async function main() {
     }
   });
   $('sign-out').addEventListener('click', signOut);
+  $('trace-refresh').addEventListener(
+    'click',
+    () => state.selectedOrder && requestTrace(state.selectedOrder),
+  );
   render();
   await connect();
 }

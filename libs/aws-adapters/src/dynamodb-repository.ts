@@ -31,7 +31,12 @@ export class TransactionConflictError extends Error {
 }
 
 /** The outbox record of an event: written in the same transaction as the state change it describes. */
-export function outboxPut(tableName: string, event: DomainEvent, now = Date.now()): WriteOp {
+export function outboxPut(
+  tableName: string,
+  event: DomainEvent,
+  now = Date.now(),
+  traceHeader = process.env['_X_AMZN_TRACE_ID'],
+): WriteOp {
   return {
     Put: {
       TableName: tableName,
@@ -42,6 +47,9 @@ export function outboxPut(tableName: string, event: DomainEvent, now = Date.now(
         eventType: event.type,
         event,
         expiresAt: Math.floor(now / 1000) + OUTBOX_TTL_SECONDS,
+        // The trace the change was made in (Lambda's header for this invocation): the publisher hands it
+        // to SNS, so the event's consumers join the same trace (a stream carries none of its own).
+        ...(traceHeader ? { traceHeader } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -11,18 +11,33 @@ export class SnsEventPublisher {
     private readonly topicArn: string,
   ) {}
 
-  async publish(event: DomainEvent): Promise<void> {
-    await this.client.send(
-      new PublishCommand({
-        TopicArn: this.topicArn,
-        Message: JSON.stringify(event),
-        MessageAttributes: {
-          type: { DataType: 'String', StringValue: event.type },
-          source: { DataType: 'String', StringValue: event.source },
-          version: { DataType: 'Number', StringValue: String(event.version) },
-          correlationId: { DataType: 'String', StringValue: event.correlationId },
+  /**
+   * @param options.traceHeader the trace the event belongs to (the one it was written in): SNS carries it
+   * on to the consumers, so an order stays one trace across the outbox's stream (see ADR 0014).
+   */
+  async publish(event: DomainEvent, options: { traceHeader?: string } = {}): Promise<void> {
+    const command = new PublishCommand({
+      TopicArn: this.topicArn,
+      Message: JSON.stringify(event),
+      MessageAttributes: {
+        type: { DataType: 'String', StringValue: event.type },
+        source: { DataType: 'String', StringValue: event.source },
+        version: { DataType: 'Number', StringValue: String(event.version) },
+        correlationId: { DataType: 'String', StringValue: event.correlationId },
+      },
+    });
+    const { traceHeader } = options;
+    if (traceHeader) {
+      // After the X-Ray SDK's own header (added at `build`), so the event's trace wins.
+      command.middlewareStack.add(
+        (next) => (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (request.headers) request.headers['X-Amzn-Trace-Id'] = traceHeader;
+          return next(args);
         },
-      }),
-    );
+        { step: 'finalizeRequest', name: 'eventTraceHeader' },
+      );
+    }
+    await this.client.send(command);
   }
 }

@@ -7,7 +7,8 @@ import { instrumented, logger, metrics } from './powertools';
 
 /** The port an outbox publisher sends events through (SNS in AWS and locally). */
 export interface EventPublisher {
-  publish(event: DomainEvent): Promise<void>;
+  /** `traceHeader`: the trace the event was written in, for the message to carry on. */
+  publish(event: DomainEvent, options?: { traceHeader?: string }): Promise<void>;
 }
 
 /** Records that an outbox record's event reached the topic (the replay tool skips those). */
@@ -43,14 +44,16 @@ export function outboxPublisherHandler(
   return instrumented(async (event: DynamoDBStreamEvent) => {
     const { publisher, marker } = outbox();
     metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
-    const groups = new Map<string, { record: DynamoDBRecord; event?: DomainEvent; error?: unknown }[]>();
+    type Entry = { record: DynamoDBRecord; event?: DomainEvent; error?: unknown; traceHeader?: string };
+    const groups = new Map<string, Entry[]>();
     for (const record of event.Records) {
       if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
       const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
       if (item['kind'] !== OUTBOX_KIND) continue;
-      let entry: { record: DynamoDBRecord; event?: DomainEvent; error?: unknown };
+      let entry: Entry;
+      const traceHeader = typeof item['traceHeader'] === 'string' ? item['traceHeader'] : undefined;
       try {
-        entry = { record, event: parseEvent(item['event']) };
+        entry = { record, event: parseEvent(item['event']), traceHeader };
       } catch (error) {
         entry = { record, error };
       }
@@ -63,7 +66,7 @@ export function outboxPublisherHandler(
         for (const [i, entry] of group.entries()) {
           try {
             if (!entry.event) throw entry.error;
-            await publisher.publish(entry.event);
+            await publisher.publish(entry.event, entry.traceHeader ? { traceHeader: entry.traceHeader } : {});
             // After the publish: a crash in between republishes (consumers are idempotent), never loses.
             await marker?.markPublished(entry.event.id);
             logger.info('Event published', {

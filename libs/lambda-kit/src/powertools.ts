@@ -13,9 +13,14 @@ export const logger = new Logger();
 export const tracer = new Tracer();
 export const metrics = new Metrics();
 
-/** Tags every following log line of this invocation with the order's correlation id. */
+/**
+ * Tags every following log line of this invocation with the order's correlation id, and its X-Ray
+ * subsegment with the same annotation (so `annotation.correlationId = "…"` finds the order's traces).
+ */
 export function withCorrelation(correlationId: string | undefined): void {
-  if (correlationId) logger.appendKeys({ correlationId });
+  if (!correlationId) return;
+  logger.appendKeys({ correlationId });
+  if (tracer.isTracingEnabled()) tracer.putAnnotation('correlationId', correlationId);
 }
 
 /** Wraps an AWS SDK v3 client so its calls appear as X-Ray subsegments. */

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Chaos } from './chaos';
 import type { LambdaRuntime } from './lambda-runtime';
+import { TRACE_ATTRIBUTE } from './xray';
 
 export interface SqsMapping {
   functionName: string;
@@ -109,7 +110,11 @@ export function pollSqs(
         const event = sqsEvent(messages, m.queueArn, region);
         let failed = new Set<string>();
         try {
-          const result = (await runtime.invoke(m.functionName, event)) as {
+          // Lambda runs the batch in the trace of its first message (the header SNS or SQS carried on).
+          const traceHeader = (event.Records[0] as { attributes: Record<string, string> }).attributes[
+            TRACE_ATTRIBUTE
+          ];
+          const result = (await runtime.invoke(m.functionName, event, { traceHeader })) as {
             batchItemFailures?: { itemIdentifier: string }[];
           } | null;
           if (m.reportBatchItemFailures && result?.batchItemFailures) {
@@ -251,19 +256,29 @@ export function pollStream(
   };
 }
 
-/** The SQS event a function receives for a batch of messages. */
-function sqsEvent(messages: Message[], queueArn: string, region: string): { Records: unknown[] } {
+/**
+ * The SQS event a function receives for a batch of messages. The trace header the local cloud carried as a
+ * message attribute (see `carryTraceHeader`) is where Lambda puts it: `attributes.AWSTraceHeader`.
+ */
+export function sqsEvent(messages: Message[], queueArn: string, region: string): { Records: unknown[] } {
   return {
     Records: messages.map((msg) => ({
       messageId: msg.MessageId,
       receiptHandle: msg.ReceiptHandle,
       body: msg.Body,
-      attributes: msg.Attributes ?? {},
+      attributes: {
+        ...msg.Attributes,
+        ...(msg.MessageAttributes?.[TRACE_ATTRIBUTE]?.StringValue
+          ? { [TRACE_ATTRIBUTE]: msg.MessageAttributes[TRACE_ATTRIBUTE].StringValue }
+          : {}),
+      },
       messageAttributes: Object.fromEntries(
-        Object.entries(msg.MessageAttributes ?? {}).map(([k, v]) => [
-          k,
-          { stringValue: v.StringValue, dataType: v.DataType, stringListValues: [], binaryListValues: [] },
-        ]),
+        Object.entries(msg.MessageAttributes ?? {})
+          .filter(([k]) => k !== TRACE_ATTRIBUTE)
+          .map(([k, v]) => [
+            k,
+            { stringValue: v.StringValue, dataType: v.DataType, stringListValues: [], binaryListValues: [] },
+          ]),
       ),
       md5OfBody: msg.MD5OfBody,
       eventSource: 'aws:sqs',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Chaos } from './chaos';
+import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader, type SegmentDocument } from './xray';
 
 export interface FunctionSpec {
   /** Physical name (what ARNs and logs show). */
@@ -17,6 +18,13 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
   /** A debugger may attach to this function's sandbox on 127.0.0.1:<port>; its timeout is lifted. */
   inspectPort?: number;
+  /** `TracingConfig.Mode`: `Active` records the invocation's segments; `PassThrough` only passes the header on. */
+  tracing?: 'Active' | 'PassThrough';
+}
+
+/** What an invocation is told about the trace it belongs to (the upstream caller's `X-Amzn-Trace-Id`). */
+export interface InvokeOptions {
+  traceHeader?: string;
 }
 
 export interface FunctionStats {
@@ -86,6 +94,7 @@ class Sandbox {
     readonly spec: FunctionSpec,
     private readonly log: (line: string) => void,
     private readonly chaos?: Chaos,
+    private readonly record?: (doc: SegmentDocument) => void,
   ) {}
 
   private get limit(): number {
@@ -202,8 +211,69 @@ class Sandbox {
     }
   }
 
-  async invoke(event: unknown): Promise<unknown> {
+  /**
+   * The trace an invocation runs in, as Lambda decides it: with active tracing, the upstream header's trace
+   * (or a new one) with two segments of its own (the Lambda service's and the function's, whose id the
+   * function sees as its parent); otherwise the upstream header passed on, or a new unsampled one.
+   */
+  private traceOf(options: InvokeOptions): {
+    header: string;
+    finish?: (failure: FunctionError | undefined, started: number, functionStarted: number) => void;
+  } {
+    const upstream = parseTraceHeader(options.traceHeader);
+    if (this.spec.tracing !== 'Active' || !this.record || (upstream && !upstream.sampled))
+      return { header: formatTraceHeader(upstream ?? { root: newTraceId(), sampled: false }) };
+    const root = upstream?.root ?? newTraceId();
+    const serviceId = newSegmentId();
+    const functionId = newSegmentId();
+    const record = this.record;
+    const spec = this.spec;
+    return {
+      header: formatTraceHeader({ root, parent: functionId, sampled: true }),
+      finish: (failure, started, functionStarted) => {
+        const end = Date.now() / 1000;
+        const outcome = failure
+          ? {
+              fault: true,
+              cause: {
+                exceptions: [{ id: newSegmentId(), type: failure.errorType, message: failure.message }],
+              },
+            }
+          : {};
+        record({
+          name: spec.name,
+          id: serviceId,
+          trace_id: root,
+          ...(upstream?.parent ? { parent_id: upstream.parent } : {}),
+          start_time: started / 1000,
+          end_time: end,
+          origin: 'AWS::Lambda',
+          aws: { function_arn: spec.environment['LOCAL_FUNCTION_ARN'], resource_names: [spec.name] },
+          http: { response: { status: 200 } },
+          ...(failure ? { error: true } : {}),
+        });
+        record({
+          name: spec.name,
+          id: functionId,
+          trace_id: root,
+          parent_id: serviceId,
+          start_time: functionStarted / 1000,
+          end_time: end,
+          origin: 'AWS::Lambda::Function',
+          aws: { function_arn: spec.environment['LOCAL_FUNCTION_ARN'], resource_names: [spec.name] },
+          annotations: { local_label: spec.label },
+          ...outcome,
+        });
+      },
+    };
+  }
+
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     this.invocations += 1;
+    const trace = this.traceOf(options);
+    const startedAt = Date.now();
+    let functionStartedAt = startedAt;
+    let failure: FunctionError | undefined;
     const records = (event as { Records?: { eventSource?: string }[] } | null)?.Records;
     if (Array.isArray(records))
       this.sqsMessages += records.filter((r) => r?.eventSource === 'aws:sqs').length;
@@ -227,6 +297,7 @@ class Sandbox {
       environment = await this.acquire();
       const { child, pending } = environment;
       await environment.ready;
+      functionStartedAt = Date.now();
       const id = randomUUID();
       // Under a debugger the invocation takes as long as the developer does (the timeout is lifted).
       const timeoutMs = this.spec.inspectPort ? 2 ** 31 - 1 : this.spec.timeoutMs;
@@ -259,6 +330,7 @@ class Sandbox {
             id,
             event,
             crashAfterMs,
+            traceHeader: trace.header,
             context: {
               functionName: this.spec.name,
               functionVersion: '$LATEST',
@@ -275,10 +347,15 @@ class Sandbox {
       });
     } catch (error) {
       this.failures += 1;
+      failure =
+        error instanceof FunctionError
+          ? error
+          : new FunctionError(this.spec.name, 'Error', (error as Error).message);
       throw error;
     } finally {
       this.durationMs += performance.now() - started;
       if (environment) this.release(environment);
+      trace.finish?.(failure, startedAt, functionStartedAt);
     }
   }
 
@@ -292,13 +369,21 @@ class Sandbox {
 export class LambdaRuntime {
   private readonly sandboxes = new Map<string, Sandbox>();
 
+  /**
+   * @param record where the segments of functions with active tracing go (the local X-Ray); without it
+   * nothing is recorded and trace headers are only passed on.
+   */
   constructor(
     private readonly log: (label: string, line: string) => void,
     private readonly chaos?: Chaos,
+    private readonly record?: (doc: SegmentDocument) => void,
   ) {}
 
   register(spec: FunctionSpec): void {
-    this.sandboxes.set(spec.name, new Sandbox(spec, (line) => this.log(spec.label, line), this.chaos));
+    this.sandboxes.set(
+      spec.name,
+      new Sandbox(spec, (line) => this.log(spec.label, line), this.chaos, this.record),
+    );
   }
 
   /** The functions registered, as specified. */
@@ -320,10 +405,10 @@ export class LambdaRuntime {
     return this.sandboxes.has(name);
   }
 
-  invoke(name: string, event: unknown): Promise<unknown> {
+  invoke(name: string, event: unknown, options?: InvokeOptions): Promise<unknown> {
     const sandbox = this.sandboxes.get(name);
     if (!sandbox) return Promise.reject(new Error(`No function ${name}`));
-    return sandbox.invoke(event);
+    return sandbox.invoke(event, options);
   }
 
   /** Per function: invocations, failures, time in invocations, log bytes, SQS messages, configured memory. */

@@ -24,7 +24,11 @@ try {
   handler = undefined;
 }
 process.on('message', async (msg) => {
-  const { id, event, context, crashAfterMs } = msg;
+  const { id, event, context, crashAfterMs, traceHeader } = msg;
+  // As Lambda does, the invocation's trace header is in the environment while it runs (the X-Ray SDK
+  // reads it there for every invocation).
+  if (traceHeader) process.env._X_AMZN_TRACE_ID = traceHeader;
+  else delete process.env._X_AMZN_TRACE_ID;
   // Chaos mode: the sandbox dies in the middle of this invocation, whatever else it was doing.
   if (crashAfterMs !== undefined) setTimeout(() => process.kill(process.pid, 'SIGKILL'), crashAfterMs);
   try {

@@ -22,6 +22,8 @@ import { startApiGatewayControl } from './apigateway-control';
 import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
+import { startProxy } from './proxy';
+import { carryTraceHeader, LocalXRay } from './xray';
 
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
 export const REGION = 'us-east-1';
@@ -62,6 +64,11 @@ export interface LocalCloudOptions {
   waf?: 'enforce' | 'off';
   /** Count every call the functions make to DynamoDB, SQS/SNS, SES and S3, by function and operation (see `meter`). */
   meter?: boolean;
+  /**
+   * X-Ray (see `xray.ts`): functions with active tracing record their segments in the local X-Ray and the
+   * trace header travels as in AWS. On by default; off, no function traces (as for the benchmarks).
+   */
+  tracing?: boolean;
   /**
    * IAM (see `iam.ts`): `enforce` (the default) denies a function's call its role does not allow, as AWS
    * does; `warn` logs it with the statement that would allow it; `off` checks nothing.
@@ -210,8 +217,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const siteServers: http.Server[] = [];
   let controlServer: http.Server | undefined;
   let sqsFront: http.Server | undefined;
+  let xray: LocalXRay | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
+    xray?.stop();
     chaos?.stop();
     meter?.stop();
     iam?.stop();
@@ -264,6 +273,29 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sqsFront = front.server;
 
     const functionEnv = await functionEnvironment(e, control.url, chaos);
+    if (options.tracing !== false) {
+      const localIam = iam;
+      xray = await new LocalXRay((req, action) => {
+        const denial = localIam.authorize(req, [{ action: `xray:${action}`, resources: ['*'], context: {} }]);
+        return denial && localIam.refuses ? localIam.deniedMessage(req, denial) : undefined;
+      }).start();
+      functionEnv['AWS_XRAY_DAEMON_ADDRESS'] = xray.daemonAddress;
+      functionEnv['AWS_ENDPOINT_URL_XRAY'] = xray.endpoint;
+      // SNS and SQS carry the caller's trace header on to the function that receives the message.
+      const carrying = new Map<string, string>();
+      for (const variable of ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SNS'] as const) {
+        const target = functionEnv[variable]!;
+        if (!carrying.has(target)) {
+          const proxy = await startProxy(target, () => false, { rewrite: carryTraceHeader });
+          stops.push(() => {
+            proxy.server.closeAllConnections();
+            proxy.server.close();
+          });
+          carrying.set(target, proxy.url);
+        }
+        functionEnv[variable] = carrying.get(target)!;
+      }
+    }
     if (meter) {
       // Metering sits in front of whatever the functions reach (the chaos proxies included).
       for (const [variable, service] of [
@@ -292,7 +324,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       wsPorts.push(await claimPort(i === 0 ? (options.webSocketPort ?? 0) : 0, 'the WebSocket API'));
     const localUrls = localUrlRewriter(provisioner, apiPort, wsApis, wsPorts);
 
-    runtime = new LambdaRuntime(log, chaos);
+    const recorder = xray;
+    runtime = new LambdaRuntime(log, chaos, recorder ? (doc) => recorder.put(doc) : undefined);
     const inspected = registerFunctions(
       runtime,
       provisioner,
@@ -316,6 +349,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       usagePlans,
       waf: options.waf ?? 'enforce',
       log,
+      xray,
     });
     gateway = gw.server;
     for (const [i, api] of wsApis.entries()) {
@@ -371,7 +405,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cognito: { endpoint: e.cognito, userPoolId: pool?.ref ?? null, clientId: client?.ref ?? null },
       users: seeded.users,
       apiKeys,
-      emulators: { ...e, sqs: front.url, sns: front.url, apigateway: control.url },
+      emulators: {
+        ...e,
+        sqs: front.url,
+        sns: front.url,
+        apigateway: control.url,
+        ...(xray ? { xray: xray.endpoint } : {}),
+      },
       resources: resourceOutputs(provisioner),
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',
@@ -419,8 +459,8 @@ async function functionEnvironment(
     AWS_ENDPOINT_URL_SESV2: e.ses,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
     AWS_ENDPOINT_URL_API_GATEWAY: controlUrl,
-    // No X-Ray daemon locally: Powertools Tracer stays off; everything else runs as in AWS.
-    POWERTOOLS_TRACE_ENABLED: 'false',
+    // What Lambda sets: Powertools and the X-Ray SDK read these to know they run in a function.
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     NODE_NO_WARNINGS: '1',
@@ -521,6 +561,8 @@ function registerFunctions(
       unknown
     >;
     const label = labelOf(fn);
+    const tracing = (p['TracingConfig'] as { Mode?: 'Active' | 'PassThrough' } | undefined)?.Mode;
+    const traced = tracing === 'Active' && Boolean(functionEnv['AWS_XRAY_DAEMON_ADDRESS']);
     // Its own access key: how the local IAM knows which role a call comes from.
     const accessKeyId = accessKeyFor(fn.ref);
     const roleArn = String(p['Role'] ?? '');
@@ -537,8 +579,12 @@ function registerFunctions(
       memoryMb: Number(p['MemorySize'] ?? 128),
       reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
       inspectPort,
+      tracing,
       environment: {
         ...functionEnv,
+        LAMBDA_TASK_ROOT: codeDir,
+        // Powertools Tracer records only where the function's tracing is active and a collector listens.
+        POWERTOOLS_TRACE_ENABLED: String(traced),
         ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),
         AWS_LAMBDA_FUNCTION_NAME: fn.ref,
         AWS_ACCESS_KEY_ID: accessKeyId,
@@ -672,6 +718,7 @@ async function startRestApis(
     usagePlans: UsagePlans;
     waf: 'enforce' | 'off';
     log: (source: string, line: string) => void;
+    xray?: LocalXRay;
   },
 ): Promise<{ server: http.Server; url: string }> {
   const queuesByName = new Map(
@@ -680,6 +727,7 @@ async function startRestApis(
   const webAcls = new WebAcls(provisioner);
   if (webAcls.notEmulated.length) provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
   return startRestGateway({
+    xray: o.xray,
     port: o.port,
     routes: restRoutes(provisioner),
     runtime: o.runtime,

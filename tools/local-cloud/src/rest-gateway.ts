@@ -7,6 +7,7 @@ import { validateSchema } from './json-schema';
 import type { Provisioner } from './provision';
 import type { ApiKey, UsagePlans } from './usage-plans';
 import { renderMappingTemplate } from './vtl';
+import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader, type SegmentDocument } from './xray';
 import type { WebAcls } from './waf';
 
 export interface Route {
@@ -26,6 +27,10 @@ export interface Route {
   bodySchema?: Record<string, unknown>;
   /** A MOCK integration (CORS preflight): its status, static headers, and the origins its template echoes. */
   mock?: { statusCode: string; headers: Record<string, string>; echoOrigins: string[] };
+  /** The stage records X-Ray traces (`TracingEnabled`). */
+  tracing: boolean;
+  /** The API's name (its X-Ray segment is `<name>/<stage>`). */
+  apiName: string;
   /** AWS service integration (SQS SendMessage), when the method has one. */
   awsIntegration?: {
     uri: string;
@@ -90,6 +95,15 @@ export function restRoutes(p: Provisioner): Route[] {
       .byType('AWS::ApiGateway::Stage')
       .map((s) => [s.properties['RestApiId'] as string, s.properties['StageName'] as string]),
   );
+  const tracedApis = new Set(
+    p
+      .byType('AWS::ApiGateway::Stage')
+      .filter((s) => s.properties['TracingEnabled'] === true)
+      .map((s) => s.properties['RestApiId'] as string),
+  );
+  const apiNames = new Map(
+    p.byType('AWS::ApiGateway::RestApi').map((a) => [a.ref, String(a.properties['Name'] ?? a.logicalId)]),
+  );
   const authorizers = new Map(p.byType('AWS::ApiGateway::Authorizer').map((a) => [a.ref, a]));
   const functionsByArn = new Map(p.byType('AWS::Lambda::Function').map((f) => [f.attrs['Arn'], f.ref]));
   const models = new Map(
@@ -114,6 +128,8 @@ export function restRoutes(p: Provisioner): Route[] {
     routes.push({
       apiId: props['RestApiId'] as string,
       stage: stages.get(props['RestApiId'] as string) ?? 'api',
+      tracing: tracedApis.has(props['RestApiId'] as string),
+      apiName: apiNames.get(props['RestApiId'] as string) ?? 'api',
       method: props['HttpMethod'] as string,
       resourcePath,
       pattern,
@@ -160,6 +176,8 @@ export function startRestGateway(options: {
   webAcls?: WebAcls;
   /** Sends a message to a queue by name, for the SQS service integration; returns its message id. */
   sendToQueue?: (queueName: string, body: string, attributes: Record<string, string>) => Promise<string>;
+  /** The local X-Ray, where traced stages record their segment. */
+  xray?: { put(doc: SegmentDocument): void };
 }): Promise<{ server: http.Server; url: string }> {
   const verifiers = new Map<string, Promise<Verifier>>();
   // aws-jwt-verify fetches JWKS over HTTPS only; the local pool serves it over HTTP, so it is loaded here
@@ -274,11 +292,48 @@ export function startRestGateway(options: {
       }
       if (!route.functionName) return send(res, 500, { message: 'Integration not emulated for this route' });
       const requestId = randomUUID();
+      // A traced stage records its own segment and hands the function a header naming it as the parent.
+      const upstream = parseTraceHeader(req.headers['x-amzn-trace-id'] as string | undefined);
+      const segment =
+        route.tracing && options.xray && upstream?.sampled !== false
+          ? {
+              name: `${route.apiName}/${route.stage}`,
+              id: newSegmentId(),
+              trace_id: upstream?.root ?? newTraceId(),
+              ...(upstream?.parent ? { parent_id: upstream.parent } : {}),
+              start_time: started / 1000,
+              origin: 'AWS::ApiGateway::Stage',
+              http: {
+                request: {
+                  method,
+                  url: `http://${req.headers.host ?? '127.0.0.1'}${url.pathname}`,
+                  user_agent: req.headers['user-agent'],
+                  client_ip: req.socket.remoteAddress,
+                },
+              },
+              annotations: { request_id: requestId },
+            }
+          : undefined;
+      const traceHeader = segment
+        ? formatTraceHeader({ root: segment.trace_id, parent: segment.id, sampled: true })
+        : upstream
+          ? formatTraceHeader(upstream)
+          : undefined;
+      const recordSegment = (status: number) => {
+        if (!segment) return;
+        options.xray!.put({
+          ...segment,
+          end_time: Date.now() / 1000,
+          http: { ...segment.http, response: { status } },
+          ...(status >= 500 ? { fault: true } : status >= 400 ? { error: true } : {}),
+          ...(status === 429 ? { throttle: true } : {}),
+        });
+      };
       const event = proxyEvent({
         route,
         url,
         method,
-        headers: req.headers,
+        headers: traceHeader ? { ...req.headers, 'x-amzn-trace-id': traceHeader } : req.headers,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         body,
         accountId: options.accountId,
@@ -297,17 +352,21 @@ export function startRestGateway(options: {
       // Lambda takes at most 6 MB of event in a synchronous invocation; API Gateway then answers 413.
       if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_SYNC_PAYLOAD) {
         options.log(`${method} ${url.pathname} → 413 (the event exceeds Lambda's 6 MB payload limit)`);
+        recordSegment(413);
         return send(res, 413, { message: 'Request Too Large' }, { 'x-amzn-RequestId': requestId });
       }
       try {
-        result = ((await options.runtime.invoke(route.functionName, event)) ?? {}) as typeof result;
+        result = ((await options.runtime.invoke(route.functionName, event, { traceHeader })) ??
+          {}) as typeof result;
         // A response over Lambda's limit fails the invocation, which API Gateway answers with a 502.
         if (Buffer.byteLength(JSON.stringify(result)) > LAMBDA_MAX_SYNC_PAYLOAD + 100)
           throw new Error('Exceeded maximum allowed payload size (6291556 bytes).');
       } catch (error) {
         options.log(`${method} ${url.pathname} → 502 (${(error as Error).message})`);
+        recordSegment(502);
         return send(res, 502, { message: 'Internal server error' }, { 'x-amzn-RequestId': requestId });
       }
+      recordSegment(result.statusCode ?? 200);
       const outHeaders: Record<string, string | string[]> = {
         'x-amzn-RequestId': requestId,
         ...result.headers,

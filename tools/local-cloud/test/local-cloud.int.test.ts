@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+const functionName = (id: string) =>
+  cloud.runtime.functions().find((f) => f.label.startsWith(`Fixture/${id}`))!.name;
 
 async function item(tableLogicalPrefix: string, pk: string) {
   const res = await cloud.clients.dynamodb.send(
@@ -287,6 +291,73 @@ describe('local cloud on the fixture app', () => {
       claims: null,
       env: 'echo-env',
     });
+  });
+
+  it('keeps one X-Ray trace from a traced API stage through a function, SNS and SQS to the next function', async () => {
+    // Act
+    const res = await fetch(`${cloud.outputs.apiUrl}/traced/t1`);
+    const answer = (await res.json()) as { traceHeader: string; apiHeader: string };
+    const seen = await eventually(() => item('Audit', 'traced#t1'));
+    // Assess: the header each hop was given names the same trace, the function's own segment as parent.
+    expect(res.status).toBe(200);
+    const root = /Root=([^;]+)/.exec(answer.traceHeader)![1]!;
+    expect(answer.apiHeader).toContain(`Root=${root};`);
+    expect(seen['recordHeader']!.S).toBe(answer.traceHeader);
+    expect(seen['invocationHeader']!.S).toMatch(new RegExp(`^Root=${root};Parent=[0-9a-f]{16};Sampled=1$`));
+    // The carried header is where Lambda puts it, not among the message's own attributes.
+    expect(seen['messageAttributes']!.S).toBe('kind');
+    // The local X-Ray has the whole trace, through the SDK.
+    const xray = new XRayClient({
+      endpoint: cloud.outputs.emulators['xray'],
+      region: 'us-east-1',
+      credentials: cloud.outputs.credentials,
+    });
+    const listenerName = functionName('Listener');
+    const summaries = await eventually(async () => {
+      const page = await xray.send(
+        new GetTraceSummariesCommand({
+          StartTime: new Date(Date.now() - 60_000),
+          EndTime: new Date(Date.now() + 60_000),
+          FilterExpression: `service("${listenerName}")`,
+        }),
+      );
+      return page.TraceSummaries?.find((t) => t.Id === root);
+    });
+    expect(summaries.HasFault).toBe(false);
+    const traces = await xray.send(new BatchGetTracesCommand({ TraceIds: [root] }));
+    const docs = traces.Traces![0]!.Segments!.map(
+      (s) => JSON.parse(s.Document!) as { id: string; name: string; origin: string; parent_id?: string },
+    );
+    const find = (origin: string, name: string) => docs.find((d) => d.origin === origin && d.name === name)!;
+    const stage = docs.find((d) => d.origin === 'AWS::ApiGateway::Stage')!;
+    const announcerName = functionName('Announcer');
+    const announcerService = find('AWS::Lambda', announcerName);
+    const announcerFunction = find('AWS::Lambda::Function', announcerName);
+    const listenerService = find('AWS::Lambda', listenerName);
+    const listenerFunction = find('AWS::Lambda::Function', listenerName);
+    expect(stage.name).toMatch(/\/api$/);
+    expect(announcerService.parent_id).toBe(stage.id);
+    expect(announcerFunction.parent_id).toBe(announcerService.id);
+    expect(answer.traceHeader).toContain(`Parent=${announcerFunction.id}`);
+    expect(listenerService.parent_id).toBe(announcerFunction.id);
+    expect(listenerFunction.parent_id).toBe(listenerService.id);
+  });
+
+  it('refuses an X-Ray filter it does not understand instead of ignoring it', async () => {
+    const xray = new XRayClient({
+      endpoint: cloud.outputs.emulators['xray'],
+      region: 'us-east-1',
+      credentials: cloud.outputs.credentials,
+    });
+    await expect(
+      xray.send(
+        new GetTraceSummariesCommand({
+          StartTime: new Date(Date.now() - 60_000),
+          EndTime: new Date(),
+          FilterExpression: 'edge("a", "b") { fault }',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidRequestException' });
   });
 
   it('answers 401 on a Cognito route without a valid token, and passes the claims with one', async () => {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboard';
-import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts } from './ports';
+import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts, Traces } from './ports';
 
 /** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
 export const ClientMessage = z.discriminatedUnion('action', [
@@ -11,6 +11,7 @@ export const ClientMessage = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('snapshot') }),
   z.object({ action: z.literal('timeline'), orderId: z.string().min(1).max(100) }),
+  z.object({ action: z.literal('trace'), orderId: z.string().min(1).max(100) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -21,6 +22,29 @@ export interface LiveFeedDeps {
   connections: Connections;
   pusher: Pusher;
   clock: Clock;
+  traces?: Traces;
+}
+
+/** Spans sent for one order at most (a long saga with retries stays readable). */
+export const MAX_TRACE_SPANS = 300;
+
+/**
+ * One order's X-Ray trace: the spans of the traces annotated with the correlation ids of its events, from
+ * a minute before its first event to ten minutes after its last (X-Ray finds a trace by its start).
+ */
+export async function orderTrace(deps: Pick<LiveFeedDeps, 'log' | 'traces'>, orderId: string) {
+  const events = await deps.log.timeline(orderId);
+  if (!events.length || !deps.traces) return { type: 'trace', orderId, spans: [], truncated: false };
+  const correlationIds = [...new Set(events.map((e) => e.correlationId))];
+  const from = new Date(new Date(events[0]!.occurredAt).getTime() - 60_000);
+  const to = new Date(new Date(events[events.length - 1]!.occurredAt).getTime() + 600_000);
+  const spans = await deps.traces.spans(correlationIds, from, to);
+  return {
+    type: 'trace',
+    orderId,
+    spans: spans.slice(0, MAX_TRACE_SPANS),
+    truncated: spans.length > MAX_TRACE_SPANS,
+  };
 }
 
 /** The dashboard's opening picture, built only from what painel keeps. */
@@ -38,7 +62,8 @@ export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'aler
  * Answers one client message on its connection:
  * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;
  * - `snapshot` sends the opening picture;
- * - `timeline` sends one order's events, oldest first.
+ * - `timeline` sends one order's events, oldest first;
+ * - `trace` sends the spans of one order's X-Ray trace, oldest first.
  * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
  */
 export async function handleClientMessage(
@@ -67,6 +92,10 @@ export async function handleClientMessage(
   }
   if (message.action === 'snapshot') {
     await deps.pusher.push(connectionId, await snapshot(deps));
+    return;
+  }
+  if (message.action === 'trace') {
+    await deps.pusher.push(connectionId, await orderTrace(deps, message.orderId));
     return;
   }
   const events = await deps.log.timeline(message.orderId);

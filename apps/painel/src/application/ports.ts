@@ -52,3 +52,26 @@ export interface Pusher {
 export interface Clock {
   now(): Date;
 }
+
+/** One segment or subsegment of an order's X-Ray traces, as the dashboard draws it. */
+export interface TraceSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name: string;
+  /** `AWS::Lambda::Function`, `AWS::ApiGateway::Stage`, `AWS::DynamoDB`…; empty for a plain subsegment. */
+  origin: string;
+  /** Epoch seconds. */
+  start: number;
+  end: number;
+  /** 0 for a segment, 1 for its subsegments, and so on. */
+  depth: number;
+  error: boolean;
+  fault: boolean;
+}
+
+/** The X-Ray traces of one order (found by the correlation id every function annotates). */
+export interface Traces {
+  /** Spans of the traces annotated with any of the correlation ids, between the two instants, oldest first. */
+  spans(correlationIds: string[], from: Date, to: Date): Promise<TraceSpan[]>;
+}

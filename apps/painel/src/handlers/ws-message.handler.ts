@@ -1,11 +1,11 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { instrumented, logger, metrics, MetricUnit } from '@order-platform/lambda-kit';
 import { handleClientMessage } from '../application/live-feed.use-case';
-import { clock, liveFeed } from '../composition';
+import { clock, liveFeed, traces } from '../composition';
 
-const deps = { ...liveFeed(), clock };
+const deps = { ...liveFeed(), clock, traces: traces() };
 
-/** `subscribe`, `snapshot`, `timeline` and `$default`: answers on the caller's connection. */
+/** `subscribe`, `snapshot`, `timeline`, `trace` and `$default`: answers on the caller's connection. */
 export const handler = instrumented(async (event: APIGatewayProxyWebsocketEventV2) => {
   const { connectionId, routeKey } = event.requestContext;
   let body: unknown;
