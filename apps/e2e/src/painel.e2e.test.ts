@@ -121,6 +121,33 @@ describe('painel live feed (WebSocket)', () => {
     expect(timeline.events.map((e) => e.type)).toEqual(
       expect.arrayContaining(['OrderPlaced', 'OrderCompleted']),
     );
+
+    // Act: the order's X-Ray trace, as the dashboard asks for it (again until the invoice, issued on
+    // OrderCompleted, is in it).
+    type Trace = {
+      spans: { traceId: string; name: string; origin: string; depth: number; fault: boolean }[];
+    };
+    let trace: Trace = { spans: [] };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const seen = feed.received.length;
+      feed.ws!.send(JSON.stringify({ action: 'trace', orderId }));
+      trace = await feed.waitFor(
+        () => feed.received.slice(seen).find((m) => m.type === 'trace') as unknown as Trace | undefined,
+      );
+      if (trace.spans.some((s) => s.name.includes('Faturas-IssueInvoice'))) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    // Assess: one trace from the API stage through the three services' functions and their AWS calls.
+    const functions = trace.spans.filter((s) => s.origin === 'AWS::Lambda::Function').map((s) => s.name);
+    expect(trace.spans.some((s) => s.origin === 'AWS::ApiGateway::Stage')).toBe(true);
+    for (const service of ['Pedidos-PlaceOrder', 'Produtos-', 'Faturas-IssueInvoice', 'Pedidos-HandleEvents'])
+      expect({ service, found: functions.some((f) => f.includes(service)) }).toEqual({
+        service,
+        found: true,
+      });
+    expect(new Set(trace.spans.map((s) => s.traceId)).size).toBe(1);
+    expect(trace.spans.some((s) => s.depth >= 2 && s.name === 'DynamoDB')).toBe(true);
+    expect(trace.spans.filter((s) => s.fault)).toEqual([]);
     feed.ws!.close();
   });
 
@@ -182,6 +209,9 @@ describe('painel page (headless Chromium)', () => {
       undefined,
       { timeout: 20000 },
     );
+    // The order's trace, drawn next to its timeline.
+    await page.waitForSelector('#trace li[data-origin="AWS::Lambda::Function"]', { timeout: 20000 });
+    expect(await page.locator('#trace li[data-origin="AWS::ApiGateway::Stage"]').count()).toBe(1);
     expect(Number(await page.textContent('[data-status=COMPLETED] b'))).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#feed li[data-type=OrderCompleted]').count()).toBeGreaterThanOrEqual(1);
     mkdirSync(ARTIFACTS, { recursive: true });

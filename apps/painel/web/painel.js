@@ -359,8 +359,8 @@ function renderTrace() {
         },
         el(
           'span',
-          { class: 'span-name' },
-          `${s.name}${s.origin ? ` · ${s.origin.replace(/^AWS::/, '')}` : ''}`,
+          { class: 'span-name', title: `${s.name} ${s.origin}` },
+          `${shortName(s.name)}${s.origin ? ` · ${s.origin.replace(/^AWS::/, '')}` : ''}`,
         ),
         el('span', { class: 'span-time' }, `${Math.round((s.end - s.start) * 1000)} ms`),
         el(
@@ -376,6 +376,9 @@ function renderTrace() {
     ...(truncated ? [el('li', {}, '… (mais segmentos)')] : []),
   );
 }
+
+// `OrderPlatform-dev-Pedidos-PlaceOrderFunctionF3BF3D1E` → `Pedidos-PlaceOrder`.
+const shortName = (name) => name.replace(/^OrderPlatform-[^-]+-/, '').replace(/Function[0-9A-F]{8}$/, '');
 
 function requestTrace(orderId) {
   if (state.socket && state.socket.readyState === WebSocket.OPEN)

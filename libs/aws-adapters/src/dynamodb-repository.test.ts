@@ -27,4 +27,18 @@ describe('outboxPut', () => {
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   });
+
+  it('keeps the trace the change was made in, for the publisher to carry on', () => {
+    const event = newEvent(
+      'OrderRejected',
+      'pedidos',
+      { orderId: 'o1', customerId: 'c1', reason: 'x' },
+      {
+        correlationId: 'c',
+      },
+    );
+    const header = 'Root=1-6b159355-b5f13f943e4b8ce29a174bac;Parent=b8c23355e16e4519;Sampled=1';
+    expect(outboxPut('orders', event, Date.now(), header).Put!.Item!['traceHeader']).toBe(header);
+    expect(outboxPut('orders', event, Date.now(), undefined).Put!.Item).not.toHaveProperty('traceHeader');
+  });
 });

@@ -262,11 +262,13 @@ describe('outboxPublisherHandler', () => {
     // Prepare
     const published: string[] = [];
     const marked: string[] = [];
+    const traces: (string | undefined)[] = [];
     const handler = outboxPublisherHandler(() => ({
       publisher: {
-        publish: async (e) => {
+        publish: async (e, options) => {
           if (e.id === 'e-fail') throw new Error('sns down');
           published.push(e.id);
+          traces.push(options?.traceHeader);
         },
       },
       marker: { markPublished: async (id) => void marked.push(id) },
@@ -280,7 +282,12 @@ describe('outboxPublisherHandler', () => {
     });
     const streamEvent = {
       Records: [
-        record('1', 'INSERT', { pk: 'OUTBOX#a', kind: OUTBOX_KIND, event: { ...sample, id: 'e-1' } }),
+        record('1', 'INSERT', {
+          pk: 'OUTBOX#a',
+          kind: OUTBOX_KIND,
+          event: { ...sample, id: 'e-1' },
+          traceHeader: 'Root=1-6b159355-b5f13f943e4b8ce29a174bac;Parent=b8c23355e16e4519;Sampled=1',
+        }),
         record('2', 'INSERT', { pk: 'ORDER#1', kind: 'order' }),
         record('3', 'MODIFY', { pk: 'OUTBOX#b', kind: OUTBOX_KIND, event: { ...sample, id: 'e-modified' } }),
         record('4', 'INSERT', { pk: 'OUTBOX#c', kind: OUTBOX_KIND, event: { ...sample, id: 'e-fail' } }),
@@ -290,6 +297,8 @@ describe('outboxPublisherHandler', () => {
     const res = await handler(streamEvent, context);
     // Assess
     expect(published).toEqual(['e-1']);
+    // The trace the event was written in goes on with it.
+    expect(traces).toEqual(['Root=1-6b159355-b5f13f943e4b8ce29a174bac;Parent=b8c23355e16e4519;Sampled=1']);
     expect(marked).toEqual(['e-1']);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '4' }]);
   });

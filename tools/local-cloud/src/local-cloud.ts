@@ -583,6 +583,7 @@ function registerFunctions(
       environment: {
         ...functionEnv,
         LAMBDA_TASK_ROOT: codeDir,
+        _HANDLER: String(p['Handler'] ?? 'index.handler'),
         // Powertools Tracer records only where the function's tracing is active and a collector listens.
         POWERTOOLS_TRACE_ENABLED: String(traced),
         ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, localUrls(String(v))])),

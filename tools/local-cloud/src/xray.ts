@@ -423,6 +423,7 @@ export function carryTraceHeader(req: http.IncomingMessage, body: Buffer): Buffe
   if (!String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return body;
   const form = new URLSearchParams(body.toString('utf8'));
   const action = form.get('Action');
+  let added = false;
   const add = (prefix: string) => {
     const taken = [...form.keys()]
       .map((k) =>
@@ -434,6 +435,7 @@ export function carryTraceHeader(req: http.IncomingMessage, body: Buffer): Buffe
     form.set(`${prefix}MessageAttributes.entry.${n}.Name`, TRACE_ATTRIBUTE);
     form.set(`${prefix}MessageAttributes.entry.${n}.Value.DataType`, 'String');
     form.set(`${prefix}MessageAttributes.entry.${n}.Value.StringValue`, value);
+    added = true;
   };
   if (action === 'Publish') add('');
   else if (action === 'PublishBatch') {
@@ -441,6 +443,6 @@ export function carryTraceHeader(req: http.IncomingMessage, body: Buffer): Buffe
       const m = /^PublishBatchRequestEntries\.member\.(\d+)\.Id$/.exec(key);
       if (m) add(`PublishBatchRequestEntries.member.${m[1]}.`);
     }
-  } else return body;
-  return Buffer.from(form.toString());
+  }
+  return added ? Buffer.from(form.toString()) : body;
 }

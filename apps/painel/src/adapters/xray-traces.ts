@@ -49,8 +49,35 @@ export class XRayTraces implements Traces {
           spans.push(...flatten(JSON.parse(segment.Document) as Document, trace.Id ?? '', 0));
         }
     }
-    return spans.sort((a, b) => a.start - b.start || a.depth - b.depth);
+    return causalOrder(spans);
   }
+}
+
+/**
+ * Spans in the order of cause and effect: each after its parent (a subsegment after its segment, a
+ * function's segment after the call that led to it), siblings by start time; spans whose parent is not
+ * among them (another trace's, or a segment not yet closed) start a branch of their own.
+ */
+export function causalOrder(spans: TraceSpan[]): TraceSpan[] {
+  const ids = new Set(spans.map((s) => s.id));
+  const children = new Map<string, TraceSpan[]>();
+  const roots: TraceSpan[] = [];
+  for (const s of spans) {
+    if (s.parentId && ids.has(s.parentId) && s.parentId !== s.id)
+      children.set(s.parentId, [...(children.get(s.parentId) ?? []), s]);
+    else roots.push(s);
+  }
+  const ordered: TraceSpan[] = [];
+  const seen = new Set<string>();
+  const byStart = (a: TraceSpan, b: TraceSpan) => a.start - b.start;
+  const visit = (s: TraceSpan) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    ordered.push(s);
+    for (const c of (children.get(s.id) ?? []).sort(byStart)) visit(c);
+  };
+  for (const r of roots.sort(byStart)) visit(r);
+  return ordered;
 }
 
 /** A document and its subsegments as spans, each with its depth under the segment. */

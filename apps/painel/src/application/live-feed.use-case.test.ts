@@ -100,3 +100,56 @@ describe('handleClientMessage', () => {
     expect(connections.byId.get('me')!.filter).toBeUndefined();
   });
 });
+
+describe('an order trace', () => {
+  it("asks for the traces of the order's correlation ids around its events, and sends their spans", async () => {
+    // Prepare
+    const { deps, pusher } = await setup();
+    await recordEvent(
+      { ...deps, lowStockThreshold: 5 },
+      anEvent('OrderCompleted', {
+        id: 'done-b',
+        occurredAt: minutesAgo(0),
+        correlationId: 'corr-b2',
+        data: { orderId: 'ord-b' },
+      }),
+    );
+    const asked: { ids: string[]; from: Date; to: Date }[] = [];
+    const span = (id: string, start: number) => ({
+      traceId: 't',
+      id,
+      name: id,
+      origin: 'AWS::Lambda::Function',
+      start,
+      end: start + 1,
+      depth: 0,
+      error: false,
+      fault: false,
+    });
+    const traces = {
+      spans: async (ids: string[], from: Date, to: Date) => {
+        asked.push({ ids, from, to });
+        return [span('a', 1), span('b', 2)];
+      },
+    };
+    // Act
+    await handleClientMessage({ ...deps, traces }, 'me', { action: 'trace', orderId: 'ord-b' });
+    await handleClientMessage({ ...deps, traces }, 'me', { action: 'trace', orderId: 'ord-unknown' });
+    // Assess
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.ids.sort()).toEqual(
+      [
+        ...new Set(
+          [...deps.log.entries.values()].filter((e) => e.orderId === 'ord-b').map((e) => e.correlationId),
+        ),
+      ].sort(),
+    );
+    expect(asked[0]!.ids).toContain('corr-b2');
+    expect(asked[0]!.from.getTime()).toBe(NOW.getTime() - 60_000);
+    expect(asked[0]!.to.getTime()).toBe(NOW.getTime() + 600_000);
+    expect(pusher.received.get('me')!.filter((m) => (m as { type: string }).type === 'trace')).toEqual([
+      { type: 'trace', orderId: 'ord-b', spans: [span('a', 1), span('b', 2)], truncated: false },
+      { type: 'trace', orderId: 'ord-unknown', spans: [], truncated: false },
+    ]);
+  });
+});
