@@ -5,7 +5,8 @@
  * `--site-port N` (3002), `--chaos <spec>` injects faults (`--chaos default` for the default spec; see
  * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS), `--iam
  * enforce|warn|off` applies the functions' roles to their calls (enforce by default, see iam.ts), `--inspect
- * <function>` opens that function's sandbox to a debugger (from port 9229) and lifts its timeout.
+ * <function>` opens that function's sandbox to a debugger (from port 9229) and lifts its timeout, `--xray
+ * off` stops recording traces (on by default; see xray.ts).
  */
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
@@ -94,6 +95,12 @@ async function main(args: string[], app: CliApp): Promise<void> {
     console.error('--iam takes enforce, warn or off');
     process.exit(2);
   }
+  const xrayAt = args.indexOf('--xray');
+  const xray = xrayAt >= 0 ? args[xrayAt + 1] : 'on';
+  if (xray !== 'on' && xray !== 'off') {
+    console.error('--xray takes on or off');
+    process.exit(2);
+  }
   const inspectAt = args.indexOf('--inspect');
   const inspect = inspectAt >= 0 ? args[inspectAt + 1] : undefined;
   if (inspectAt >= 0 && !inspect) {
@@ -125,6 +132,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     waf,
     iam,
     inspect,
+    tracing: xray === 'on',
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -152,6 +160,11 @@ async function main(args: string[], app: CliApp): Promise<void> {
   console.log(
     ` IAM             ${o.iam}${o.iam === 'enforce' ? ' (each function may do what its role allows; --iam warn|off)' : ''}`,
   );
+  if (o.emulators['xray'])
+    console.log(
+      ` X-Ray           traced functions record here; an order's trace is in the dashboard, or ` +
+        `aws xray get-trace-summaries --endpoint-url ${o.emulators['xray']} ...`,
+    );
   if (inspect && !o.inspect.length) console.warn(` Debugger        no function matches "${inspect}"`);
   for (const d of o.inspect)
     console.log(
