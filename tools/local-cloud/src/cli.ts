@@ -6,7 +6,8 @@
  * chaos.ts), `--waf off` lifts the web ACLs' rate limits (enforced by default, as in AWS), `--iam
  * enforce|warn|off` applies the functions' roles to their calls (enforce by default, see iam.ts), `--inspect
  * <function>` opens that function's sandbox to a debugger (from port 9229) and lifts its timeout, `--xray
- * off` stops recording traces (on by default; see xray.ts).
+ * off` stops recording traces (on by default; see xray.ts), `--persist` keeps tables, buckets, users, queued
+ * messages, API keys and the demo data in `.local-cloud/state` across runs (see persist.ts).
  */
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
@@ -133,6 +134,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     iam,
     inspect,
     tracing: xray === 'on',
+    persist: args.includes('--persist'),
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -165,6 +167,11 @@ async function main(args: string[], app: CliApp): Promise<void> {
       ` X-Ray           traced functions record here; an order's trace is in the dashboard, or ` +
         `aws xray get-trace-summaries --endpoint-url ${o.emulators['xray']} ...`,
     );
+  console.log(
+    args.includes('--persist')
+      ? ' State           kept in .local-cloud/state across runs (delete the folder to start afresh)'
+      : ' State           fresh at every start (--persist keeps tables, buckets, users, queues and keys)',
+  );
   if (inspect && !o.inspect.length) console.warn(` Debugger        no function matches "${inspect}"`);
   for (const d of o.inspect)
     console.log(

@@ -5,7 +5,9 @@ const { spawn } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 
-const [name, portArg, dataDir] = process.argv.slice(2);
+// `persist`: the data directory outlives the run (`npm start -- --persist`); `fresh`: it is a temporary one.
+const [name, portArg, dataDir, mode] = process.argv.slice(2);
+const persist = mode === 'persist';
 const port = Number(portArg);
 const host = '127.0.0.1';
 const cleanups = [];
@@ -90,7 +92,7 @@ async function start() {
           '-Xmx512m',
           `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
           ...launch,
-          '-inMemory',
+          ...(persist ? ['-dbPath', dataDir] : ['-inMemory']),
           // One database for every access key: the AWS CLI or a tool with any credentials sees the tables.
           '-sharedDb',
           '-disableTelemetry',
@@ -133,7 +135,7 @@ async function start() {
         address: host,
         silent: true,
         directory: dataDir,
-        resetOnClose: true,
+        resetOnClose: !persist,
       });
       await server.run();
       cleanups.push(() => server.close());
@@ -146,7 +148,7 @@ async function start() {
       return;
     }
     case 'cognito': {
-      // cognito-local keeps its data in ./.cognito: a fresh folder every run (its files do not survive restarts).
+      // cognito-local keeps its data in ./.cognito: a fresh folder every run, or the state folder with --persist.
       process.chdir(dataDir);
       process.env.PORT = String(port);
       process.env.HOST = host;

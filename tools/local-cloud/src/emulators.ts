@@ -1,5 +1,5 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,13 +53,19 @@ export function checkJava(): void {
   }
 }
 
+/** Emulators whose data can outlive a run (`--persist`): tables, buckets, users. Queues are saved apart. */
+const PERSISTENT: readonly EmulatorName[] = ['dynamodb', 's3', 'cognito'];
+
 /**
  * Starts every emulator as a child process on 127.0.0.1, in parallel, each on the port asked for (0 picks
  * a free one). A failure stops the ones already started and raises a LocalCloudError naming the emulator.
+ * With `stateDir`, DynamoDB, S3 and Cognito keep their data there (one folder each) across runs; without
+ * it every run starts empty and leaves nothing behind.
  */
 export async function startEmulators(
   ports: Partial<Record<EmulatorName, number>> = {},
   only: readonly EmulatorName[] = EMULATORS,
+  stateDir?: string,
 ): Promise<Emulators> {
   if (only.includes('dynamodb')) checkJava();
   const dataRoot = mkdtempSync(join(tmpdir(), 'local-cloud-'));
@@ -88,8 +94,11 @@ export async function startEmulators(
   try {
     await Promise.all(
       only.map(async (name) => {
-        const dataDir = mkdtempSync(join(dataRoot, `${name}-`));
-        const child = fork(join(__dirname, 'emulator-host.cjs'), [name, String(chosen[name]), dataDir], {
+        const persistent = stateDir !== undefined && PERSISTENT.includes(name);
+        const dataDir = persistent ? join(stateDir, name) : mkdtempSync(join(dataRoot, `${name}-`));
+        if (persistent) mkdirSync(dataDir, { recursive: true });
+        const args = [name, String(chosen[name]), dataDir, persistent ? 'persist' : 'fresh'];
+        const child = fork(join(__dirname, 'emulator-host.cjs'), args, {
           stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
           // Plain Node: the host is CommonJS and needs none of the TypeScript loader the parent may run with.
           execArgv: [],

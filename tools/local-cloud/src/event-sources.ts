@@ -159,9 +159,17 @@ export function pollStream(
   log: Log,
   region: string,
   chaos?: Chaos,
+  positions?: { get(key: string): string | undefined; set(key: string, sequenceNumber: string): void },
 ): () => void {
   let stopped = false;
   const iterators = new Map<string, string | undefined>();
+  /** Where a shard was read up to in an earlier run (`--persist`), under this mapping's key. */
+  const positionKey = (shardId: string) => `${m.functionName} ${m.streamArn} ${shardId}`;
+  const resumed = new Set<string>();
+  const handedOver = (shardId: string, record: _Record | undefined) => {
+    const sequence = record?.dynamodb?.SequenceNumber;
+    if (sequence) positions?.set(positionKey(shardId), sequence);
+  };
   const buffered = new Map<string, _Record[]>();
   const attempts = new Map<string, number>();
   /** A shard's batch size while bisecting after a function error. */
@@ -181,6 +189,11 @@ export function pollStream(
       describedAt = Date.now();
     }
     for (const shardId of shards) {
+      if (!resumed.has(shardId)) {
+        resumed.add(shardId);
+        const kept = positions?.get(positionKey(shardId));
+        if (kept) lastSequence.set(shardId, kept);
+      }
       let records = buffered.get(shardId) ?? [];
       if (!records.length) {
         const read = await readShard(streams, m, shardId, iterators, lastSequence);
@@ -198,6 +211,7 @@ export function pollStream(
           log(
             `${expired} stream record(s) older than ${m.maxRecordAgeSeconds} s sent to the on-failure destination`,
           );
+          handedOver(shardId, records[expired - 1]);
           records = records.slice(expired);
           attempts.delete(shardId);
           continue;
@@ -205,6 +219,7 @@ export function pollStream(
         const batch = records.slice(0, batchLimit.get(shardId) ?? m.batchSize);
         const { firstFailed, threw } = await invokeStreamBatch(runtime, m, batch, region, log);
         if (firstFailed < 0) {
+          handedOver(shardId, batch.at(-1));
           await redeliverSome(runtime, m, batch, region, log, chaos);
           records = records.slice(batch.length);
           attempts.delete(shardId);
@@ -222,6 +237,7 @@ export function pollStream(
           const failedBatch = batch.slice(firstFailed);
           if (m.onFailureQueueUrl) await sendToOnFailure(sqs, m, shardId, failedBatch);
           log(`stream records dropped to the on-failure destination after ${m.retryAttempts} retries`);
+          handedOver(shardId, batch.at(-1));
           records = records.slice(batch.length);
           attempts.delete(shardId);
           batchLimit.delete(shardId);
@@ -231,6 +247,9 @@ export function pollStream(
         }
       }
       buffered.set(shardId, records);
+      // Everything read is handled (or was filtered out): the position is the last record read.
+      const last = lastSequence.get(shardId);
+      if (!records.length && last) positions?.set(positionKey(shardId), last);
     }
     return busy;
   };
@@ -416,15 +435,24 @@ async function readShard(
 ): Promise<{ matching: _Record[]; read: number } | undefined> {
   if (!iterators.has(shardId)) {
     const after = lastSequence.get(shardId);
-    const { ShardIterator } = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: m.streamArn,
-        ShardId: shardId,
-        ...(after
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
-          : { ShardIteratorType: m.startingPosition }),
-      }),
-    );
+    let ShardIterator: string | undefined;
+    try {
+      ({ ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: m.streamArn,
+          ShardId: shardId,
+          ...(after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
+            : { ShardIteratorType: m.startingPosition }),
+        }),
+      ));
+    } catch (error) {
+      // A kept position the stream no longer has (trimmed, or a database started afresh): read from the
+      // mapping's starting position instead.
+      if (!after) throw error;
+      lastSequence.delete(shardId);
+      throw error;
+    }
     iterators.set(shardId, ShardIterator);
   }
   const iterator = iterators.get(shardId);

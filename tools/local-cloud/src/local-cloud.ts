@@ -24,6 +24,7 @@ import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './we
 import { UsagePlans } from './usage-plans';
 import { startProxy } from './proxy';
 import { carryTraceHeader, LocalXRay } from './xray';
+import { LocalState, restoreQueues, saveQueues, StreamPositions } from './persist';
 
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
 export const REGION = 'us-east-1';
@@ -69,6 +70,11 @@ export interface LocalCloudOptions {
    * trace header travels as in AWS. On by default; off, no function traces (as for the benchmarks).
    */
   tracing?: boolean;
+  /**
+   * Keep tables, buckets, users, queues' messages, API keys and the demo seed across runs, in this folder
+   * (`true`: `.local-cloud/state`). Without it every start is fresh. See `persist.ts`.
+   */
+  persist?: boolean | string;
   /**
    * IAM (see `iam.ts`): `enforce` (the default) denies a function's call its role does not allow, as AWS
    * does; `warn` logs it with the statement that would allow it; `off` checks nothing.
@@ -192,7 +198,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const apiPort = await claimPort(options.apiPort ?? 0, 'the REST API');
   // The emulators boot (mostly the JVM) while the templates are synthesized.
   progress('starting emulators (DynamoDB, SQS/SNS, S3, SES, Cognito)');
-  const booting = startEmulators(options.emulatorPorts);
+  const stateDir =
+    typeof options.persist === 'string'
+      ? options.persist
+      : options.persist
+        ? join(outputsDir ?? join(WORKSPACE_ROOT, '.local-cloud'), 'state')
+        : undefined;
+  const state = stateDir ? new LocalState(stateDir) : undefined;
+  const positions = state ? new StreamPositions(state) : undefined;
+  const booting = startEmulators(options.emulatorPorts, undefined, stateDir);
   let stacks: { name: string; template: Template }[];
   let cdkOutDir: string;
   try {
@@ -218,8 +232,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let controlServer: http.Server | undefined;
   let sqsFront: http.Server | undefined;
   let xray: LocalXRay | undefined;
+  let saveApiKeys: (() => void) | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
+    if (state) {
+      // What a restart with --persist takes back: the queues' messages, the keys, the streams' positions.
+      const saved = await saveQueues(emulators.endpoints.sqs, state).catch((error: Error) => {
+        log('persist', `queues not saved: ${error.message}`);
+        return 0;
+      });
+      log('persist', `${saved} queued message(s) saved in ${stateDir}`);
+      saveApiKeys?.();
+      positions?.stop();
+    }
     xray?.stop();
     chaos?.stop();
     meter?.stop();
@@ -255,6 +280,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // API keys and usage plans, checked by the REST gateway and managed by functions through the control plane.
     const usagePlans = new UsagePlans(provisioner);
+    if (state) {
+      const keptKeys = state.read<Parameters<UsagePlans['restore']>[0]>('api-keys.json');
+      if (keptKeys) usagePlans.restore(keptKeys);
+      saveApiKeys = () => state.write('api-keys.json', usagePlans.snapshot());
+    }
     iam = new LocalIam(
       options.iam ?? 'enforce',
       { region: REGION, accountId: ACCOUNT_ID, partitionKeyOf: partitionKeys(provisioner) },
@@ -336,7 +366,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       options.inspect,
     );
 
-    stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos));
+    stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos, positions));
+    if (state) {
+      const queueUrls = new Map(
+        provisioner.byType('AWS::SQS::Queue').map((q) => [String(q.attrs['QueueName']), q.ref]),
+      );
+      const restored = await restoreQueues(
+        clients.sqs,
+        (name) => queueUrls.get(name),
+        state,
+        (line) => log('persist', line),
+      );
+      if (restored) log('persist', `${restored} message(s) of the last run put back in their queues`);
+    }
 
     progress('starting the REST API');
     const pool = provisioner.byType('AWS::Cognito::UserPool')[0];
@@ -379,7 +421,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const parameters = Object.fromEntries(provisioner.ssm);
     let seeded: SeedResult = { users: {}, apiKeys: [] };
-    if (options.seed) {
+    const keptSeed = state?.read<SeedResult>('seed.json');
+    if (keptSeed) {
+      // Seeded in an earlier run whose data is kept: its users and keys, not a second catalogue.
+      progress('demo data kept from the last run (--persist)');
+      seeded = keptSeed;
+    } else if (options.seed) {
       progress('seeding demo data');
       const seed = options.seed;
       const run = () =>
@@ -392,6 +439,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         });
       // Faults start once the demo data is in: a seed is not under test.
       seeded = chaos ? await chaos.quiet(run) : await run();
+      state?.write('seed.json', seeded);
+      saveApiKeys?.();
     }
     const apiKeys = allApiKeys(seeded, usagePlans);
 
@@ -607,6 +656,7 @@ function wireEventSources(
   streams: DynamoDBStreamsClient,
   log: (source: string, line: string) => void,
   chaos: Chaos | undefined,
+  positions?: StreamPositions,
 ): (() => void)[] {
   const stops: (() => void)[] = [];
   const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
@@ -675,6 +725,7 @@ function wireEventSources(
           (line) => log(label, line),
           REGION,
           chaos,
+          positions,
         ),
       );
       continue;

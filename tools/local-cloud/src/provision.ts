@@ -1,5 +1,7 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
+  type TableDescription,
   DynamoDBClient,
   type GlobalSecondaryIndex,
   UpdateTimeToLiveCommand,
@@ -12,6 +14,8 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
 
@@ -244,7 +248,7 @@ export class Provisioner {
           KeySchema: g.KeySchema,
           Projection: g.Projection,
         }));
-        const res = await this.clients.dynamodb.send(
+        const created = this.clients.dynamodb.send(
           new CreateTableCommand({
             TableName: name,
             BillingMode: 'PAY_PER_REQUEST',
@@ -260,18 +264,29 @@ export class Provisioner {
               : undefined,
           }),
         );
+        // A table kept from an earlier run (--persist) is adopted as it is, with its items and stream.
+        const table: TableDescription = await created.then(
+          (r) => r.TableDescription!,
+          async (error: Error) => {
+            if (error.name !== 'ResourceInUseException') throw error;
+            return (await this.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table!;
+          },
+        );
         const ttl = p['TimeToLiveSpecification'] as { AttributeName: string; Enabled: boolean } | undefined;
         if (ttl?.Enabled) {
-          await this.clients.dynamodb.send(
-            new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }),
-          );
+          await this.clients.dynamodb
+            .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }))
+            .catch((error: Error) => {
+              // Already on, on a kept table.
+              if (!/already enabled/i.test(error.message)) throw error;
+            });
         }
         return {
           ...base,
           ref: name,
           attrs: {
-            Arn: res.TableDescription!.TableArn!,
-            StreamArn: res.TableDescription!.LatestStreamArn ?? '',
+            Arn: table.TableArn!,
+            StreamArn: table.LatestStreamArn ?? '',
           },
         };
       }
@@ -279,7 +294,10 @@ export class Provisioner {
         const name = ((p['BucketName'] as string) ?? this.physicalName(stack, id, 63))
           .toLowerCase()
           .replace(/_/g, '-');
-        await this.clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+        await this.clients.s3.send(new CreateBucketCommand({ Bucket: name })).catch((error: Error) => {
+          // A bucket kept from an earlier run (--persist), with its objects.
+          if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(error.name)) throw error;
+        });
         return {
           ...base,
           ref: name,
@@ -352,14 +370,22 @@ export class Provisioner {
     const { stack, logicalId: id, type } = base;
     switch (type) {
       case 'AWS::Cognito::UserPool': {
-        const res = await this.clients.cognito.send(
-          new CreateUserPoolCommand({
-            PoolName: (p['UserPoolName'] as string) ?? this.physicalName(stack, id),
-            UsernameAttributes: p['UsernameAttributes'] as never,
-            AutoVerifiedAttributes: p['AutoVerifiedAttributes'] as never,
-          }),
-        );
-        const poolId = res.UserPool!.Id!;
+        const poolName = (p['UserPoolName'] as string) ?? this.physicalName(stack, id);
+        // A pool kept from an earlier run (--persist) is adopted by name, with its users.
+        const kept = (
+          await this.clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))
+        ).UserPools?.find((pool) => pool.Name === poolName);
+        const poolId =
+          kept?.Id ??
+          (
+            await this.clients.cognito.send(
+              new CreateUserPoolCommand({
+                PoolName: poolName,
+                UsernameAttributes: p['UsernameAttributes'] as never,
+                AutoVerifiedAttributes: p['AutoVerifiedAttributes'] as never,
+              }),
+            )
+          ).UserPool!.Id!;
         return {
           ...base,
           ref: poolId,
@@ -372,28 +398,38 @@ export class Provisioner {
         };
       }
       case 'AWS::Cognito::UserPoolClient': {
-        const res = await this.clients.cognito.send(
-          new CreateUserPoolClientCommand({
-            UserPoolId: p['UserPoolId'] as string,
-            ClientName: (p['ClientName'] as string) ?? id,
-            ExplicitAuthFlows: p['ExplicitAuthFlows'] as never,
-            GenerateSecret: false,
-          }),
-        );
-        return {
-          ...base,
-          ref: res.UserPoolClient!.ClientId!,
-          attrs: { ClientId: res.UserPoolClient!.ClientId! },
-        };
+        const clientName = (p['ClientName'] as string) ?? id;
+        const kept = (
+          await this.clients.cognito.send(
+            new ListUserPoolClientsCommand({ UserPoolId: p['UserPoolId'] as string, MaxResults: 60 }),
+          )
+        ).UserPoolClients?.find((c) => c.ClientName === clientName);
+        const clientId =
+          kept?.ClientId ??
+          (
+            await this.clients.cognito.send(
+              new CreateUserPoolClientCommand({
+                UserPoolId: p['UserPoolId'] as string,
+                ClientName: clientName,
+                ExplicitAuthFlows: p['ExplicitAuthFlows'] as never,
+                GenerateSecret: false,
+              }),
+            )
+          ).UserPoolClient!.ClientId!;
+        return { ...base, ref: clientId, attrs: { ClientId: clientId } };
       }
       case 'AWS::Cognito::UserPoolGroup': {
-        await this.clients.cognito.send(
-          new CreateGroupCommand({
-            UserPoolId: p['UserPoolId'] as string,
-            GroupName: p['GroupName'] as string,
-            Description: p['Description'] as string | undefined,
-          }),
-        );
+        await this.clients.cognito
+          .send(
+            new CreateGroupCommand({
+              UserPoolId: p['UserPoolId'] as string,
+              GroupName: p['GroupName'] as string,
+              Description: p['Description'] as string | undefined,
+            }),
+          )
+          .catch((error: Error) => {
+            if (error.name !== 'GroupExistsException') throw error;
+          });
         return { ...base, ref: p['GroupName'] as string, attrs: {} };
       }
       default:

@@ -112,6 +112,21 @@ export class UsagePlans {
     return true;
   }
 
+  /** The keys and which plan holds each (for `--persist`; quota counts start again at each run). */
+  snapshot(): { keys: ApiKey[]; plans: Record<string, string[]> } {
+    return {
+      keys: [...this.keys.values()],
+      plans: Object.fromEntries(this.plans.map((p) => [p.id, [...p.keys]])),
+    };
+  }
+
+  /** Takes back an earlier run's keys (same ids and values) and plan memberships. */
+  restore(saved: { keys: ApiKey[]; plans: Record<string, string[]> }): void {
+    for (const key of saved.keys) this.keys.set(key.id, { ...key });
+    for (const [planId, keyIds] of Object.entries(saved.plans))
+      for (const keyId of keyIds) this.attach(planId, keyId);
+  }
+
   /** `DeleteApiKey`. */
   deleteKey(keyId: string): boolean {
     for (const plan of this.plans) plan.keys.delete(keyId);
