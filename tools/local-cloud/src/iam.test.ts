@@ -249,3 +249,104 @@ describe('LocalIam.authorize (the APIs the local cloud serves itself)', () => {
     );
   });
 });
+
+describe('resource policies (queue, topic and bucket policies) weighed with the role', () => {
+  const ROLE = 'arn:aws:iam::000000000000:role/Worker';
+  const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:jobs';
+  const TOPIC = 'arn:aws:sns:us-east-1:000000000000:events';
+  const BUCKET = 'arn:aws:s3:::docs';
+  const iam = () => {
+    const local = new LocalIam(
+      'enforce',
+      { region: 'us-east-1', accountId: '000000000000', partitionKeyOf: () => undefined },
+      () => undefined,
+    );
+    // What `enforceSSL` writes on every queue, topic and bucket of the stacks.
+    for (const resource of [QUEUE, TOPIC, BUCKET])
+      local.addResourcePolicy(resource, [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: '*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
+    return local;
+  };
+  const ask = (action: string, resource: string, context: Record<string, string[]> = {}) => ({
+    action,
+    resources: [resource],
+    context,
+  });
+
+  it("allows by the resource policy what the role does not, and a TLS-only deny does not touch the local cloud's calls", () => {
+    const local = iam();
+    local.addResourcePolicy(QUEUE, [
+      { Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'sqs:SendMessage', Resource: QUEUE },
+    ]);
+    expect(local.decide([], { roleArn: ROLE }, ask('sqs:SendMessage', QUEUE))).toEqual({
+      allowed: true,
+      reason: 'allowed by the resource policy',
+    });
+    expect(local.decide([], { roleArn: ROLE }, ask('sqs:DeleteMessage', QUEUE)).allowed).toBe(false);
+    const role = [{ Effect: 'Allow' as const, Action: 's3:GetObject', Resource: `${BUCKET}/*` }];
+    expect(local.decide(role, { roleArn: ROLE }, ask('s3:GetObject', `${BUCKET}/a.pdf`)).allowed).toBe(true);
+  });
+
+  it('denies by an explicit deny of the resource policy (an object by its bucket policy) whatever the role allows', () => {
+    const local = iam();
+    local.addResourcePolicy(BUCKET, [
+      {
+        Sid: 'NoDeletes',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:DeleteObject',
+        Resource: `${BUCKET}/*`,
+      },
+    ]);
+    const role = [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }];
+    expect(local.decide(role, { roleArn: ROLE }, ask('s3:DeleteObject', `${BUCKET}/a.pdf`))).toEqual({
+      allowed: false,
+      reason: 'explicitly denied by statement NoDeletes of the resource policy',
+    });
+  });
+
+  it('takes the account as principal to grant nothing by itself, and another role as not this one', () => {
+    const local = iam();
+    local.addResourcePolicy(TOPIC, [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+        Action: 'sns:Publish',
+        Resource: TOPIC,
+      },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:role/Other' },
+        Action: 'sns:*',
+        Resource: TOPIC,
+      },
+    ]);
+    expect(local.decide([], { roleArn: ROLE }, ask('sns:Publish', TOPIC)).allowed).toBe(false);
+  });
+
+  it("lets SNS deliver to a queue only as the queue's policy admits that topic", () => {
+    const local = iam();
+    local.addResourcePolicy(QUEUE, [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: QUEUE,
+        Condition: { ArnEquals: { 'aws:SourceArn': TOPIC } },
+      },
+    ]);
+    const delivery = (topic: string) => ask('sqs:SendMessage', QUEUE, { 'aws:SourceArn': [topic] });
+    expect(local.serviceMay('sns.amazonaws.com', delivery(TOPIC), 'test')).toBe(true);
+    expect(local.serviceMay('sns.amazonaws.com', delivery(`${TOPIC}-other`), 'test')).toBe(false);
+    expect(local.denials()).toEqual([
+      expect.objectContaining({ function: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: QUEUE }),
+    ]);
+  });
+});

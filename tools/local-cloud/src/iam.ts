@@ -23,6 +23,30 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/** A statement of a resource policy (queue, topic or bucket policy): whom it is about, besides what. */
+export interface ResourceStatement extends PolicyStatement {
+  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
+}
+
+/** Who a call comes from, for a resource policy: a role (a function) or an AWS service. */
+export type Caller = { roleArn: string } | { service: string };
+
+/** Whether a resource policy statement is about this caller (an account-wide principal only denies). */
+export function principalMatches(statement: ResourceStatement, caller: Caller, accountId: string): boolean {
+  const p = statement.Principal;
+  if (p === undefined) return false;
+  if (p === '*') return true;
+  if ('service' in caller) return list(p.Service).includes(caller.service);
+  const named = list(p.AWS);
+  if (named.includes('*') || named.includes(caller.roleArn)) return true;
+  // The account as principal delegates to the account's own policies: it grants nothing by itself, but
+  // a Deny naming it applies to every role of the account.
+  return (
+    statement.Effect === 'Deny' &&
+    named.some((a) => a === accountId || a === `arn:aws:iam::${accountId}:root`)
+  );
+}
+
 /** One thing a request asks to do: an IAM action on a resource (any of `resources`), with condition keys. */
 export interface AccessRequest {
   action: string;
@@ -71,6 +95,18 @@ function conditionsHold(condition: PolicyStatement['Condition'], context: Record
     const operator = operatorWithIfExists.replace(/IfExists$/, '');
     const negated = /Not(Equals|Like)$/.test(operator);
     const like = operator.endsWith('Like');
+    if (operator === 'Bool') {
+      // `aws:SecureTransport` and the like: the value as the string IAM compares.
+      for (const [key, expected] of Object.entries(keys)) {
+        const value = context[key]?.[0];
+        if (value === undefined) {
+          if (!ifExists) return false;
+          continue;
+        }
+        if (!list(expected).some((e) => String(e).toLowerCase() === value)) return false;
+      }
+      continue;
+    }
     if (!/^(String|Arn)(Not)?(Equals|Like)$/.test(operator)) return false;
     for (const [key, expected] of Object.entries(keys)) {
       const values = context[key];
@@ -302,6 +338,8 @@ const escapeXml = (s: string) =>
  */
 export class LocalIam {
   private readonly principals = new Map<string, Principal>();
+  /** Resource policies by resource ARN (queue, topic, bucket). */
+  private readonly resourcePolicies = new Map<string, ResourceStatement[]>();
   private readonly denied: Denial[] = [];
   private readonly servers: http.Server[] = [];
 
@@ -314,6 +352,63 @@ export class LocalIam {
   /** Registers a function's sandbox key and the statements of its role. */
   register(accessKeyId: string, principal: Principal): void {
     this.principals.set(accessKeyId, principal);
+  }
+
+  /** A queue, topic or bucket policy, as the templates declare it (several documents add up). */
+  addResourcePolicy(resourceArn: string, statements: ResourceStatement[]): void {
+    this.resourcePolicies.set(resourceArn, [
+      ...(this.resourcePolicies.get(resourceArn) ?? []),
+      ...statements,
+    ]);
+  }
+
+  /** The resource policy statements about `caller` for the resources a request names (an object: its bucket's). */
+  private resourceStatements(resources: string[], caller: Caller): ResourceStatement[] {
+    return resources
+      .flatMap((r) => [
+        ...(this.resourcePolicies.get(r) ?? []),
+        ...(r.startsWith('arn:aws:s3:::') && r.includes('/')
+          ? (this.resourcePolicies.get(r.slice(0, r.indexOf('/'))) ?? [])
+          : []),
+      ])
+      .filter((s) => principalMatches(s, caller, this.arn.accountId));
+  }
+
+  /**
+   * IAM's decision within one account: an explicit deny in the identity or the resource policy wins; then
+   * an allow in either suffices; otherwise the implicit deny. Every call counts as made over TLS (the local
+   * cloud stands in for it), so `aws:SecureTransport` is `true`.
+   */
+  decide(
+    identity: PolicyStatement[],
+    caller: Caller,
+    request: AccessRequest,
+  ): { allowed: boolean; reason: string } {
+    const withTransport = { ...request, context: { 'aws:SecureTransport': ['true'], ...request.context } };
+    const resource = evaluate(this.resourceStatements(request.resources, caller), withTransport);
+    if (!resource.allowed && resource.reason.startsWith('explicitly'))
+      return { allowed: false, reason: `${resource.reason} of the resource policy` };
+    const own = evaluate(identity, withTransport);
+    if (own.allowed || own.reason.startsWith('explicitly')) return own;
+    if (resource.allowed) return { allowed: true, reason: 'allowed by the resource policy' };
+    return own;
+  }
+
+  /**
+   * Whether an AWS service may act on a resource by its resource policy alone (SNS delivering to a queue:
+   * `sqs:SendMessage` for `sns.amazonaws.com` with the topic as `aws:SourceArn`). A denial is recorded and
+   * logged like a function's.
+   */
+  serviceMay(service: string, request: AccessRequest, what: string): boolean {
+    if (this.mode === 'off') return true;
+    const { allowed, reason } = this.decide([], { service }, request);
+    if (allowed) return true;
+    this.denied.push({ function: service, action: request.action, resource: request.resources[0]!, reason });
+    this.log(
+      `${this.mode === 'enforce' ? 'DENIED' : 'would deny'} ${service}: ${request.action} on ` +
+        `${request.resources[0]} (${reason}): ${what}`,
+    );
+    return this.mode !== 'enforce';
   }
 
   /** Calls denied so far (in `warn` mode: that would have been denied). */
@@ -337,7 +432,7 @@ export class LocalIam {
     const principal = key ? this.principals.get(key) : undefined;
     if (!principal) return undefined;
     for (const request of requests) {
-      const { allowed, reason } = evaluate(principal.statements, request);
+      const { allowed, reason } = this.decide(principal.statements, { roleArn: principal.roleArn }, request);
       if (allowed) continue;
       const denial = {
         function: principal.label,

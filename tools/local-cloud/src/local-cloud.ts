@@ -2,7 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
@@ -15,7 +15,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { Meter } from './meter';
-import { accessKeyFor, LocalIam, type IamMode, type PolicyStatement } from './iam';
+import { accessKeyFor, LocalIam, type IamMode, type PolicyStatement, type ResourceStatement } from './iam';
 import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
@@ -290,6 +290,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       { region: REGION, accountId: ACCOUNT_ID, partitionKeyOf: partitionKeys(provisioner) },
       (line) => log('iam', line),
     );
+    await applyResourcePolicies(iam, provisioner, clients.sns);
     const control = await startApiGatewayControl({
       usagePlans,
       log: (line) => log('apigateway', line),
@@ -564,6 +565,43 @@ function roleStatements(provisioner: Provisioner): Map<string, PolicyStatement[]
     );
   }
   return byArn;
+}
+
+/**
+ * The templates' queue, topic and bucket policies, for the local IAM to weigh with the functions' roles;
+ * and SNS's delivery to each subscribed queue, checked against that queue's policy as SNS is: a topic the
+ * queue does not admit (`sqs:SendMessage` for `sns.amazonaws.com`, the topic as `aws:SourceArn`) delivers
+ * nothing in AWS, so under `enforce` its subscription is removed and the denial recorded.
+ */
+async function applyResourcePolicies(iam: LocalIam, provisioner: Provisioner, sns: SNSClient): Promise<void> {
+  const queueArnByUrl = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.ref, q.attrs['Arn']!]));
+  const statementsOf = (p: Record<string, unknown>) =>
+    [
+      (p['PolicyDocument'] as { Statement?: ResourceStatement | ResourceStatement[] })?.Statement ?? [],
+    ].flat();
+  for (const policy of provisioner.byType('AWS::SQS::QueuePolicy'))
+    for (const url of (policy.properties['Queues'] as string[]) ?? [])
+      iam.addResourcePolicy(queueArnByUrl.get(url) ?? url, statementsOf(policy.properties));
+  for (const policy of provisioner.byType('AWS::SNS::TopicPolicy'))
+    for (const topic of (policy.properties['Topics'] as string[]) ?? [])
+      iam.addResourcePolicy(topic, statementsOf(policy.properties));
+  for (const policy of provisioner.byType('AWS::S3::BucketPolicy'))
+    iam.addResourcePolicy(
+      `arn:aws:s3:::${String(policy.properties['Bucket'])}`,
+      statementsOf(policy.properties),
+    );
+  for (const subscription of provisioner.byType('AWS::SNS::Subscription')) {
+    const p = subscription.properties;
+    if (p['Protocol'] !== 'sqs') continue;
+    const topicArn = String(p['TopicArn']);
+    const queueArn = String(p['Endpoint']);
+    const delivers = iam.serviceMay(
+      'sns.amazonaws.com',
+      { action: 'sqs:SendMessage', resources: [queueArn], context: { 'aws:SourceArn': [topicArn] } },
+      `topic ${topicArn} cannot deliver to queue ${queueArn}: in AWS its messages would be lost`,
+    );
+    if (!delivers) await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.ref }));
+  }
 }
 
 /** The partition key attribute of each table, by table name (for `dynamodb:LeadingKeys`). */
