@@ -147,6 +147,17 @@ describe('the local X-Ray', () => {
     expect(docs[1]).toMatchObject({ id: orphan.id, name: 'lost' });
   });
 
+  it('forgets the oldest traces first once it holds 100,000 documents', () => {
+    const small = new LocalXRay();
+    const first = newTraceId();
+    small.put(segment(first));
+    const later = newTraceId();
+    for (let i = 0; i < 100_000; i++) small.put(segment(later));
+    expect(small.traceIds()).toEqual([later]);
+    small.put(segment(newTraceId()));
+    expect(small.traceIds()).toHaveLength(1);
+  });
+
   it("collects what the SDK sends to the daemon's UDP port", async () => {
     const traceId = newTraceId();
     const socket = dgram.createSocket('udp4');

@@ -70,8 +70,9 @@ interface StoredTrace {
   firstSeen: number;
 }
 
-/** Traces kept at most; the oldest go first. */
+/** Traces and documents kept at most (a long run stays within ~100 MB); the oldest traces go first. */
 const MAX_TRACES = 20_000;
+const MAX_DOCUMENTS = 100_000;
 
 const HEADER = '{"format": "json", "version": 1}';
 
@@ -82,6 +83,7 @@ const HEADER = '{"format": "json", "version": 1}';
  */
 export class LocalXRay {
   private readonly traces = new Map<string, StoredTrace>();
+  private documents = 0;
   private socket?: dgram.Socket;
   private server?: http.Server;
   daemonAddress = '';
@@ -132,12 +134,18 @@ export class LocalXRay {
     if (!trace) {
       trace = { segments: new Map(), loose: [], firstSeen: Date.now() };
       this.traces.set(doc.trace_id, trace);
-      if (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value!);
     }
+    const before = trace.segments.size + trace.loose.length;
     if (doc.type === 'subsegment') {
       trace.loose = trace.loose.filter((s) => s.id !== doc.id);
       trace.loose.push(doc);
     } else trace.segments.set(doc.id, doc);
+    this.documents += trace.segments.size + trace.loose.length - before;
+    while (this.traces.size > 1 && (this.traces.size > MAX_TRACES || this.documents > MAX_DOCUMENTS)) {
+      const [oldestId, oldest] = this.traces.entries().next().value!;
+      this.documents -= oldest.segments.size + oldest.loose.length;
+      this.traces.delete(oldestId);
+    }
   }
 
   /** A trace's segments, each with the subsegments sent on their own placed under their parent. */
