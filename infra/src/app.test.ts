@@ -193,6 +193,7 @@ describe('painel live dashboard', () => {
         ['snapshot', 'NONE'],
         ['subscribe', 'NONE'],
         ['timeline', 'NONE'],
+        ['trace', 'NONE'],
       ].sort(),
     );
     painel.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -447,5 +448,100 @@ describe('per-caller fairness', () => {
 describe('cdk-nag acknowledgements', () => {
   it('are listed in docs/cdk-nag-acknowledgements.md exactly as the code makes them (npx tsx infra/src/nag-table.ts)', () => {
     expect(readFileSync(NAG_TABLE_FILE, 'utf8')).toBe(nagTable());
+  });
+});
+
+describe('the integration bus (ADR 0015)', () => {
+  it('has one bus per stage with an archive of every domain event, kept as the stage says', () => {
+    platform.hasResourceProperties('AWS::Events::EventBus', { Name: 'order-platform-dev' });
+    platform.hasResourceProperties('AWS::Events::Archive', {
+      ArchiveName: 'order-platform-dev',
+      RetentionDays: 30,
+      EventPattern: { source: [{ prefix: 'order-platform.' }] },
+    });
+    const prod = Template.fromStack(
+      buildApp('prod', new App({ context: { eventArchiveDays: '90' } })).node.findChild(
+        stackName('prod', 'Platform'),
+      ) as never,
+    );
+    prod.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 90 });
+    // Without an outcome webhook configured, prod posts outcomes nowhere.
+    prod.resourceCountIs('AWS::Events::ApiDestination', 0);
+    expect(() => stageConfig('dev', (k) => (k === 'eventArchiveDays' ? '-1' : undefined))).toThrow(
+      /eventArchiveDays/,
+    );
+  });
+
+  it('writes every event to the audit log group, with a dead-letter queue', () => {
+    platform.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [{ prefix: 'order-platform.' }] },
+      Targets: [
+        Match.objectLike({
+          Arn: Match.anyValue(),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+    platform.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/events/order-platform-dev/audit',
+    });
+    const policy = Object.values(platform.findResources('AWS::Logs::ResourcePolicy'))[0]!;
+    expect(JSON.stringify(policy['Properties'].PolicyDocument)).toContain('events.amazonaws.com');
+  });
+
+  it('posts order outcomes to the configured webhook through an API destination whose key is in Secrets Manager', () => {
+    expect(() =>
+      stageConfig('dev', (k) => (k === 'outcomeWebhookUrl' ? 'https://erp.example.com/hook' : undefined)),
+    ).toThrow(/outcomeWebhookSecret/);
+    expect(() =>
+      stageConfig('dev', (k) => (k === 'outcomeWebhookUrl' ? 'http://erp.example.com/hook' : undefined)),
+    ).toThrow(/https/);
+    const configured = Template.fromStack(
+      buildApp(
+        'prod',
+        new App({
+          context: { outcomeWebhookUrl: 'https://erp.example.com/hook', outcomeWebhookSecret: 'erp/api-key' },
+        }),
+      ).node.findChild(stackName('prod', 'Platform')) as never,
+    );
+    configured.hasResourceProperties('AWS::Events::ApiDestination', {
+      InvocationEndpoint: 'https://erp.example.com/hook',
+      HttpMethod: 'POST',
+    });
+    configured.hasResourceProperties('AWS::Events::Connection', {
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: 'x-api-key',
+          ApiKeyValue: Match.stringLikeRegexp('resolve:secretsmanager:erp/api-key'),
+        },
+      },
+    });
+    configured.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: [{ prefix: 'order-platform.' }],
+        'detail-type': ['OrderCompleted', 'OrderCancelled', 'OrderRejected'],
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+  });
+
+  it("lets each service's outbox publisher put events on the bus, and nothing else of it", () => {
+    for (const stack of [pedidos, produtos, faturas]) {
+      stack.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            EVENT_BUS_ARN: Match.anyValue(),
+            OUTBOX_TABLE_NAME: Match.anyValue(),
+          }),
+        },
+      });
+      stack.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents', Effect: 'Allow' })]),
+        },
+      });
+    }
   });
 });

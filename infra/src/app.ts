@@ -29,6 +29,7 @@ export function buildApp(stage: Stage, app = new App()): App {
     stage,
     removalPolicy: config.removalPolicy,
     alarmEmail: config.alarmEmail,
+    events: config.events,
   });
   if (!config.alarmEmail && stage === 'prod')
     Annotations.of(platform).addWarningV2(

@@ -8,13 +8,21 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
-import { acknowledge, EventTopic, ssmName } from '@order-platform/cdk-constructs';
+import {
+  acknowledge,
+  EventTopic,
+  IntegrationBus,
+  ssmName,
+  type IntegrationBusProps,
+} from '@order-platform/cdk-constructs';
 
 export interface PlatformStackProps extends StackProps {
   stage: string;
   removalPolicy: RemovalPolicy;
   /** Subscribed by e-mail to the stage's alarm topic. */
   alarmEmail?: string;
+  /** The integration bus: archive retention and the outcome webhook (ADR 0015). */
+  events: Pick<IntegrationBusProps, 'archiveRetentionDays' | 'outcomeWebhook'>;
 }
 
 /**
@@ -93,6 +101,13 @@ export class PlatformStack extends Stack {
         service,
       });
     }
+
+    // Every domain event, once committed, also on the stage's integration bus (ADR 0015).
+    new IntegrationBus(this, 'IntegrationBus', {
+      stage: props.stage,
+      removalPolicy: props.removalPolicy,
+      ...props.events,
+    });
 
     // Alarms of every stack notify this topic. CloudWatch cannot use the AWS managed SNS key, so the
     // topic has a key of its own that CloudWatch may use.

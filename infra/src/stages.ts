@@ -1,5 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { DEFAULT_RATE_LIMITS, type ApiOptions, type RateLimits } from '@order-platform/cdk-constructs';
+import {
+  DEFAULT_RATE_LIMITS,
+  type ApiOptions,
+  type OutcomeWebhook,
+  type RateLimits,
+} from '@order-platform/cdk-constructs';
 
 export const STAGES = ['dev', 'prod', 'local'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -20,6 +25,13 @@ export interface StageConfig {
    * `rateLimitPerAddress`; 600 and 3,000 by default).
    */
   api: Required<ApiOptions>;
+  /**
+   * The integration bus (ADR 0015): how many days its archive keeps events (`eventArchiveDays`; 365 in
+   * prod, 30 elsewhere) and where order outcomes are posted (`outcomeWebhookUrl`, an HTTPS URL, with
+   * `outcomeWebhookSecret`, the Secrets Manager secret holding its API key; locally a stand-in endpoint
+   * the local cloud records).
+   */
+  events: { archiveRetentionDays: number; outcomeWebhook?: OutcomeWebhook };
 }
 
 export class StageConfigError extends Error {
@@ -64,8 +76,35 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
       );
     return n;
   };
+  const archiveDays = text(`eventArchiveDays.${stage}`) ?? text('eventArchiveDays');
+  const archiveRetentionDays =
+    archiveDays === undefined ? (stage === 'prod' ? 365 : 30) : Number(archiveDays);
+  if (!Number.isInteger(archiveRetentionDays) || archiveRetentionDays < 0)
+    throw new StageConfigError(
+      `eventArchiveDays "${archiveDays}" is not a whole number of days (0: for ever)`,
+    );
+  const webhookUrl = text(`outcomeWebhookUrl.${stage}`) ?? text('outcomeWebhookUrl');
+  const webhookSecret = text(`outcomeWebhookSecret.${stage}`) ?? text('outcomeWebhookSecret');
+  if (webhookUrl && !/^https:\/\/[^/\s]+/.test(webhookUrl))
+    throw new StageConfigError(
+      `outcomeWebhookUrl "${webhookUrl}" is not an https:// URL (API destinations take HTTPS only)`,
+    );
+  if (webhookUrl && !webhookSecret && stage !== 'local')
+    throw new StageConfigError(
+      'outcomeWebhookUrl needs outcomeWebhookSecret: the Secrets Manager secret with its API key',
+    );
+  const outcomeWebhook: OutcomeWebhook | undefined = webhookUrl
+    ? {
+        url: webhookUrl,
+        apiKey: webhookSecret ? { secretName: webhookSecret } : { localValue: 'local-erp-key' },
+      }
+    : stage === 'local'
+      ? // The local cloud records what is posted to a host it cannot reach (see its EventBridge).
+        { url: 'https://erp.example.invalid/order-outcomes', apiKey: { localValue: 'local-erp-key' } }
+      : undefined;
   return {
     stage,
+    events: { archiveRetentionDays, ...(outcomeWebhook ? { outcomeWebhook } : {}) },
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     loopbackCallbacks: stage === 'local',
     paymentProvider: provider,

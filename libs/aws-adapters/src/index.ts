@@ -1,4 +1,5 @@
 export * from './sns-event-publisher';
+export * from './eventbridge-publisher';
 export * from './dynamodb-repository';
 export * from './clients';
 export * from './ses-mailer';

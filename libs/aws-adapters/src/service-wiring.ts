@@ -1,5 +1,6 @@
 // What every service wires the same way: built here once, called from each service's composition root.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { configSection, lazy, traced } from '@order-platform/lambda-kit';
@@ -7,17 +8,28 @@ import * as z from 'zod';
 import { documentClient } from './clients';
 import { DynamoDbOutbox } from './dynamodb-outbox';
 import { SnsEventPublisher } from './sns-event-publisher';
+import { EventBridgePublisher, Publishers } from './eventbridge-publisher';
 import { sqsRetryBackoff, type SqsMessageRef } from './sqs-backoff';
 
 const publisherConfig = configSection(
-  z.object({ EVENT_TOPIC_ARN: z.string().min(1), OUTBOX_TABLE_NAME: z.string().min(1) }),
+  z.object({
+    EVENT_TOPIC_ARN: z.string().min(1),
+    OUTBOX_TABLE_NAME: z.string().min(1),
+    EVENT_BUS_ARN: z.string().min(1).optional(),
+  }),
 );
 
-/** A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`, `OUTBOX_TABLE_NAME`). */
-export function outboxPublishing(): { publisher: SnsEventPublisher; marker: DynamoDbOutbox } {
-  const { EVENT_TOPIC_ARN, OUTBOX_TABLE_NAME } = publisherConfig();
+/**
+ * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
+ * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
+ */
+export function outboxPublishing(): { publisher: Publishers; marker: DynamoDbOutbox } {
+  const { EVENT_TOPIC_ARN, OUTBOX_TABLE_NAME, EVENT_BUS_ARN } = publisherConfig();
   return {
-    publisher: new SnsEventPublisher(traced(new SNSClient({})), EVENT_TOPIC_ARN),
+    publisher: new Publishers([
+      new SnsEventPublisher(traced(new SNSClient({})), EVENT_TOPIC_ARN),
+      ...(EVENT_BUS_ARN ? [new EventBridgePublisher(traced(new EventBridgeClient({})), EVENT_BUS_ARN)] : []),
+    ]),
     marker: new DynamoDbOutbox(documentClient(traced(new DynamoDBClient({}))), OUTBOX_TABLE_NAME),
   };
 }

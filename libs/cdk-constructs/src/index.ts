@@ -8,3 +8,4 @@ export * from './ssm-names';
 export * from './nag';
 export * from './dead-letter-queue';
 export * from './operations';
+export * from './integration-bus';

@@ -10,6 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 import { deadLetterQueue } from './dead-letter-queue';
+import { integrationBus } from './integration-bus';
 import { ssmName } from './ssm-names';
 
 export interface OutboxPublisherProps {
@@ -26,7 +27,8 @@ export interface OutboxPublisherProps {
 
 /**
  * Wires a service's outbox: the table stream, filtered to inserted outbox records, feeds the publisher
- * function, which may publish to the service topic and nothing else. Records that still fail after the
+ * function, which may publish to the service topic and put to the stage's integration bus (ADR 0015), and
+ * nothing else. Records that still fail after the
  * retries go to a DLQ (with an alarm) rather than blocking the shard or vanishing.
  */
 export class OutboxPublisher extends Construct {
@@ -40,6 +42,9 @@ export class OutboxPublisher extends Construct {
     props.publisher.function.addEnvironment('EVENT_TOPIC_ARN', props.topic.topicArn);
     props.publisher.function.addEnvironment('OUTBOX_TABLE_NAME', props.table.tableName);
     props.topic.grantPublish(props.publisher.function);
+    const bus = integrationBus(this, 'Bus', props.stage);
+    props.publisher.function.addEnvironment('EVENT_BUS_ARN', bus.eventBusArn);
+    bus.grantPutEventsTo(props.publisher.function);
     // It marks outbox records published, and may touch no other item of the table.
     props.publisher.function.addToRolePolicy(
       new iam.PolicyStatement({

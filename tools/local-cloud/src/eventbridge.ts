@@ -105,6 +105,8 @@ export class LocalEventBridge {
       log: (line: string) => void;
       /** Checks an API call against the caller's role; a denial message, or undefined to go on. */
       authorize?: (req: http.IncomingMessage, action: string, resource: string) => string | undefined;
+      /** `GET /store/<name>`: what the local targets recorded (API destinations' requests, log groups). */
+      store?: (name: string) => unknown;
     },
   ) {
     this.addBus('default');
@@ -369,6 +371,12 @@ export class LocalEventBridge {
         res.end(JSON.stringify(body));
       };
       const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSEvents\./, '');
+      const stored = req.method === 'GET' ? /^\/store\/([a-z-]+)$/.exec(req.url ?? '') : null;
+      if (stored) {
+        const content = this.o.store?.(stored[1]!);
+        res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(content ?? { message: 'Nothing stored by that name.' }));
+      }
       try {
         if (req.method !== 'POST' || !action)
           throw new EventBridgeError(

@@ -277,7 +277,8 @@ class Sandbox {
     const records = (event as { Records?: { eventSource?: string }[] } | null)?.Records;
     if (Array.isArray(records))
       this.sqsMessages += records.filter((r) => r?.eventSource === 'aws:sqs').length;
-    const started = performance.now();
+    // Billed from the moment an environment takes the invocation (not while it waits for one) to the answer.
+    let started: number | undefined;
     let environment: Environment | undefined;
     try {
       const chaos = this.chaos;
@@ -298,6 +299,7 @@ class Sandbox {
       const { child, pending } = environment;
       await environment.ready;
       functionStartedAt = Date.now();
+      started = performance.now();
       const id = randomUUID();
       // Under a debugger the invocation takes as long as the developer does (the timeout is lifted).
       const timeoutMs = this.spec.inspectPort ? 2 ** 31 - 1 : this.spec.timeoutMs;
@@ -353,7 +355,7 @@ class Sandbox {
           : new FunctionError(this.spec.name, 'Error', (error as Error).message);
       throw error;
     } finally {
-      this.durationMs += performance.now() - started;
+      if (started !== undefined) this.durationMs += performance.now() - started;
       if (environment) this.release(environment);
       trace.finish?.(failure, startedAt, functionStartedAt);
     }

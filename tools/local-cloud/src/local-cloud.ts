@@ -24,6 +24,8 @@ import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './we
 import { UsagePlans } from './usage-plans';
 import { startProxy } from './proxy';
 import { carryTraceHeader, LocalXRay } from './xray';
+import { startLocalEventBus } from './event-bus';
+import type { LocalEventBridge } from './eventbridge';
 import { LocalState, restoreQueues, saveQueues, StreamPositions } from './persist';
 
 export const WORKSPACE_ROOT = resolvePath(__dirname, '..', '..', '..');
@@ -141,6 +143,8 @@ export interface LocalCloud {
   meter?: Meter;
   /** The local IAM: its mode and the calls it denied. */
   iam: LocalIam;
+  /** The local EventBridge, and what its API destinations and log groups received. */
+  events: Awaited<ReturnType<typeof startLocalEventBus>>;
   runtime: LambdaRuntime;
   clients: Clients;
   /** Functions' environment for the emulators: what a handler sees in place of AWS. */
@@ -232,6 +236,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let controlServer: http.Server | undefined;
   let sqsFront: http.Server | undefined;
   let xray: LocalXRay | undefined;
+  let eventBus: LocalEventBridge | undefined;
   let saveApiKeys: (() => void) | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
@@ -246,6 +251,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       positions?.stop();
     }
     xray?.stop();
+    eventBus?.stop();
     chaos?.stop();
     meter?.stop();
     iam?.stop();
@@ -304,6 +310,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     sqsFront = front.server;
 
     const functionEnv = await functionEnvironment(e, control.url, chaos);
+    // EventBridge: the templates' buses, rules and archives; its targets are delivered once the runtime runs.
+    let localRuntime: LambdaRuntime | undefined;
+    const events = await startLocalEventBus({
+      provisioner,
+      sqs: clients.sqs,
+      runtime: {
+        invoke: (name: string, event: unknown) => localRuntime!.invoke(name, event),
+      } as unknown as LambdaRuntime,
+      iam,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      outputsDir,
+      log: (line) => log('events', line),
+    });
+    eventBus = events.bus;
+    functionEnv['AWS_ENDPOINT_URL_EVENTBRIDGE'] = events.bus.endpoint;
     if (options.tracing !== false) {
       const localIam = iam;
       xray = await new LocalXRay((req, action) => {
@@ -357,6 +379,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const recorder = xray;
     runtime = new LambdaRuntime(log, chaos, recorder ? (doc) => recorder.put(doc) : undefined);
+    localRuntime = runtime;
     const inspected = registerFunctions(
       runtime,
       provisioner,
@@ -460,6 +483,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         sqs: front.url,
         sns: front.url,
         apigateway: control.url,
+        events: events.bus.endpoint,
         ...(xray ? { xray: xray.endpoint } : {}),
       },
       resources: resourceOutputs(provisioner),
@@ -478,7 +502,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       writeFileSync(partial, JSON.stringify(outputs, null, 2) + '\n');
       renameSync(partial, join(outputsDir, 'outputs.json'));
     }
-    return { outputs, runtime, clients, stop, chaos, meter, iam };
+    return { outputs, runtime, clients, stop, chaos, meter, iam, events };
   } catch (error) {
     await stop();
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;

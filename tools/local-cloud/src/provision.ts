@@ -68,6 +68,8 @@ const INERT = new Set([
   'AWS::Lambda::LayerVersion',
   // The local SES accepts any sender: identities need no verification there.
   'AWS::SES::EmailIdentity',
+  // The audit log group's resource policy (EventBridge may write to it); the local bus writes regardless.
+  'AWS::Logs::ResourcePolicy',
 ]);
 
 /** Types recorded for the runtime (functions, mappings, API Gateway) rather than created in an emulator. */
@@ -95,6 +97,12 @@ const RECORDED = new Set([
   'AWS::CloudFront::OriginAccessControl',
   'AWS::CloudFront::Distribution',
   'Custom::CDKBucketDeployment',
+  // The local EventBridge (eventbridge.ts) is built from these once everything is provisioned.
+  'AWS::Events::EventBus',
+  'AWS::Events::Rule',
+  'AWS::Events::Archive',
+  'AWS::Events::Connection',
+  'AWS::Events::ApiDestination',
 ]);
 
 export class TemplateError extends Error {
@@ -220,6 +228,7 @@ export class Provisioner {
       this.createMessaging,
       this.createIdentity,
       this.createRecorded,
+      this.createEvents,
     ]) {
       const created = await provide.call(this, base, p);
       if (created) return created;
@@ -235,6 +244,54 @@ export class Provisioner {
       else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);
     }
     return { ...base, ref: this.physicalName(stack, id), attrs: { Arn: arn } };
+  }
+
+  /** EventBridge buses, rules, archives, connections and API destinations: named and given their ARNs. */
+  private async createEvents(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
+    const named = (key: string, max = 64) =>
+      (p[key] as string | undefined) ?? this.physicalName(stack, id, max);
+    switch (type) {
+      case 'AWS::Events::EventBus': {
+        const name = named('Name', 256);
+        return { ...base, ref: name, attrs: { Arn: this.arn('events', `event-bus/${name}`), Name: name } };
+      }
+      case 'AWS::Events::Rule': {
+        const name = named('Name');
+        const bus = String(p['EventBusName'] ?? 'default')
+          .split('event-bus/')
+          .pop()!;
+        const arn = this.arn('events', `rule/${bus === 'default' ? '' : `${bus}/`}${name}`);
+        return { ...base, ref: name, attrs: { Arn: arn } };
+      }
+      case 'AWS::Events::Archive': {
+        const name = named('ArchiveName', 48);
+        return { ...base, ref: name, attrs: { Arn: this.arn('events', `archive/${name}`) } };
+      }
+      case 'AWS::Events::Connection': {
+        const name = named('Name');
+        return {
+          ...base,
+          ref: name,
+          attrs: {
+            Arn: this.arn('events', `connection/${name}/local`),
+            SecretArn: this.arn('secretsmanager', `secret:events!connection/${name}`),
+          },
+        };
+      }
+      case 'AWS::Logs::LogGroup': {
+        // Functions log to the console locally; a log group is kept for the bus targets that write to it.
+        this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
+        const name = (p['LogGroupName'] as string) ?? this.physicalName(stack, id, 512);
+        return { ...base, ref: name, attrs: { Arn: this.arn('logs', `log-group:${name}:*`) } };
+      }
+      case 'AWS::Events::ApiDestination': {
+        const name = named('Name');
+        return { ...base, ref: name, attrs: { Arn: this.arn('events', `api-destination/${name}/local`) } };
+      }
+      default:
+        return undefined;
+    }
   }
 
   /** Tables (with streams and TTL) and buckets. */

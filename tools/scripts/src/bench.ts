@@ -160,7 +160,14 @@ async function main(): Promise<void> {
   await cold.stop();
   const t0 = Date.now();
   // One account places the whole load: the per-caller rate limit (which would stop it, as in AWS) is lifted.
-  const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off', meter: true });
+  // X-Ray off: locally every request is traced, where AWS samples about 5 % (see cost-model.ts).
+  const cloud = await startPlatformLocally({
+    outputsDir: null,
+    apiPort: 0,
+    waf: 'off',
+    meter: true,
+    tracing: false,
+  });
   const warmMs = Date.now() - t0;
   try {
     const api = cloud.outputs.apiUrl;
