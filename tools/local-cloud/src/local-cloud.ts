@@ -311,12 +311,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const functionEnv = await functionEnvironment(e, control.url, chaos);
     // EventBridge: the templates' buses, rules and archives; its targets are delivered once the runtime runs.
-    let localRuntime: LambdaRuntime | undefined;
     const events = await startLocalEventBus({
       provisioner,
       sqs: clients.sqs,
       runtime: {
-        invoke: (name: string, event: unknown) => localRuntime!.invoke(name, event),
+        invoke: (name: string, event: unknown) => runtime!.invoke(name, event),
       } as unknown as LambdaRuntime,
       iam,
       region: REGION,
@@ -379,7 +378,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const recorder = xray;
     runtime = new LambdaRuntime(log, chaos, recorder ? (doc) => recorder.put(doc) : undefined);
-    localRuntime = runtime;
     const inspected = registerFunctions(
       runtime,
       provisioner,
