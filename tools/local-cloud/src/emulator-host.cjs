@@ -39,6 +39,17 @@ process.on('disconnect', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
 
+/** A MariaDB program on the PATH or in the usual system folders; undefined when absent. */
+function mysqlBinary(name) {
+  const fs = require('node:fs');
+  const dirs = [...(process.env.PATH || '').split(path.delimiter), '/usr/sbin', '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 function waitForPort(timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -145,6 +156,88 @@ async function start() {
       const sesLocal = require('aws-ses-v2-local').default;
       const server = await sesLocal({ host, port });
       cleanups.push(() => server.close());
+      return;
+    }
+    case 'kinesis': {
+      // kinesalite, in memory: streams become ACTIVE at once; records are kept for the run.
+      const kinesalite = require('kinesalite');
+      const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, resolve);
+      });
+      cleanups.push(() => server.close());
+      return;
+    }
+    case 'mysql': {
+      // MariaDB from the system (apt-get install mariadb-server), on 127.0.0.1 with its own data directory,
+      // the binlog in ROW format (what change data capture reads), and the legacy schema `erp`.
+      const { spawnSync } = require('node:child_process');
+      const fs = require('node:fs');
+      const crypto = require('node:crypto');
+      const server = mysqlBinary('mariadbd') || mysqlBinary('mysqld');
+      if (!server) throw new Error('MariaDB is not installed (apt-get install mariadb-server)');
+      const asRoot = process.getuid && process.getuid() === 0 ? ['--user=root'] : [];
+      const socket = path.join(dataDir, 'mysqld.sock');
+      if (!fs.existsSync(path.join(dataDir, 'mysql'))) {
+        const init = spawnSync(
+          mysqlBinary('mariadb-install-db') || mysqlBinary('mysql_install_db'),
+          [
+            '--no-defaults',
+            `--datadir=${dataDir}`,
+            '--auth-root-authentication-method=socket',
+            '--skip-test-db',
+            ...asRoot,
+          ],
+          { encoding: 'utf8' },
+        );
+        if (init.status !== 0)
+          throw new Error(`mariadb-install-db failed: ${(init.stderr || init.stdout).slice(-400)}`);
+      }
+      const mysqld = spawn(
+        server,
+        [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          `--port=${port}`,
+          '--bind-address=127.0.0.1',
+          `--socket=${socket}`,
+          `--pid-file=${path.join(dataDir, 'mysqld.pid')}`,
+          `--log-bin=${path.join(dataDir, 'binlog')}`,
+          '--binlog-format=ROW',
+          '--server-id=1',
+          '--skip-name-resolve',
+          '--innodb-buffer-pool-size=32M',
+          '--performance-schema=OFF',
+          ...asRoot,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      mysqld.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+      mysqld.on('exit', (code) => {
+        if (code) process.send?.({ error: `MariaDB exited with ${code}: ${stderr.trim().slice(-400)}` });
+        shutdown(code ?? 1);
+      });
+      cleanups.push(() => mysqld.kill('SIGKILL'));
+      await waitForPort(30000);
+      const password = `Erp-${crypto.randomBytes(9).toString('hex')}`;
+      const sql = [
+        'CREATE DATABASE IF NOT EXISTS erp',
+        `CREATE TABLE IF NOT EXISTS erp.pedidos (id BIGINT AUTO_INCREMENT PRIMARY KEY, numero VARCHAR(40) NOT NULL UNIQUE, cliente_email VARCHAR(254) NOT NULL, itens JSON NOT NULL, status VARCHAR(20) NOT NULL DEFAULT 'NOVO', criado_em TIMESTAMP DEFAULT CURRENT_TIMESTAMP)`,
+        `CREATE USER IF NOT EXISTS 'erp'@'127.0.0.1' IDENTIFIED BY '${password}'`,
+        `ALTER USER 'erp'@'127.0.0.1' IDENTIFIED BY '${password}'`,
+        `GRANT ALL ON erp.* TO 'erp'@'127.0.0.1'`,
+        // What change data capture needs (the DMS user's grants in AWS).
+        `GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'erp'@'127.0.0.1'`,
+      ].join(';\n');
+      const client = mysqlBinary('mariadb') || mysqlBinary('mysql');
+      const setup = spawnSync(client, ['--no-defaults', '-uroot', `--socket=${socket}`, '-e', sql], {
+        encoding: 'utf8',
+      });
+      if (setup.status !== 0)
+        throw new Error(`MariaDB setup failed: ${(setup.stderr || setup.stdout).slice(-400)}`);
+      process.send?.({ info: { user: 'erp', password, database: 'erp', host, port } });
       return;
     }
     case 'cognito': {

@@ -4,12 +4,16 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const EMULATORS = ['dynamodb', 'sqs', 's3', 'ses', 'cognito'] as const;
-export type EmulatorName = (typeof EMULATORS)[number];
+export const EMULATORS = ['dynamodb', 'sqs', 's3', 'ses', 'cognito', 'kinesis'] as const;
+/** Started only when asked for: MariaDB (the legacy database of seed 004), from the system's packages. */
+export const OPTIONAL_EMULATORS = ['mysql'] as const;
+export type EmulatorName = (typeof EMULATORS)[number] | (typeof OPTIONAL_EMULATORS)[number];
 
 export interface Emulators {
   /** Endpoint URL per emulator, e.g. `{ dynamodb: 'http://127.0.0.1:8000', ... }`. */
   endpoints: Record<EmulatorName, string>;
+  /** What an emulator reported about itself (MariaDB: its user, password and database). */
+  info: Partial<Record<EmulatorName, Record<string, unknown>>>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +74,7 @@ export async function startEmulators(
   if (only.includes('dynamodb')) checkJava();
   const dataRoot = mkdtempSync(join(tmpdir(), 'local-cloud-'));
   const children: ChildProcess[] = [];
+  const info: Emulators['info'] = {};
   const chosen = {} as Record<EmulatorName, number>;
   for (const name of only) chosen[name] = await claimPort(ports[name] ?? 0, `the ${name} emulator`);
 
@@ -112,12 +117,16 @@ export async function startEmulators(
             () => reject(new LocalCloudError(`The ${name} emulator did not start within 60 s.`)),
             60000,
           );
-          child.on('message', (m: { ready?: boolean; error?: string; warning?: string }) => {
-            if (m.warning) return void console.warn(`Warning: ${m.warning}`);
-            clearTimeout(timer);
-            if (m.ready) resolve();
-            else reject(new LocalCloudError(`The ${name} emulator failed to start: ${m.error}`));
-          });
+          child.on(
+            'message',
+            (m: { ready?: boolean; error?: string; warning?: string; info?: Record<string, unknown> }) => {
+              if (m.warning) return void console.warn(`Warning: ${m.warning}`);
+              if (m.info) return void (info[name] = m.info);
+              clearTimeout(timer);
+              if (m.ready) resolve();
+              else reject(new LocalCloudError(`The ${name} emulator failed to start: ${m.error}`));
+            },
+          );
           child.once('exit', (code) => {
             clearTimeout(timer);
             reject(
@@ -139,5 +148,5 @@ export async function startEmulators(
     EmulatorName,
     string
   >;
-  return { endpoints, stop };
+  return { endpoints, info, stop };
 }

@@ -1,9 +1,7 @@
-import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { tooOld } from './event-sources';
 
 describe('tooOld (a stream mapping’s MaximumRecordAgeInSeconds)', () => {
-  const at = (seconds: number) =>
-    ({ dynamodb: { ApproximateCreationDateTime: new Date(seconds * 1000) } }) as _Record;
+  const at = (seconds: number) => ({ arrivedAt: seconds * 1000 });
   const now = 1_000_000 * 1000;
 
   it('counts the records at the head of the batch older than the limit, and none without a limit', () => {

@@ -3,7 +3,6 @@ import {
   DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
   DeleteMessageBatchCommand,
@@ -12,6 +11,12 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import {
+  GetRecordsCommand as GetKinesisRecordsCommand,
+  GetShardIteratorCommand as GetKinesisShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { Chaos } from './chaos';
 import type { LambdaRuntime } from './lambda-runtime';
 import { TRACE_ATTRIBUTE } from './xray';
@@ -42,6 +47,69 @@ export interface StreamMapping {
 }
 
 type Log = (message: string) => void;
+
+/** One record of a stream as a mapping handles it, whatever the stream. */
+export interface StreamRecord {
+  sequence: string;
+  /** When the record entered the stream (ms since the epoch), for `MaximumRecordAgeInSeconds`. */
+  arrivedAt: number;
+  /** The record as the function receives it (without `eventSourceARN` and `awsRegion`). */
+  record: Record<string, unknown>;
+  /** What the mapping's filter criteria are matched against. */
+  filterView: unknown;
+}
+
+/** A stream a mapping reads: DynamoDB Streams or Kinesis, through its own API. */
+export interface StreamReader {
+  /** How Lambda names the batch in an on-failure record: `DDBStreamBatchInfo` or `KinesisBatchInfo`. */
+  batchInfoKey: 'DDBStreamBatchInfo' | 'KinesisBatchInfo';
+  shards(): Promise<string[]>;
+  /** An iterator at the mapping's starting position, or after a sequence number. */
+  iterator(
+    shardId: string,
+    start: 'TRIM_HORIZON' | 'LATEST' | { after: string },
+  ): Promise<string | undefined>;
+  /** The next records; throws an error named `ExpiredIteratorException` or `TrimmedDataAccessException` to renew. */
+  read(shardId: string, iterator: string, limit: number): Promise<{ records: StreamRecord[]; next?: string }>;
+}
+
+/** A DynamoDB stream, read through DynamoDB Streams. */
+export function dynamoDbStreamReader(streams: DynamoDBStreamsClient, streamArn: string): StreamReader {
+  return {
+    batchInfoKey: 'DDBStreamBatchInfo',
+    async shards() {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      return (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId!);
+    },
+    async iterator(shardId, start) {
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(typeof start === 'object'
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: start.after }
+            : { ShardIteratorType: start }),
+        }),
+      );
+      return ShardIterator;
+    },
+    async read(_shardId, iterator, limit) {
+      const res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+      return {
+        next: res.NextShardIterator,
+        records: (res.Records ?? []).map((r) => {
+          const created = r.dynamodb?.ApproximateCreationDateTime;
+          return {
+            sequence: r.dynamodb!.SequenceNumber!,
+            arrivedAt: created instanceof Date ? created.getTime() : Number(created) * 1000,
+            record: r as unknown as Record<string, unknown>,
+            filterView: r,
+          };
+        }),
+      };
+    },
+  };
+}
 
 /** Matches an event against a Lambda filter pattern (the subset CDK's FilterCriteria produces, plus prefix/exists/numeric). */
 export function matchesPattern(pattern: unknown, value: unknown): boolean {
@@ -146,14 +214,74 @@ const SHARD_LIST_MAX_AGE_MS = 3000;
 /** Records per GetRecords (DynamoDB Streams' maximum). */
 const STREAM_READ_LIMIT = 1000;
 
+/** A Kinesis data stream, read through the Kinesis API (records as Lambda hands them: data in base64). */
+export function kinesisStreamReader(kinesis: KinesisClient, streamArn: string): StreamReader {
+  const StreamName = streamArn.split(':stream/').pop()!;
+  return {
+    batchInfoKey: 'KinesisBatchInfo',
+    async shards() {
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName }));
+      return (Shards ?? []).map((shard) => shard.ShardId!);
+    },
+    async iterator(ShardId, start) {
+      const { ShardIterator } = await kinesis.send(
+        new GetKinesisShardIteratorCommand({
+          StreamName,
+          ShardId,
+          ...(typeof start === 'object'
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, StartingSequenceNumber: start.after }
+            : { ShardIteratorType: start }),
+        }),
+      );
+      return ShardIterator;
+    },
+    async read(shardId, iterator, limit) {
+      const res = await kinesis.send(
+        new GetKinesisRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 10_000) }),
+      );
+      return {
+        next: res.NextShardIterator,
+        records: (res.Records ?? []).map((r) => {
+          const arrivedAt = r.ApproximateArrivalTimestamp?.getTime() ?? Date.now();
+          const text = Buffer.from(r.Data ?? new Uint8Array()).toString('utf8');
+          const kinesisFields = {
+            kinesisSchemaVersion: '1.0',
+            partitionKey: r.PartitionKey,
+            sequenceNumber: r.SequenceNumber,
+            approximateArrivalTimestamp: arrivedAt / 1000,
+          };
+          let data: unknown = text;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            // Not JSON: filters see the text, as Lambda's do.
+          }
+          return {
+            sequence: r.SequenceNumber!,
+            arrivedAt,
+            record: {
+              kinesis: { ...kinesisFields, data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64') },
+              eventSource: 'aws:kinesis',
+              eventVersion: '1.0',
+              eventID: `${shardId}:${r.SequenceNumber}`,
+              eventName: 'aws:kinesis:record',
+            },
+            filterView: { ...kinesisFields, data },
+          };
+        }),
+      };
+    },
+  };
+}
+
 /**
- * Reads a DynamoDB stream for a function: records in order per shard, filtered by the mapping's criteria,
- * in batches; a failed batch is retried from the first failed record up to `retryAttempts` times, then the
- * batch's description goes to the on-failure queue and reading moves on.
+ * Reads a stream (DynamoDB or Kinesis) for a function: records in order per shard, filtered by the
+ * mapping's criteria, in batches; a failed batch is retried from the first failed record up to
+ * `retryAttempts` times, then the batch's description goes to the on-failure queue and reading moves on.
  */
 export function pollStream(
   runtime: LambdaRuntime,
-  streams: DynamoDBStreamsClient,
+  reader: StreamReader,
   sqs: SQSClient,
   m: StreamMapping,
   log: Log,
@@ -166,11 +294,10 @@ export function pollStream(
   /** Where a shard was read up to in an earlier run (`--persist`), under this mapping's key. */
   const positionKey = (shardId: string) => `${m.functionName} ${m.streamArn} ${shardId}`;
   const resumed = new Set<string>();
-  const handedOver = (shardId: string, record: _Record | undefined) => {
-    const sequence = record?.dynamodb?.SequenceNumber;
-    if (sequence) positions?.set(positionKey(shardId), sequence);
+  const handedOver = (shardId: string, record: StreamRecord | undefined) => {
+    if (record) positions?.set(positionKey(shardId), record.sequence);
   };
-  const buffered = new Map<string, _Record[]>();
+  const buffered = new Map<string, StreamRecord[]>();
   const attempts = new Map<string, number>();
   /** A shard's batch size while bisecting after a function error. */
   const batchLimit = new Map<string, number>();
@@ -184,8 +311,7 @@ export function pollStream(
   const tick = async (): Promise<boolean> => {
     let busy = false;
     if (Date.now() - describedAt > SHARD_LIST_MAX_AGE_MS) {
-      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: m.streamArn }));
-      shards = (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId!);
+      shards = await reader.shards();
       describedAt = Date.now();
     }
     for (const shardId of shards) {
@@ -196,7 +322,7 @@ export function pollStream(
       }
       let records = buffered.get(shardId) ?? [];
       if (!records.length) {
-        const read = await readShard(streams, m, shardId, iterators, lastSequence);
+        const read = await readShard(reader, m, shardId, iterators, lastSequence);
         if (!read) continue;
         // A full read (filtered records counted) means the shard holds more: read on at once.
         if (read.read >= STREAM_READ_LIMIT) busy = true;
@@ -207,7 +333,7 @@ export function pollStream(
         const expired = tooOld(records, m.maxRecordAgeSeconds ?? Infinity, Date.now());
         if (expired) {
           if (m.onFailureQueueUrl)
-            await sendToOnFailure(sqs, m, shardId, records.slice(0, expired), 'RecordAgeExceeded');
+            await sendToOnFailure(sqs, m, reader, shardId, records.slice(0, expired), 'RecordAgeExceeded');
           log(
             `${expired} stream record(s) older than ${m.maxRecordAgeSeconds} s sent to the on-failure destination`,
           );
@@ -235,7 +361,7 @@ export function pollStream(
         attempts.set(shardId, tries);
         if (tries > m.retryAttempts) {
           const failedBatch = batch.slice(firstFailed);
-          if (m.onFailureQueueUrl) await sendToOnFailure(sqs, m, shardId, failedBatch);
+          if (m.onFailureQueueUrl) await sendToOnFailure(sqs, m, reader, shardId, failedBatch);
           log(`stream records dropped to the on-failure destination after ${m.retryAttempts} retries`);
           handedOver(shardId, batch.at(-1));
           records = records.slice(batch.length);
@@ -342,18 +468,18 @@ async function settleMessages(
 async function invokeStreamBatch(
   runtime: LambdaRuntime,
   m: StreamMapping,
-  batch: _Record[],
+  batch: StreamRecord[],
   region: string,
   log: Log,
 ): Promise<{ firstFailed: number; threw: boolean }> {
   try {
     const result = (await runtime.invoke(m.functionName, {
-      Records: batch.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+      Records: batch.map((r) => ({ ...r.record, eventSourceARN: m.streamArn, awsRegion: region })),
     })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
     const failures = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []) : [];
     if (!failures.length) return { firstFailed: -1, threw: false };
     const ids = new Set(failures.map((f) => f.itemIdentifier));
-    return { firstFailed: batch.findIndex((r) => ids.has(r.dynamodb!.SequenceNumber!)), threw: false };
+    return { firstFailed: batch.findIndex((r) => ids.has(r.sequence)), threw: false };
   } catch (error) {
     log(`stream batch failed: ${(error as Error).message}`);
     return { firstFailed: 0, threw: true };
@@ -364,7 +490,7 @@ async function invokeStreamBatch(
 async function redeliverSome(
   runtime: LambdaRuntime,
   m: StreamMapping,
-  batch: _Record[],
+  batch: StreamRecord[],
   region: string,
   log: Log,
   chaos: Chaos | undefined,
@@ -374,23 +500,21 @@ async function redeliverSome(
   chaos.record(
     'duplicate',
     runtime.label(m.functionName),
-    `stream records ${again.map((r) => r.dynamodb!.SequenceNumber).join(' ')}`,
+    `stream records ${again.map((r) => r.sequence).join(' ')}`,
   );
   await runtime
     .invoke(m.functionName, {
-      Records: again.map((r) => ({ ...r, eventSourceARN: m.streamArn, awsRegion: region })),
+      Records: again.map((r) => ({ ...r.record, eventSourceARN: m.streamArn, awsRegion: region })),
     })
     .catch((error: Error) => log(`duplicate delivery failed (the original succeeded): ${error.message}`));
 }
 
 /** How many records at the head of `records` are older than `maxAgeSeconds` (stream order is age order). */
-export function tooOld(records: _Record[], maxAgeSeconds: number, now: number): number {
+export function tooOld(records: { arrivedAt: number }[], maxAgeSeconds: number, now: number): number {
   if (!Number.isFinite(maxAgeSeconds)) return 0;
   let n = 0;
   for (const r of records) {
-    const created = r.dynamodb?.ApproximateCreationDateTime;
-    const at = created instanceof Date ? created.getTime() : Number(created) * 1000;
-    if (!(now - at > maxAgeSeconds * 1000)) break;
+    if (!(now - r.arrivedAt > maxAgeSeconds * 1000)) break;
     n += 1;
   }
   return n;
@@ -400,8 +524,9 @@ export function tooOld(records: _Record[], maxAgeSeconds: number, now: number): 
 async function sendToOnFailure(
   sqs: SQSClient,
   m: StreamMapping,
+  reader: StreamReader,
   shardId: string,
-  failed: _Record[],
+  failed: StreamRecord[],
   condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded' = 'RetryAttemptsExhausted',
 ): Promise<void> {
   await sqs.send(
@@ -409,11 +534,13 @@ async function sendToOnFailure(
       QueueUrl: m.onFailureQueueUrl!,
       MessageBody: JSON.stringify({
         requestContext: { condition, functionArn: m.functionName },
-        DDBStreamBatchInfo: {
+        [reader.batchInfoKey]: {
           shardId,
           streamArn: m.streamArn,
-          startSequenceNumber: failed[0]!.dynamodb!.SequenceNumber,
-          endSequenceNumber: failed.at(-1)!.dynamodb!.SequenceNumber,
+          startSequenceNumber: failed[0]!.sequence,
+          endSequenceNumber: failed.at(-1)!.sequence,
+          approximateArrivalOfFirstRecord: new Date(failed[0]!.arrivedAt).toISOString(),
+          approximateArrivalOfLastRecord: new Date(failed.at(-1)!.arrivedAt).toISOString(),
           batchSize: failed.length,
         },
       }),
@@ -427,25 +554,17 @@ async function sendToOnFailure(
  * be renewed (taken next tick).
  */
 async function readShard(
-  streams: DynamoDBStreamsClient,
+  reader: StreamReader,
   m: StreamMapping,
   shardId: string,
   iterators: Map<string, string | undefined>,
   lastSequence: Map<string, string>,
-): Promise<{ matching: _Record[]; read: number } | undefined> {
+): Promise<{ matching: StreamRecord[]; read: number } | undefined> {
   if (!iterators.has(shardId)) {
     const after = lastSequence.get(shardId);
     let ShardIterator: string | undefined;
     try {
-      ({ ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: m.streamArn,
-          ShardId: shardId,
-          ...(after
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
-            : { ShardIteratorType: m.startingPosition }),
-        }),
-      ));
+      ShardIterator = await reader.iterator(shardId, after ? { after } : m.startingPosition);
     } catch (error) {
       // A kept position the stream no longer has (trimmed, or a database started afresh): read from the
       // mapping's starting position instead.
@@ -459,7 +578,7 @@ async function readShard(
   if (!iterator) return { matching: [], read: 0 };
   let res;
   try {
-    res = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: STREAM_READ_LIMIT }));
+    res = await reader.read(shardId, iterator, STREAM_READ_LIMIT);
   } catch (error) {
     // DynamoDB Local trims an iterator taken on an empty shard; take a fresh one on the next tick.
     if (['TrimmedDataAccessException', 'ExpiredIteratorException'].includes((error as Error).name)) {
@@ -468,11 +587,11 @@ async function readShard(
     }
     throw error;
   }
-  iterators.set(shardId, res.NextShardIterator);
-  const all = res.Records ?? [];
-  if (all.length) lastSequence.set(shardId, all.at(-1)!.dynamodb!.SequenceNumber!);
+  iterators.set(shardId, res.next);
+  const all = res.records;
+  if (all.length) lastSequence.set(shardId, all.at(-1)!.sequence);
   return {
-    matching: all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r))),
+    matching: all.filter((r) => !m.filters.length || m.filters.some((f) => matchesPattern(f, r.filterView))),
     read: all.length,
   };
 }

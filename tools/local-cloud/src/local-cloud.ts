@@ -1,6 +1,8 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +12,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Chaos, describeChaos, parseChaosSpec } from './chaos';
 import { startEmulators, claimPort, LocalCloudError, type EmulatorName, type Emulators } from './emulators';
-import { pollSqs, pollStream } from './event-sources';
+import { dynamoDbStreamReader, kinesisStreamReader, pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
@@ -530,6 +532,7 @@ async function functionEnvironment(
     AWS_ENDPOINT_URL_SES: chaos?.spec.sesError ? await chaos.proxy('ses', e.ses) : e.ses,
     AWS_ENDPOINT_URL_SESV2: e.ses,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
+    AWS_ENDPOINT_URL_KINESIS: e.kinesis,
     AWS_ENDPOINT_URL_API_GATEWAY: controlUrl,
     // What Lambda sets: Powertools and the X-Ray SDK read these to know they run in a function.
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
@@ -720,6 +723,7 @@ function wireEventSources(
 ): (() => void)[] {
   const stops: (() => void)[] = [];
   const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
+  const kinesisByArn = new Set(provisioner.byType('AWS::Kinesis::Stream').map((k) => k.attrs['Arn']));
   const tablesByStream = new Map(
     provisioner.byType('AWS::DynamoDB::Table').map((t) => [t.attrs['StreamArn'], t]),
   );
@@ -757,7 +761,8 @@ function wireEventSources(
       );
       continue;
     }
-    if (tablesByStream.has(sourceArn)) {
+    const kinesisStream = kinesisByArn.has(sourceArn);
+    if (tablesByStream.has(sourceArn) || kinesisStream) {
       const onFailure = (p['DestinationConfig'] as { OnFailure?: { Destination?: string } })?.OnFailure
         ?.Destination;
       const filters = ((p['FilterCriteria'] as { Filters?: { Pattern: string }[] })?.Filters ?? []).map((f) =>
@@ -766,7 +771,9 @@ function wireEventSources(
       stops.push(
         pollStream(
           runtime,
-          streams,
+          kinesisStream
+            ? kinesisStreamReader(clients.kinesis, sourceArn)
+            : dynamoDbStreamReader(streams, sourceArn),
           clients.sqs,
           {
             functionName,
@@ -945,6 +952,8 @@ function emulatorClients(e: Emulators['endpoints']): { clients: Clients; streams
       sns: new SNSClient({ ...common, endpoint: e.sqs }),
       s3: new S3Client({ ...common, endpoint: e.s3, forcePathStyle: true }),
       cognito: new CognitoIdentityProviderClient({ ...common, endpoint: e.cognito }),
+      // Kinesis' client speaks HTTP/2 by default (for SubscribeToShard); the emulator speaks HTTP/1.1.
+      kinesis: new KinesisClient({ ...common, endpoint: e.kinesis, requestHandler: new NodeHttpHandler() }),
     },
     streams: new DynamoDBStreamsClient({ ...common, endpoint: e.dynamodb }),
   };

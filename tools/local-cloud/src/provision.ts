@@ -17,6 +17,7 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
 
 export interface Template {
@@ -43,6 +44,7 @@ export interface Clients {
   sns: SNSClient;
   s3: S3Client;
   cognito: CognitoIdentityProviderClient;
+  kinesis: KinesisClient;
 }
 
 /** Types that have no local behaviour (permissions, logs, alarms, keys...): accepted and listed once. */
@@ -346,6 +348,23 @@ export class Provisioner {
             StreamArn: table.LatestStreamArn ?? '',
           },
         };
+      }
+      case 'AWS::Kinesis::Stream': {
+        const name = (p['Name'] as string) ?? this.physicalName(stack, id, 128);
+        await this.clients.kinesis
+          .send(new CreateStreamCommand({ StreamName: name, ShardCount: Number(p['ShardCount'] ?? 1) }))
+          .catch((error: Error) => {
+            if (error.name !== 'ResourceInUseException') throw error;
+          });
+        // The emulator creates a stream asynchronously, as Kinesis does: ready when ACTIVE.
+        for (let i = 0; i < 100; i++) {
+          const { StreamDescriptionSummary } = await this.clients.kinesis.send(
+            new DescribeStreamSummaryCommand({ StreamName: name }),
+          );
+          if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return { ...base, ref: name, attrs: { Arn: this.arn('kinesis', `stream/${name}`) } };
       }
       case 'AWS::S3::Bucket': {
         const name = ((p['BucketName'] as string) ?? this.physicalName(stack, id, 63))

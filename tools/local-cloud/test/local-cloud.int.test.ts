@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { readFileSync, rmSync } from 'node:fs';
@@ -218,6 +219,46 @@ describe('local cloud on the fixture app', () => {
     expect(info.requestContext.condition).toBe('RetryAttemptsExhausted');
     expect(info.DDBStreamBatchInfo.batchSize).toBe(1);
     expect(await item('Audit', 'bisected-poison-bisect')).toBeUndefined();
+  });
+
+  it('reads a Kinesis stream in batches, retries a failed record, bisects a batch that throws, and sends spent batches to the on-failure destination', async () => {
+    // Prepare: six good records, one that fails itself and one that makes its batch throw, on one shard.
+    const ids = ['k-ok1', 'k-ok2', 'k-fail', 'k-ok3', 'k-throw', 'k-ok4', 'k-ok5', 'k-ok6'];
+    // Act
+    await cloud.clients.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: resource(logicalId('Records')).split(':stream/').pop(),
+        Records: ids.map((id) => ({
+          PartitionKey: 'one-shard',
+          Data: Buffer.from(JSON.stringify({ id, fail: id === 'k-fail', throw: id === 'k-throw' })),
+        })),
+      }),
+    );
+    // Assess
+    const failures = resource(logicalId('KinesisFailures'));
+    const parked: { Body?: string }[] = [];
+    await eventually(async () => {
+      const res = await cloud.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: failures, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+      );
+      parked.push(...(res.Messages ?? []));
+      return parked.length >= 2 ? true : undefined;
+    }, 30000);
+    const infos = parked.map(
+      (m) =>
+        (JSON.parse(m.Body!) as { KinesisBatchInfo: { batchSize: number; streamArn: string } })
+          .KinesisBatchInfo,
+    );
+    expect(infos.map((i) => i.batchSize).sort()).toEqual([1, 2]);
+    expect(infos[0]!.streamArn).toContain(':stream/');
+    for (const id of ids.filter((i) => i.startsWith('k-ok'))) {
+      const seen = await eventually(() => item('Audit', `kinesis#${id}`));
+      expect(seen['eventSource']!.S).toBe('aws:kinesis');
+    }
+    expect(Number((await item('Audit', 'kinesis#k-throw'))!['attempts']!.N)).toBeGreaterThanOrEqual(2);
+    const sizes = (await item('Audit', 'kinesis#batches'))!['sizes']!.NS!.map(Number);
+    expect(Math.max(...sizes)).toBe(4);
+    expect(sizes).toContain(1);
   });
 
   it('runs each concurrent invocation in its own environment, reuses a warm one, and times out only its own', async () => {
