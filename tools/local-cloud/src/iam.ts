@@ -77,12 +77,23 @@ export function accessKeyFor(functionName: string): string {
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : [v].flat());
 
+/** Compiled patterns: every call a function makes is checked, so each pattern is compiled once. */
+const compiled = new Map<string, RegExp>();
+
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split(/([*?])/)
-    .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+  if (!pattern.includes('*') && !pattern.includes('?'))
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    const source = pattern
+      .split(/([*?])/)
+      .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    re = new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
+    compiled.set(key, re);
+  }
+  return re.test(value);
 }
 
 /** Whether a statement's conditions hold for the request; unknown operators make it not apply. */
