@@ -54,20 +54,27 @@ zongji.on('binlog', (e) => {
       new Date(e.timestamp),
       e.nextPosition,
     );
-    chain = chain.then(() =>
-      kinesis
-        .send(
-          new PutRecordCommand({
-            StreamName: o.streamName,
-            PartitionKey: String(image[o.primaryKey || 'id'] ?? table.tableName),
-            Data: Buffer.from(JSON.stringify(record)),
-          }),
-        )
-        .then(() => process.send?.({ written: 1 }))
-        .catch((error) =>
-          process.send?.({ log: `change of ${table.tableName} not written: ${error.message}` }),
-        ),
-    );
+    // A change is written or retried (the stream down, throttled), never dropped; later ones wait their turn.
+    chain = chain.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await kinesis.send(
+            new PutRecordCommand({
+              StreamName: o.streamName,
+              PartitionKey: String(image[o.primaryKey || 'id'] ?? table.tableName),
+              Data: Buffer.from(JSON.stringify(record)),
+            }),
+          );
+          process.send?.({ written: 1 });
+          return;
+        } catch (error) {
+          process.send?.({
+            log: `change of ${table.tableName} not written yet (attempt ${attempt}): ${error.message}`,
+          });
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        }
+      }
+    });
   }
 });
 zongji.on('error', (error) => process.send?.({ log: `binlog reader: ${error.message}` }));

@@ -4,7 +4,6 @@ import type http from 'node:http';
 import { join } from 'node:path';
 import { LocalEventBridge, type BusTarget } from './eventbridge';
 import type { LocalIam } from './iam';
-import type { LambdaRuntime } from './lambda-runtime';
 import type { Provisioner } from './provision';
 
 /** A request an API destination would have sent to a host the local cloud does not reach. */
@@ -30,7 +29,8 @@ const MAX_LOG_LINES = 10_000;
 export async function startLocalEventBus(o: {
   provisioner: Provisioner;
   sqs: SQSClient;
-  runtime: LambdaRuntime;
+  /** Invokes a function asynchronously (a Lambda target). */
+  invoke: (functionName: string, event: unknown) => Promise<unknown>;
   iam: LocalIam;
   region: string;
   accountId: string;
@@ -64,7 +64,7 @@ export async function startLocalEventBus(o: {
     }
     if (arn.startsWith('arn:aws:lambda:')) {
       const name = arn.split(':function:').pop()!.split(':')[0]!;
-      await o.runtime.invoke(name, JSON.parse(payload));
+      await o.invoke(name, JSON.parse(payload));
       return;
     }
     if (arn.includes(':log-group:')) {

@@ -398,7 +398,7 @@ export class LocalEventBridge {
             ? error
             : new EventBridgeError('ValidationException', (error as Error).message);
         if (error instanceof InvalidEventPatternError) e.name = 'InvalidEventPatternException';
-        reply(e.name === 'AccessDeniedException' ? 400 : 400, { __type: e.name, message: e.message });
+        reply(400, { __type: e.name, message: e.message });
       }
     });
   }

@@ -291,7 +291,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (state) {
       const keptKeys = state.read<Parameters<UsagePlans['restore']>[0]>('api-keys.json');
       if (keptKeys) usagePlans.restore(keptKeys);
-      saveApiKeys = () => state.write('api-keys.json', usagePlans.snapshot());
+      // Written when they change (the control plane creates and disables partner keys), so a killed run
+      // keeps them too; checked every second.
+      let written = JSON.stringify(keptKeys ?? null);
+      saveApiKeys = () => {
+        const now = JSON.stringify(usagePlans.snapshot());
+        if (now === written) return;
+        state.write('api-keys.json', usagePlans.snapshot());
+        written = now;
+      };
+      const keysTimer = setInterval(() => saveApiKeys?.(), 1000);
+      keysTimer.unref();
+      stops.push(() => clearInterval(keysTimer));
     }
     iam = new LocalIam(
       options.iam ?? 'enforce',
@@ -316,9 +327,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const events = await startLocalEventBus({
       provisioner,
       sqs: clients.sqs,
-      runtime: {
-        invoke: (name: string, event: unknown) => runtime!.invoke(name, event),
-      } as unknown as LambdaRuntime,
+      invoke: (name, event) => runtime!.invoke(name, event),
       iam,
       region: REGION,
       accountId: ACCOUNT_ID,

@@ -297,8 +297,10 @@ export class LocalXRay {
     if (!Number.isFinite(start) || !Number.isFinite(end) || end < start)
       throw new Error('StartTime and EndTime must be times, StartTime first.');
     const filter = compileFilter(String(input['FilterExpression'] ?? ''));
-    const summaries = this.traceIds()
-      .map((id) => this.summary(id)!)
+    // A trace's first document arrives after its start: one first seen before the range started before it.
+    const summaries = [...this.traces]
+      .filter(([, t]) => t.firstSeen >= start * 1000)
+      .map(([id]) => this.summary(id)!)
       .filter((s) => s && s.StartTime >= start && s.StartTime <= end && filter(s));
     return {
       TraceSummaries: summaries.map(({ StartTime, ...s }) => ({ ...s, StartTime })),
