@@ -11,11 +11,19 @@ import { ApiGatewayPartnerKeys } from './adapters/apigateway-partner.keys';
 import { DynamoDbOrderRepository } from './adapters/dynamodb-order.repository';
 import { DynamoDbPartnerRegistry } from './adapters/dynamodb-partner.registry';
 import { HttpPartnerCallbacks } from './adapters/http-partner.callbacks';
+import { MysqlLegacyStatusWriter, secretConnection } from './adapters/mysql-legacy-status.writer';
 import { secretsManagerStripeKey } from './adapters/secrets-manager-stripe.key';
 import { SimulatedPaymentGateway } from './adapters/simulated-payment.gateway';
 import { StripePaymentGateway } from './adapters/stripe-payment.gateway';
 import type { PaymentGateway } from './application/ports';
-import { callbackConfig, mailConfig, partnerPlansConfig, paymentConfig, tableConfig } from './config';
+import {
+  callbackConfig,
+  legacyDatabaseConfig,
+  mailConfig,
+  partnerPlansConfig,
+  paymentConfig,
+  tableConfig,
+} from './config';
 
 const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 const table = () => tableConfig().TABLE_NAME;
@@ -54,6 +62,15 @@ export const payments = /* @__PURE__ */ lazy((): PaymentGateway => {
   return new StripePaymentGateway({
     secretKey: secretsManagerStripeKey(traced(new SecretsManagerClient({})), PAYMENT_SECRET_ARN!),
   });
+});
+
+/** The legacy database, for the write-back of outcomes only (its secret names host and credentials). */
+export const legacyDatabase = /* @__PURE__ */ lazy(() => {
+  const { LEGACY_DB_SECRET_ARN, LEGACY_DB_TLS, LEGACY_TABLE } = legacyDatabaseConfig();
+  return new MysqlLegacyStatusWriter(
+    secretConnection(traced(new SecretsManagerClient({})), LEGACY_DB_SECRET_ARN, LEGACY_DB_TLS),
+    LEGACY_TABLE,
+  );
 });
 
 /** The inbox consumers' retry with backoff (partner callbacks back off from 5 s); the outbox publisher's wiring. */

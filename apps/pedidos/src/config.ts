@@ -33,3 +33,23 @@ export const paymentConfig = configSection(
       path: ['PAYMENT_SECRET_ARN'],
     }),
 );
+
+/**
+ * The legacy channel (seed 004): which table's changes become orders (`erp.pedidos` by default), and for
+ * the write-back the secret with the database's address and credentials (RDS's shape: host, port,
+ * username, password, dbname) and whether the connection must use TLS (`rds`: Amazon RDS's CA; `off`
+ * only locally, where MariaDB listens on loopback).
+ */
+export const legacyIntakeConfig = configSection(
+  z.object({
+    LEGACY_SCHEMA: z.string().min(1).default('erp'),
+    LEGACY_TABLE: z.string().min(1).default('pedidos'),
+  }),
+);
+export const legacyDatabaseConfig = configSection(
+  z.object({
+    LEGACY_DB_SECRET_ARN: z.string().min(1),
+    LEGACY_DB_TLS: z.enum(['rds', 'off']).default('rds'),
+    LEGACY_TABLE: z.string().min(1).default('pedidos'),
+  }),
+);

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './http';
 export * from './sqs';
 export * from './outbox-stream';
+export * from './kinesis';

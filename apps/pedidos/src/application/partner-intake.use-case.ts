@@ -1,7 +1,12 @@
-import { newEvent, PartnerOrder, PartnerOrderRef, productIdOf } from '@order-platform/contracts';
+import { PartnerOrder, PartnerOrderRef, productIdOf } from '@order-platform/contracts';
 import { type Order, type OrderLine } from '../domain/order';
 import { partnerCustomerId, unknownPartnerId } from '../domain/partner';
-import { admitOrder, IdempotencyConflictError, type PlaceOrderDeps } from './place-order.use-case';
+import {
+  admitOrder,
+  IdempotencyConflictError,
+  storeRejectedOrder,
+  type PlaceOrderDeps,
+} from './place-order.use-case';
 import type { Partner, PartnerRegistry } from './ports';
 
 export { PartnerOrder };
@@ -118,38 +123,18 @@ async function reject(
   correlationId: string,
 ): Promise<{ outcome: IntakeOutcome; order?: Order }> {
   const partnerId = partner?.partnerId ?? unknownPartnerId(apiKeyId);
-  const now = deps.now();
-  const orderId = deps.newId();
-  const order: Order = {
-    orderId,
+  const result = await storeRejectedOrder(deps, {
     customerId: partner?.customerId ?? partnerCustomerId(partnerId),
     channel: 'partner',
     partnerId,
     partnerOrderRef,
     items,
-    payment: { method: 'account', token: partnerId, status: 'VOIDED' },
-    status: 'REJECTED',
-    currency: 'BRL',
-    statusHistory: [
-      { status: 'RECEIVED', at: now.toISOString() },
-      { status: 'REJECTED', at: now.toISOString(), reason },
-    ],
+    payment: { method: 'account', token: partnerId },
+    reason,
     correlationId,
-    createdAt: now.toISOString(),
-    revision: 1,
-  };
-  const event = newEvent(
-    'OrderRejected',
-    'pedidos',
-    { orderId, customerId: order.customerId, reason: reason.slice(0, 1000) },
-    { correlationId },
-  );
-  const result = await deps.orders.create(order, event, {
-    key: partnerKey(partnerId, partnerOrderRef),
-    fingerprint: 'rejected',
-    permanent: true,
+    idempotencyKey: partnerKey(partnerId, partnerOrderRef),
   });
-  return result.created ? { outcome: 'rejected', order } : { outcome: 'replayed' };
+  return result.created ? { outcome: 'rejected', order: result.order } : { outcome: 'replayed' };
 }
 
 export class PartnerDisabledError extends Error {

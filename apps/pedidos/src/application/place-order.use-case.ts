@@ -1,5 +1,13 @@
 import { newEvent } from '@order-platform/contracts';
-import { receiveOrder, type Buyer, type DeliveryAddress, type Order, type Payment } from '../domain/order';
+import {
+  receiveOrder,
+  type Buyer,
+  type DeliveryAddress,
+  type Order,
+  type OrderChannel,
+  type OrderLine,
+  type Payment,
+} from '../domain/order';
 import type { PlaceOrderRequest } from '../domain/order-request';
 import type { OrderRepository } from './ports';
 
@@ -27,9 +35,10 @@ export interface PlaceOrderDeps {
 export interface AdmitOrderInput {
   customerId: string;
   customerEmail?: string;
-  channel: 'api' | 'partner';
+  channel: OrderChannel;
   partnerId?: string;
   partnerOrderRef?: string;
+  externalRef?: string;
   items: { productId: string; quantity: number }[];
   payment: Payment;
   deliveryAddress?: DeliveryAddress;
@@ -64,6 +73,7 @@ export async function admitOrder(
       channel: input.channel,
       ...(input.partnerId ? { partnerId: input.partnerId } : {}),
       ...(input.partnerOrderRef ? { partnerOrderRef: input.partnerOrderRef } : {}),
+      ...(input.externalRef ? { externalRef: input.externalRef } : {}),
       items: input.items.map(({ productId, quantity }) => ({ productId, quantity })),
       payment: input.payment,
       ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
@@ -81,6 +91,7 @@ export async function admitOrder(
       customerEmail: order.customerEmail,
       channel: input.channel,
       ...(input.partnerId ? { partnerId: input.partnerId } : {}),
+      ...(input.externalRef ? { externalRef: input.externalRef } : {}),
       items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
       ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
     },
@@ -96,6 +107,59 @@ export async function admitOrder(
   const existing = await deps.orders.get(result.orderId);
   if (!existing) throw new Error(`Order ${result.orderId} named by an idempotency record is missing`);
   return { order: existing, replayed: true };
+}
+
+export interface RejectedOrderInput {
+  customerId: string;
+  customerEmail?: string;
+  channel: OrderChannel;
+  partnerId?: string;
+  partnerOrderRef?: string;
+  externalRef?: string;
+  items: OrderLine[];
+  payment: Pick<Payment, 'method' | 'token'>;
+  reason: string;
+  correlationId: string;
+  /** The channel's permanent key (`PARTNER#...`, `LEGACY#...`): the same entry twice is rejected once. */
+  idempotencyKey: string;
+}
+
+/**
+ * Stores an entry that cannot become an order as a REJECTED order with its reason (and OrderRejected),
+ * under the channel's permanent key, once: nothing a channel hands over is dropped without a trace.
+ */
+export async function storeRejectedOrder(
+  deps: PlaceOrderDeps,
+  input: RejectedOrderInput,
+): Promise<{ created: boolean; order?: Order }> {
+  const now = deps.now().toISOString();
+  const orderId = deps.newId();
+  const { reason, idempotencyKey, payment, ...rest } = input;
+  const order: Order = {
+    orderId,
+    ...rest,
+    payment: { ...payment, status: 'VOIDED' } as Payment,
+    status: 'REJECTED',
+    currency: 'BRL',
+    statusHistory: [
+      { status: 'RECEIVED', at: now },
+      { status: 'REJECTED', at: now, reason },
+    ],
+    createdAt: now,
+    revision: 1,
+  };
+  const event = newEvent(
+    'OrderRejected',
+    'pedidos',
+    { orderId, customerId: order.customerId, reason: reason.slice(0, 1000) },
+    { correlationId: input.correlationId },
+  );
+  const result = await deps.orders.create(order, event, {
+    key: idempotencyKey,
+    fingerprint: 'rejected',
+    permanent: true,
+  });
+  return result.created ? { created: true, order } : { created: false };
 }
 
 /** A customer's order from the REST API: the customer comes from the token, the key is scoped to them. */

@@ -77,14 +77,19 @@ export interface StatusChange {
   reason?: string;
 }
 
+/** Where an order came in: the REST API, a B2B partner, or the legacy database (seed 004). */
+export type OrderChannel = 'api' | 'partner' | 'legacy';
+
 export interface Order {
   orderId: string;
   customerId: string;
   customerEmail?: string;
-  channel: 'api' | 'partner';
+  channel: OrderChannel;
   partnerId?: string;
   /** The partner's own reference for the order (partner channel). */
   partnerOrderRef?: string;
+  /** The order's number in the legacy database it came from (legacy channel: `erp.pedidos.numero`). */
+  externalRef?: string;
   items: OrderLine[];
   payment: Payment;
   deliveryAddress?: DeliveryAddress;

@@ -9,6 +9,7 @@ export function orderView(order: Order) {
     channel: order.channel,
     ...(order.partnerId ? { partnerId: order.partnerId } : {}),
     ...(order.partnerOrderRef ? { partnerOrderRef: order.partnerOrderRef } : {}),
+    ...(order.externalRef ? { externalRef: order.externalRef } : {}),
     items: order.items.map(({ productId, quantity, unitPrice, sku, name }) => ({
       productId,
       quantity,

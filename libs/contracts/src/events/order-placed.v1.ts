@@ -8,8 +8,10 @@ export const OrderPlacedV1 = eventSchema(
     orderId: z.string().min(1),
     customerId: z.string().min(1),
     customerEmail: z.email().optional(),
-    channel: z.enum(['api', 'partner']),
+    channel: z.enum(['api', 'partner', 'legacy']),
     partnerId: z.string().optional(),
+    /** The order's number in the system it came from (the legacy channel's `numero`). */
+    externalRef: z.string().min(1).max(40).optional(),
     items: z.array(OrderLine).min(1).max(50),
     deliveryAddress: DeliveryAddress.optional(),
   }),
