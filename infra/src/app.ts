@@ -46,6 +46,8 @@ export function buildApp(stage: Stage, app = new App()): App {
         allowLoopbackCallbacks: config.loopbackCallbacks,
         paymentProvider: config.paymentProvider,
         api: config.api,
+        removalPolicy: config.removalPolicy,
+        ...(config.legacy ? { legacy: config.legacy } : {}),
       }),
     ],
     ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api })],

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { LegacySource } from '@order-platform/pedidos-stack';
 import {
   DEFAULT_RATE_LIMITS,
   type ApiOptions,
@@ -32,6 +33,13 @@ export interface StageConfig {
    * the local cloud records).
    */
   events: { archiveRetentionDays: number; outcomeWebhook?: OutcomeWebhook };
+  /**
+   * The legacy channel (seed 004, ADR 0016): `legacySource` = `aurora` (the stack creates an Aurora MySQL
+   * cluster), `existing` (with `legacyHost`, `legacyPort` and `legacySecret`, the Secrets Manager secret
+   * holding its credentials) or `off`. Off by default in dev and prod (it costs around the clock); the
+   * local stage runs it on MariaDB.
+   */
+  legacy?: { source: LegacySource; tls: 'rds' | 'off' };
 }
 
 export class StageConfigError extends Error {
@@ -102,8 +110,27 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
       ? // The local cloud records what is posted to a host it cannot reach (see its EventBridge).
         { url: 'https://erp.example.invalid/order-outcomes', apiKey: { localValue: 'local-erp-key' } }
       : undefined;
+  const legacyKind =
+    text(`legacySource.${stage}`) ?? text('legacySource') ?? (stage === 'local' ? 'aurora' : 'off');
+  let legacy: StageConfig['legacy'];
+  if (legacyKind === 'aurora')
+    legacy = { source: { kind: 'aurora' }, tls: stage === 'local' ? 'off' : 'rds' };
+  else if (legacyKind === 'existing') {
+    const host = text(`legacyHost.${stage}`) ?? text('legacyHost');
+    const port = Number(text(`legacyPort.${stage}`) ?? text('legacyPort') ?? 3306);
+    const secretName = text(`legacySecret.${stage}`) ?? text('legacySecret');
+    if (!host || !secretName)
+      throw new StageConfigError(
+        'legacySource=existing needs legacyHost and legacySecret (the Secrets Manager secret)',
+      );
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new StageConfigError(`legacyPort "${port}" is not a TCP port`);
+    legacy = { source: { kind: 'existing', host, port, secretName }, tls: 'rds' };
+  } else if (legacyKind !== 'off')
+    throw new StageConfigError(`legacySource "${legacyKind}" is none of aurora, existing, off`);
   return {
     stage,
+    ...(legacy ? { legacy } : {}),
     events: { archiveRetentionDays, ...(outcomeWebhook ? { outcomeWebhook } : {}) },
     removalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     loopbackCallbacks: stage === 'local',

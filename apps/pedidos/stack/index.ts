@@ -1,1 +1,2 @@
 export * from './pedidos.stack';
+export type { LegacySource } from './legacy-channel';

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -13,6 +13,7 @@ import {
   ServiceTable,
   serviceTopic,
 } from '@order-platform/cdk-constructs';
+import { LegacyChannel, type LegacySource } from './legacy-channel';
 import { PartnerChannel } from './partner-channel';
 
 export interface PedidosStackProps extends StackProps {
@@ -26,8 +27,16 @@ export interface PedidosStackProps extends StackProps {
    * a Secrets Manager secret (`PaymentProviderSecret`, filled by the operator once).
    */
   paymentProvider?: 'simulator' | 'stripe';
+  /** What happens to stateful resources (the legacy database) when the stack goes. */
+  removalPolicy?: RemovalPolicy;
   /** CORS origins and rate limits of the stage's REST API. */
   api?: ApiOptions;
+  /**
+   * The legacy channel (seed 004, ADR 0016): orders from an existing MySQL database through DMS and
+   * Kinesis, outcomes written back. Off unless configured: its database, DMS instance and stream run
+   * around the clock.
+   */
+  legacy?: { source: LegacySource; tls: 'rds' | 'off' };
 }
 
 /** pedidos: orders and their lifecycle. Owns its table, its topic, its REST routes, its inboxes and its outbox. */
@@ -244,6 +253,14 @@ export class PedidosStack extends Stack {
       maxReceiveCount: 8,
       visibilityTimeout: Duration.seconds(90),
     });
+    if (props.legacy)
+      new LegacyChannel(this, 'Legacy', {
+        stage: props.stage,
+        table,
+        source: props.legacy.source,
+        tls: props.legacy.tls,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      });
     api.route('POST', '/partners', registerPartner, 'customer');
     api.route('POST', '/partners/{partnerId}/disable', disablePartner, 'customer');
   }

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,6 +26,8 @@ export interface ServiceFunctionProps {
   /** Where the bundles live; defaults to the workspace's `dist/apps`. */
   distDir?: string;
   removalPolicy?: RemovalPolicy;
+  /** A VPC to run in (to reach a database in private subnets), with its subnets and security group. */
+  network?: { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroup: ec2.ISecurityGroup };
 }
 
 /**
@@ -85,6 +88,13 @@ export class ServiceFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       role: this.role,
       deadLetterQueue: this.asyncDlq,
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.service,
@@ -103,6 +113,12 @@ export class ServiceFunction extends Construct {
       `AwsSolutions-IAM5[Resource::${arnToken(this.logGroup)}:*]`,
       "Log streams are created at run time, inside the function's own log group only.",
     );
+    if (props.network)
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'Lambda adds this AWS managed policy to run in a VPC: network interfaces only (create, describe, delete).',
+      );
     acknowledgeDeadLetterQueue(this.asyncDlq, 'dead-letter queue of asynchronous invocations');
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       acknowledge(

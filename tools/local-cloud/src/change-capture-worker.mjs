@@ -1,11 +1,12 @@
-// The local stand-in for AWS DMS (full load aside: the local database starts empty): a child process of the
-// local cloud that reads the MySQL/MariaDB binlog (ROW format) from its current end and writes each insert,
-// update and delete of the given tables to a Kinesis stream as DMS does (JSON message format: `data` and
+// The local stand-in for AWS DMS: a child process of the local cloud that writes every row of the tables
+// first (full load, `load` records, when asked), then reads the MySQL/MariaDB binlog (ROW format) from the
+// end it found and writes each insert, update and delete of the given tables to a Kinesis stream as DMS does (JSON message format: `data` and
 // `metadata`, partitioned by the primary key), in binlog order. It reports readiness over IPC and exits with
 // its parent. Plain ESM, outside any test transform: the binlog reader is an ES module.
 import ZongJi from '@vlasky/zongji';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import mysql from 'mysql2/promise';
 
 const o = JSON.parse(process.env.CHANGE_CAPTURE_CONFIG);
 const kinesis = new KinesisClient({
@@ -16,14 +17,17 @@ const kinesis = new KinesisClient({
 });
 process.on('disconnect', () => process.exit(0));
 
-/** A change in DMS's shape (MariaDB's JSON columns are text, as DMS sends them). */
+/** A column's value as DMS writes it: timestamps as text, JSON columns as text (MySQL's parsed, MariaDB's not). */
+function dmsValue(v) {
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (v && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** A change in DMS's shape. */
 function dmsRecord(operation, schema, table, row, at, transactionId) {
-  const data = Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [
-      k,
-      v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : v,
-    ]),
-  );
+  const data = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, dmsValue(v)]));
   return {
     data,
     metadata: {
@@ -54,31 +58,57 @@ zongji.on('binlog', (e) => {
       new Date(e.timestamp),
       e.nextPosition,
     );
-    // A change is written or retried (the stream down, throttled), never dropped; later ones wait their turn.
-    chain = chain.then(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await kinesis.send(
-            new PutRecordCommand({
-              StreamName: o.streamName,
-              PartitionKey: String(image[o.primaryKey || 'id'] ?? table.tableName),
-              Data: Buffer.from(JSON.stringify(record)),
-            }),
-          );
-          process.send?.({ written: 1 });
-          return;
-        } catch (error) {
-          process.send?.({
-            log: `change of ${table.tableName} not written yet (attempt ${attempt}): ${error.message}`,
-          });
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-        }
-      }
-    });
+    write(table.tableName, image, record);
   }
 });
+
+/** Writes one record, retried (the stream down, throttled), never dropped; later ones wait their turn. */
+function write(tableName, image, record) {
+  chain = chain.then(async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await kinesis.send(
+          new PutRecordCommand({
+            StreamName: o.streamName,
+            PartitionKey: String(image[o.primaryKey || 'id'] ?? tableName),
+            Data: Buffer.from(JSON.stringify(record)),
+          }),
+        );
+        process.send?.({ written: 1 });
+        return;
+      } catch (error) {
+        process.send?.({
+          log: `change of ${tableName} not written yet (attempt ${attempt}): ${error.message}`,
+        });
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
+  });
+}
+
+/** The full load: every row of each table as a `load` record, in primary-key order, before any change. */
+async function fullLoad() {
+  const db = await mysql.createConnection({ ...o.source, database: o.schema, dateStrings: false });
+  try {
+    for (const table of o.tables) {
+      const [rows] = await db.query(`SELECT * FROM \`${table}\` ORDER BY \`${o.primaryKey || 'id'}\``);
+      for (const row of rows) write(table, row, dmsRecord('load', o.schema, table, row, new Date(), 0));
+      process.send?.({ log: `full load of ${o.schema}.${table}: ${rows.length} row(s)` });
+    }
+  } finally {
+    await db.end();
+  }
+}
 zongji.on('error', (error) => process.send?.({ log: `binlog reader: ${error.message}` }));
-zongji.on('ready', () => process.send?.({ ready: true }));
+zongji.on('ready', () => {
+  // Changes that come while the table is read queue behind its rows (a row may come twice: as DMS,
+  // at least once).
+  const loaded = o.fullLoad
+    ? fullLoad().catch((error) => process.send?.({ log: `full load failed: ${error.message}` }))
+    : Promise.resolve();
+  chain = chain.then(() => loaded);
+  loaded.then(() => process.send?.({ ready: true }));
+});
 zongji.start({
   includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows'],
   includeSchema: { [o.schema]: o.tables },

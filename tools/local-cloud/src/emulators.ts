@@ -1,5 +1,5 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,13 @@ export function checkJava(): void {
 }
 
 /** Emulators whose data can outlive a run (`--persist`): tables, buckets, users. Queues are saved apart. */
-const PERSISTENT: readonly EmulatorName[] = ['dynamodb', 's3', 'cognito'];
+const PERSISTENT: readonly EmulatorName[] = ['dynamodb', 's3', 'cognito', 'mysql'];
+
+/** Whether MariaDB (or MySQL) is installed: the legacy database of seed 004 runs on it. */
+export function hasMariaDb(): boolean {
+  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/usr/bin', '/usr/local/bin'];
+  return dirs.some((dir) => dir && ['mariadbd', 'mysqld'].some((name) => existsSync(join(dir, name))));
+}
 
 /**
  * Starts every emulator as a child process on 127.0.0.1, in parallel, each on the port asked for (0 picks

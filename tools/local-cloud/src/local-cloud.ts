@@ -11,7 +11,17 @@ import type http from 'node:http';
 import { join, resolve as resolvePath } from 'node:path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Chaos, describeChaos, parseChaosSpec } from './chaos';
-import { startEmulators, claimPort, LocalCloudError, type EmulatorName, type Emulators } from './emulators';
+import {
+  startEmulators,
+  claimPort,
+  hasMariaDb,
+  LocalCloudError,
+  type EmulatorName,
+  type Emulators,
+} from './emulators';
+import { startReplicationTasks } from './change-capture';
+import { LocalSecretsManager } from './secrets-manager';
+import type { LegacyDatabase } from './provision';
 import { dynamoDbStreamReader, kinesisStreamReader, pollSqs, pollStream } from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
@@ -122,6 +132,11 @@ export interface LocalCloudOutputs {
   /** Every API key: the templates' and the control plane's (with their values), and the seed's. */
   apiKeys: SeedResult['apiKeys'];
   emulators: Record<string, string>;
+  /**
+   * The legacy database (seed 004) when the templates declare one: MariaDB on loopback with the user the
+   * change capture reads the binlog as; null when MariaDB is not installed or no stack has one.
+   */
+  legacy: { mysql: LegacyDatabase } | null;
   resources: Record<string, string>;
   /** The SSM parameters the stacks declare, as the functions read them. */
   parameters: Record<string, string>;
@@ -214,6 +229,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const positions = state ? new StreamPositions(state) : undefined;
   const booting = startEmulators(options.emulatorPorts, undefined, stateDir);
   let stacks: { name: string; template: Template }[];
+  let legacyBoot: Promise<Emulators> | undefined;
   let cdkOutDir: string;
   try {
     if (!options.cdkOut && !options.synthesize)
@@ -221,6 +237,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cdkOutDir = options.cdkOut ?? (await options.synthesize!(progress));
     stacks = readStacks(cdkOutDir);
     stackPrefix = commonPrefix(stacks.map((st) => st.name));
+    // A legacy database in the templates (an RDS cluster, a DMS task): MariaDB stands in, when installed.
+    const wantsMysql = stacks.some((st) =>
+      Object.values(st.template.Resources).some((r) =>
+        ['AWS::RDS::DBCluster', 'AWS::DMS::ReplicationTask'].includes(r.Type),
+      ),
+    );
+    if (wantsMysql && !hasMariaDb())
+      progress(
+        'MariaDB is not installed (apt-get install mariadb-server): the legacy channel is off, everything else runs',
+      );
+    else if (wantsMysql) {
+      progress('starting MariaDB (the legacy database)');
+      legacyBoot = startEmulators(options.emulatorPorts, ['mysql'], stateDir);
+    }
   } catch (error) {
     await booting.then(
       (e) => e.stop(),
@@ -228,7 +258,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     throw error;
   }
-  const emulators: Emulators = await booting;
+  const emulators: Emulators = await booting.catch(async (error: unknown) => {
+    await legacyBoot?.then((l) => l.stop()).catch(() => undefined);
+    throw error;
+  });
+  let legacyEmulators: Emulators | undefined;
+  try {
+    legacyEmulators = await legacyBoot;
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+  const legacyDatabase = legacyEmulators?.info.mysql as LegacyDatabase | undefined;
   progress('emulators ready');
   const stops: (() => void)[] = [];
   let runtime: LambdaRuntime | undefined;
@@ -239,6 +280,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let sqsFront: http.Server | undefined;
   let xray: LocalXRay | undefined;
   let eventBus: LocalEventBridge | undefined;
+  let secrets: LocalSecretsManager | undefined;
   let saveApiKeys: (() => void) | undefined;
   const stop = async () => {
     stops.forEach((s) => s());
@@ -267,6 +309,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await Promise.all(siteServers.map((site) => new Promise((r) => site.close(r))));
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
     gateway?.closeAllConnections?.();
+    secrets?.stop();
+    await legacyEmulators?.stop();
     await emulators.stop();
   };
 
@@ -284,6 +328,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sitePorts.push(port);
       return `127.0.0.1:${port}`;
     });
+    // Secrets Manager: the templates' secrets (the legacy database's among them), checked against roles.
+    secrets = await new LocalSecretsManager({
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      authorize: (req, action, resource) => {
+        const denial = iam?.authorize(req, [{ action, resources: [resource], context: {} }]);
+        return denial && iam?.refuses ? iam.deniedMessage(req, denial) : undefined;
+      },
+    }).start();
+    provisioner.secrets = secrets;
+    provisioner.legacyDatabase = legacyDatabase;
     await provisionInOrder(provisioner, stacks);
 
     // API keys and usage plans, checked by the REST gateway and managed by functions through the control plane.
@@ -336,6 +391,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     eventBus = events.bus;
     functionEnv['AWS_ENDPOINT_URL_EVENTBRIDGE'] = events.bus.endpoint;
+    functionEnv['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = secrets.endpoint;
     if (options.tracing !== false) {
       const localIam = iam;
       xray = await new LocalXRay((req, action) => {
@@ -400,6 +456,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
 
     stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos, positions));
+    if (legacyDatabase) {
+      // DMS's part: each replication task's source (through its secret) followed into its Kinesis stream.
+      progress('starting the change capture of the legacy database (DMS)');
+      const tasks = await startReplicationTasks({
+        provisioner,
+        secrets,
+        kinesisEndpoint: e.kinesis,
+        region: REGION,
+        log: (line) => log('dms', line),
+      });
+      stops.push(...tasks.map((t) => () => t.stop()));
+    }
     if (state) {
       const queueUrls = new Map(
         provisioner.byType('AWS::SQS::Queue').map((q) => [String(q.attrs['QueueName']), q.ref]),
@@ -493,8 +561,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         sns: front.url,
         apigateway: control.url,
         events: events.bus.endpoint,
+        secretsmanager: secrets.endpoint,
         ...(xray ? { xray: xray.endpoint } : {}),
       },
+      legacy: legacyDatabase ? { mysql: legacyDatabase } : null,
       resources: resourceOutputs(provisioner),
       chaos: chaos ? describeChaos(chaos.spec) : 'none',
       waf: options.waf ?? 'enforce',

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
+import { generateSecretString, type LocalSecretsManager } from './secrets-manager';
 
 export interface Template {
   Parameters?: Record<string, { Type: string; Default?: unknown }>;
@@ -105,7 +106,40 @@ const RECORDED = new Set([
   'AWS::Events::Archive',
   'AWS::Events::Connection',
   'AWS::Events::ApiDestination',
+  // The legacy channel's DMS task: the local cloud runs a change capture in its place (change-capture.ts).
+  'AWS::DMS::ReplicationTask',
+  'AWS::DMS::Endpoint',
 ]);
+
+/**
+ * The network and the always-on machines around the legacy database: locally everything is on loopback,
+ * MariaDB stands in for the cluster and the change capture for DMS, so these have nothing to do.
+ */
+const NETWORK_AND_MACHINES = new Set([
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::FlowLog',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBClusterParameterGroup',
+  'AWS::RDS::DBParameterGroup',
+  'AWS::RDS::DBInstance',
+  'AWS::DMS::ReplicationSubnetGroup',
+  'AWS::DMS::ReplicationInstance',
+]);
+
+/** Where MariaDB (the local legacy database) listens, and its user with replication grants. */
+export interface LegacyDatabase {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
 
 export class TemplateError extends Error {
   constructor(message: string) {
@@ -126,6 +160,10 @@ export class Provisioner {
   readonly ssm = new Map<string, string>();
   readonly notEmulated = new Map<string, string[]>();
   readonly inert = new Map<string, number>();
+  /** The local Secrets Manager, where the templates' secrets are created. */
+  secrets?: LocalSecretsManager;
+  /** MariaDB, standing in for the templates' RDS clusters; undefined when it is not installed. */
+  legacyDatabase?: LegacyDatabase;
 
   constructor(
     private readonly clients: Clients,
@@ -231,6 +269,7 @@ export class Provisioner {
       this.createIdentity,
       this.createRecorded,
       this.createEvents,
+      this.createLegacy,
     ]) {
       const created = await provide.call(this, base, p);
       if (created) return created;
@@ -246,6 +285,100 @@ export class Provisioner {
       else this.notEmulated.set(type, [...(this.notEmulated.get(type) ?? []), `${stack}/${id}`]);
     }
     return { ...base, ref: this.physicalName(stack, id), attrs: { Arn: arn } };
+  }
+
+  /**
+   * The legacy channel's surroundings: the VPC's parts get ids (nothing to do on loopback), an RDS cluster
+   * is MariaDB (its endpoint and port), a secret lives in the local Secrets Manager and, attached to the
+   * cluster, holds MariaDB's address and credentials as RDS's attachment would.
+   */
+  private async createLegacy(base: ResourceBase, p: Props): Promise<CreatedResource | undefined> {
+    const { stack, logicalId: id, type } = base;
+    const localId = (prefix: string) =>
+      `${prefix}-${Buffer.from(`${stack}/${id}`).toString('hex').slice(-17)}`;
+    const db = this.legacyDatabase;
+    if (NETWORK_AND_MACHINES.has(type)) {
+      this.inert.set(type, (this.inert.get(type) ?? 0) + 1);
+      return {
+        ...base,
+        ref: this.physicalName(stack, id),
+        attrs: { Arn: this.arn('local', `${stack}/${id}`) },
+      };
+    }
+    switch (type) {
+      case 'AWS::EC2::VPC': {
+        const vpcId = localId('vpc');
+        return {
+          ...base,
+          ref: vpcId,
+          attrs: {
+            VpcId: vpcId,
+            CidrBlock: String(p['CidrBlock'] ?? '10.0.0.0/16'),
+            DefaultSecurityGroup: localId('sg'),
+          },
+        };
+      }
+      case 'AWS::EC2::Subnet': {
+        const subnetId = localId('subnet');
+        return { ...base, ref: subnetId, attrs: { SubnetId: subnetId, AvailabilityZone: `${this.region}a` } };
+      }
+      case 'AWS::EC2::SecurityGroup': {
+        const groupId = localId('sg');
+        return { ...base, ref: groupId, attrs: { GroupId: groupId, VpcId: String(p['VpcId'] ?? '') } };
+      }
+      case 'AWS::RDS::DBCluster': {
+        const name = String(p['DBClusterIdentifier'] ?? this.physicalName(stack, id, 63)).toLowerCase();
+        if (!db)
+          this.notEmulated.set(type, [
+            ...(this.notEmulated.get(type) ?? []),
+            `${stack}/${id} (MariaDB is not installed)`,
+          ]);
+        return {
+          ...base,
+          ref: name,
+          attrs: {
+            'Endpoint.Address': db?.host ?? '127.0.0.1',
+            'Endpoint.Port': String(db?.port ?? 3306),
+            'ReadEndpoint.Address': db?.host ?? '127.0.0.1',
+            DBClusterArn: this.arn('rds', `cluster:${name}`),
+            DBClusterResourceId: `cluster-${name}`,
+          },
+        };
+      }
+      case 'AWS::SecretsManager::Secret': {
+        if (!this.secrets) return undefined;
+        const value =
+          typeof p['SecretString'] === 'string'
+            ? p['SecretString']
+            : generateSecretString((p['GenerateSecretString'] as Record<string, unknown>) ?? {});
+        const secret = this.secrets.create(
+          (p['Name'] as string) ?? this.physicalName(stack, id, 256),
+          value,
+          p['Description'] as string | undefined,
+        );
+        return { ...base, ref: secret.arn, attrs: { Id: secret.arn } };
+      }
+      case 'AWS::SecretsManager::SecretTargetAttachment': {
+        const secretId = String(p['SecretId']);
+        // The cluster is MariaDB: its secret names MariaDB's address and the user the local cloud made.
+        if (this.secrets && db && p['TargetType'] === 'AWS::RDS::DBCluster')
+          this.secrets.put(
+            secretId,
+            JSON.stringify({
+              engine: 'mysql',
+              host: db.host,
+              port: db.port,
+              username: db.user,
+              password: db.password,
+              dbname: db.database,
+              dbClusterIdentifier: p['TargetId'],
+            }),
+          );
+        return { ...base, ref: secretId, attrs: {} };
+      }
+      default:
+        return undefined;
+    }
   }
 
   /** EventBridge buses, rules, archives, connections and API destinations: named and given their ARNs. */
