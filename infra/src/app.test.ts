@@ -545,3 +545,124 @@ describe('the integration bus (ADR 0015)', () => {
     }
   });
 });
+
+describe('the legacy channel (ADR 0016)', () => {
+  const legacyApp = buildApp('dev', new App({ context: { legacySource: 'aurora' } }));
+  const legacy = Template.fromStack(legacyApp.node.findChild(stackName('dev', 'Pedidos')) as never);
+
+  it('is off unless the stage asks for it (its database, DMS and stream cost around the clock)', () => {
+    for (const type of [
+      'AWS::EC2::VPC',
+      'AWS::RDS::DBCluster',
+      'AWS::DMS::ReplicationTask',
+      'AWS::Kinesis::Stream',
+    ])
+      pedidos.resourceCountIs(type, 0);
+    expect(stageConfig('local').legacy).toEqual({ source: { kind: 'aurora' }, tls: 'off' });
+    expect(stageConfig('prod').legacy).toBeUndefined();
+  });
+
+  it('runs in a VPC of private subnets with no route out, its rejected traffic logged, AWS reached through endpoints', () => {
+    legacy.resourceCountIs('AWS::EC2::VPC', 1);
+    legacy.resourceCountIs('AWS::EC2::NatGateway', 0);
+    legacy.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    legacy.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+    legacy.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.dynamodb'])]) }),
+    });
+    legacy.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+      PrivateDnsEnabled: true,
+    });
+  });
+
+  it('creates an encrypted Aurora MySQL cluster whose binlog DMS can read (ROW, full image, no checksum) and that takes TLS only', () => {
+    legacy.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-mysql',
+      StorageEncrypted: true,
+      EnableIAMDatabaseAuthentication: true,
+      DatabaseName: 'erp',
+    });
+    legacy.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Parameters: {
+        binlog_format: 'ROW',
+        binlog_row_image: 'full',
+        binlog_checksum: 'NONE',
+        require_secure_transport: 'ON',
+      },
+    });
+    // Only DMS and the write-back may reach it, on MySQL's port.
+    const ingress = Object.values(legacy.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(ingress.map((r) => (r as { Properties: { FromPort: number } }).Properties.FromPort)).toEqual([
+      3306, 3306,
+    ]);
+  });
+
+  it('replicates erp.pedidos with DMS (full load + CDC) to an encrypted Kinesis stream as JSON, credentials from the secret', () => {
+    legacy.hasResourceProperties('AWS::DMS::ReplicationTask', {
+      MigrationType: 'full-load-and-cdc',
+      TableMappings: Match.stringLikeRegexp('"schema-name":"erp","table-name":"pedidos"'),
+    });
+    legacy.hasResourceProperties('AWS::DMS::Endpoint', {
+      EndpointType: 'source',
+      EngineName: 'aurora',
+      SslMode: 'require',
+      MySqlSettings: {
+        SecretsManagerSecretId: Match.anyValue(),
+        SecretsManagerAccessRoleArn: Match.anyValue(),
+      },
+    });
+    legacy.hasResourceProperties('AWS::DMS::Endpoint', {
+      EndpointType: 'target',
+      EngineName: 'kinesis',
+      KinesisSettings: Match.objectLike({ MessageFormat: 'json' }),
+    });
+    legacy.hasResourceProperties('AWS::DMS::ReplicationInstance', { PubliclyAccessible: false });
+    legacy.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS' } });
+  });
+
+  it('consumes the stream in order with bisect, partial batch failures and an on-failure destination that alarms', () => {
+    legacy.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    const alarms = JSON.stringify(legacy.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toContain("on-failure destination of the legacy channel's stream");
+  });
+
+  it('writes outcomes back from inside the VPC, over TLS, reading the secret it is granted', () => {
+    legacy.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      Environment: {
+        Variables: Match.objectLike({ LEGACY_DB_TLS: 'rds', LEGACY_DB_SECRET_ARN: Match.anyValue() }),
+      },
+    });
+    legacy.hasResourceProperties('AWS::SNS::Subscription', {
+      FilterPolicy: { type: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] },
+    });
+  });
+
+  it("takes the shop's existing database (its address and secret) instead of creating one, and refuses half a configuration", () => {
+    // Prepare
+    const existing = buildApp(
+      'prod',
+      new App({
+        context: { legacySource: 'existing', legacyHost: 'erp.db.internal', legacySecret: 'erp/dms-user' },
+      }),
+    );
+    const t = Template.fromStack(existing.node.findChild(stackName('prod', 'Pedidos')) as never);
+    // Assess
+    t.resourceCountIs('AWS::RDS::DBCluster', 0);
+    t.hasResourceProperties('AWS::DMS::Endpoint', { EndpointType: 'source', EngineName: 'mysql' });
+    t.hasResourceProperties('AWS::DMS::ReplicationInstance', { MultiAZ: true });
+    expect(() => stageConfig('prod', (k) => (k === 'legacySource' ? 'existing' : undefined))).toThrow(
+      /needs legacyHost and legacySecret/,
+    );
+    expect(() => stageConfig('dev', (k) => (k === 'legacySource' ? 'oracle' : undefined))).toThrow(
+      /none of aurora, existing, off/,
+    );
+  });
+});

@@ -35,8 +35,8 @@ export interface StageConfig {
   events: { archiveRetentionDays: number; outcomeWebhook?: OutcomeWebhook };
   /**
    * The legacy channel (seed 004, ADR 0016): `legacySource` = `aurora` (the stack creates an Aurora MySQL
-   * cluster), `existing` (with `legacyHost`, `legacyPort` and `legacySecret`, the Secrets Manager secret
-   * holding its credentials) or `off`. Off by default in dev and prod (it costs around the clock); the
+   * cluster), `existing` (with `legacySecret`, the Secrets Manager secret holding its host, port,
+   * username and password, as RDS writes them) or `off`. Off by default in dev and prod (it costs around the clock); the
    * local stage runs it on MariaDB.
    */
   legacy?: { source: LegacySource; tls: 'rds' | 'off' };
@@ -116,16 +116,12 @@ export function stageConfig(stage: Stage, context: (key: string) => unknown = ()
   if (legacyKind === 'aurora')
     legacy = { source: { kind: 'aurora' }, tls: stage === 'local' ? 'off' : 'rds' };
   else if (legacyKind === 'existing') {
-    const host = text(`legacyHost.${stage}`) ?? text('legacyHost');
-    const port = Number(text(`legacyPort.${stage}`) ?? text('legacyPort') ?? 3306);
     const secretName = text(`legacySecret.${stage}`) ?? text('legacySecret');
-    if (!host || !secretName)
+    if (!secretName)
       throw new StageConfigError(
-        'legacySource=existing needs legacyHost and legacySecret (the Secrets Manager secret)',
+        'legacySource=existing needs legacySecret: the Secrets Manager secret with host, port, username and password',
       );
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new StageConfigError(`legacyPort "${port}" is not a TCP port`);
-    legacy = { source: { kind: 'existing', host, port, secretName }, tls: 'rds' };
+    legacy = { source: { kind: 'existing', secretName }, tls: 'rds' };
   } else if (legacyKind !== 'off')
     throw new StageConfigError(`legacySource "${legacyKind}" is none of aurora, existing, off`);
   return {

@@ -8,3 +8,4 @@ export * from './cli';
 export * from './users';
 export * from './meter';
 export * from './iam';
+export * from './secrets-manager';

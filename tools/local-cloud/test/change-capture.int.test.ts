@@ -102,3 +102,61 @@ it('writes each insert and update of erp.pedidos to the stream as DMS does, in o
     await sql.end();
   }
 }, 60000);
+
+it('writes the rows already there first (full load, as full-load-and-cdc), then the changes', async () => {
+  // Prepare: a row before the capture starts, on a stream of its own.
+  const db = emulators.info.mysql as {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+  };
+  await kinesis.send(new CreateStreamCommand({ StreamName: 'legacy-full', ShardCount: 1 }));
+  const sql = await mysql.createConnection({ ...db });
+  await sql.query(
+    `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-200', 'bia@example.com', '[{"sku":"CHA","quantidade":1}]')`,
+  );
+  // Act
+  const capture = await startChangeCapture({
+    source: { host: db.host, port: db.port, user: db.user, password: db.password },
+    schema: 'erp',
+    tables: ['pedidos'],
+    fullLoad: true,
+    kinesisEndpoint: emulators.endpoints.kinesis,
+    region: 'us-east-1',
+    streamName: 'legacy-full',
+    log: () => undefined,
+  });
+  try {
+    await sql.query(
+      `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-201', 'bia@example.com', '[{"sku":"CHA","quantidade":2}]')`,
+    );
+    // Assess: every row of the table loaded (L-100 of the test above included), then the new insert.
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'legacy-full' }));
+    const { ShardIterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: 'legacy-full',
+        ShardId: Shards![0]!.ShardId!,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    let records: DmsRecord[] = [];
+    for (let i = 0; i < 50 && records.length < 3; i++) {
+      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+      records = (res.Records ?? []).map(
+        (r) => JSON.parse(Buffer.from(r.Data!).toString('utf8')) as DmsRecord,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(records.map((r) => [r.metadata.operation, r.data['numero'], r.data['status']])).toEqual([
+      ['load', 'L-100', 'CONCLUIDO'],
+      ['load', 'L-200', 'NOVO'],
+      ['insert', 'L-201', 'NOVO'],
+    ]);
+    expect(typeof records[1]!.data['itens']).toBe('string');
+  } finally {
+    capture.stop();
+    await sql.end();
+  }
+}, 60000);

@@ -38,6 +38,15 @@ export function secretConnection(
   };
 }
 
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_ACCESS_DENIED_ERROR',
+]);
+
 /**
  * Writes an order's outcome to its row of the legacy table (`UPDATE ... SET status = ? WHERE numero = ?`).
  * The pool is built on first use and kept for the sandbox; mysql2 is loaded only here, by the one function
@@ -60,12 +69,22 @@ export class MysqlLegacyStatusWriter implements LegacyStatusWriter {
     });
     this.pool.catch(() => (this.pool = undefined));
     const pool = await this.pool;
-    // Writing the status a row already has is harmless; mysql2 counts the row as found either way.
-    const [result] = await pool.execute<ResultSetHeader>(
-      `UPDATE \`${this.table}\` SET status = ? WHERE numero = ?`,
-      [status, numero],
-    );
-    return result.affectedRows > 0;
+    try {
+      // Writing the status a row already has is harmless; mysql2 counts the row as found either way.
+      const [result] = await pool.execute<ResultSetHeader>(
+        `UPDATE \`${this.table}\` SET status = ? WHERE numero = ?`,
+        [status, numero],
+      );
+      return result.affectedRows > 0;
+    } catch (error) {
+      // The database unreachable or the password refused (rotated?): the next attempt reads the secret
+      // again and builds a new pool.
+      if (CONNECTION_ERRORS.has(String((error as { code?: string }).code))) {
+        this.pool = undefined;
+        await pool.end().catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
