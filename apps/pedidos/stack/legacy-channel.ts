@@ -14,11 +14,11 @@ import { acknowledge, deadLetterQueue, Inbox, ServiceFunction } from '@order-pla
 
 /**
  * Where the legacy orders come from: a new Aurora MySQL cluster the stack creates (`aurora`), or the shop's
- * own MySQL-compatible database (`existing`) at `host:port`, whose credentials are in the Secrets Manager
- * secret `secretName` (RDS's shape: username, password, and host, port, dbname).
+ * own MySQL-compatible database (`existing`), whose address and credentials are in the Secrets Manager
+ * secret `secretName` (RDS's shape: host, port, username, password, dbname), which DMS and the write-back
+ * read. Reaching an existing database from this VPC (peering, a transit gateway) is the operator's part.
  */
-export type LegacySource =
-  { kind: 'aurora' } | { kind: 'existing'; host: string; port: number; secretName: string };
+export type LegacySource = { kind: 'aurora' } | { kind: 'existing'; secretName: string };
 
 export interface LegacyChannelProps {
   stage: string;
