@@ -1,5 +1,4 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import type { LegacySource } from '@order-platform/pedidos-stack';
 import {
   DEFAULT_RATE_LIMITS,
   type ApiOptions,
@@ -41,6 +40,9 @@ export interface StageConfig {
    */
   legacy?: { source: LegacySource; tls: 'rds' | 'off' };
 }
+
+/** Where the legacy channel's orders come from (see pedidos' LegacyChannel). */
+export type LegacySource = { kind: 'aurora' } | { kind: 'existing'; secretName: string };
 
 export class StageConfigError extends Error {
   constructor(message: string) {
