@@ -12,5 +12,8 @@ runLocalCloudCli(process.argv.slice(2), {
   notes: (o) => [
     `Dashboard       ${o.dashboardUrl}   (sign in as admin)`,
     `Catalog         GET ${o.apiUrl}/products`,
+    o.legacy
+      ? `Legacy MySQL    mysql -h ${o.legacy.mysql.host} -P ${o.legacy.mysql.port} -u ${o.legacy.mysql.user} -p${o.legacy.mysql.password} ${o.legacy.mysql.database}   (INSERT INTO pedidos ... → an order)`
+      : 'Legacy MySQL    off: MariaDB is not installed (apt-get install mariadb-server)',
   ],
 });
