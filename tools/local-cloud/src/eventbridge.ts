@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { AwsJsonError, awsJsonListener, listenOnLoopback } from './aws-json-server';
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from './event-patterns';
 
 /** A rule's target, as `PutTargets` and the templates declare it. */
@@ -69,15 +69,7 @@ export interface BusEvent {
   'replay-name'?: string;
 }
 
-export class EventBridgeError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+export class EventBridgeError extends AwsJsonError {}
 
 /** Delivery attempts locally: EventBridge retries for up to 24 h; the local bus retries a few times, quickly. */
 const LOCAL_MAX_ATTEMPTS = 4;
@@ -350,57 +342,40 @@ export class LocalEventBridge {
   }
 
   async start(port = 0): Promise<this> {
-    const server = http.createServer((req, res) => this.serve(req, res));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const { server, endpoint } = await listenOnLoopback(
+      awsJsonListener({
+        targetPrefix: 'AWSEvents',
+        fallbackError: 'ValidationException',
+        get: (req, res) => {
+          const stored = /^\/store\/([a-z-]+)$/.exec(req.url ?? '');
+          if (!stored) return false;
+          const content = this.o.store?.(stored[1]!);
+          res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(content ?? { message: 'Nothing stored by that name.' }));
+          return true;
+        },
+        operation: (action, input, req) => {
+          const denied = this.o.authorize?.(req, `events:${action}`, this.resourceOf(action, input));
+          if (denied) throw new EventBridgeError('AccessDeniedException', denied);
+          try {
+            return this.operation(action, input);
+          } catch (error) {
+            if (error instanceof InvalidEventPatternError)
+              throw new EventBridgeError('InvalidEventPatternException', error.message);
+            throw error;
+          }
+        },
+      }),
+      port,
+    );
     this.server = server;
-    this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.endpoint = endpoint;
     return this;
   }
 
   stop(): void {
     this.server?.closeAllConnections();
     this.server?.close();
-  }
-
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(body));
-      };
-      const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSEvents\./, '');
-      const stored = req.method === 'GET' ? /^\/store\/([a-z-]+)$/.exec(req.url ?? '') : null;
-      if (stored) {
-        const content = this.o.store?.(stored[1]!);
-        res.writeHead(content === undefined ? 404 : 200, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify(content ?? { message: 'Nothing stored by that name.' }));
-      }
-      try {
-        if (req.method !== 'POST' || !action)
-          throw new EventBridgeError(
-            'UnknownOperationException',
-            'Expected POST with X-Amz-Target AWSEvents.<Operation>.',
-          );
-        let input: Record<string, unknown>;
-        try {
-          input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        } catch {
-          throw new EventBridgeError('SerializationException', 'The request body is not JSON.');
-        }
-        const denied = this.o.authorize?.(req, `events:${action}`, this.resourceOf(action, input));
-        if (denied) throw new EventBridgeError('AccessDeniedException', denied);
-        reply(200, this.operation(action, input));
-      } catch (error) {
-        const e =
-          error instanceof EventBridgeError
-            ? error
-            : new EventBridgeError('ValidationException', (error as Error).message);
-        if (error instanceof InvalidEventPatternError) e.name = 'InvalidEventPatternException';
-        reply(400, { __type: e.name, message: e.message });
-      }
-    });
   }
 
   /** The ARN IAM checks an API call against. */

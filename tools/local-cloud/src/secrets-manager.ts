@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { AwsJsonError, awsJsonListener, listenOnLoopback } from './aws-json-server';
 
 /** One secret as the local Secrets Manager keeps it: the current version only. */
 export interface LocalSecret {
@@ -12,15 +12,7 @@ export interface LocalSecret {
   created: number;
 }
 
-export class SecretsManagerError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+export class SecretsManagerError extends AwsJsonError {}
 
 /** `GenerateSecretString` as CloudFormation does it: a random password, alone or under a key of a template. */
 export function generateSecretString(spec: Record<string, unknown>): string {
@@ -93,53 +85,29 @@ export class LocalSecretsManager {
   }
 
   async start(port = 0): Promise<this> {
-    const server = http.createServer((req, res) => this.serve(req, res));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const { server, endpoint } = await listenOnLoopback(
+      awsJsonListener({
+        targetPrefix: 'secretsmanager',
+        fallbackError: 'InvalidRequestException',
+        operation: (action, input, req) => {
+          const id = typeof input['SecretId'] === 'string' ? input['SecretId'] : '';
+          const secret = id ? this.find(id) : undefined;
+          const resource = secret?.arn ?? (id.startsWith('arn:') ? id : '*');
+          const denied = this.o.authorize?.(req, `secretsmanager:${action}`, resource);
+          if (denied) throw new SecretsManagerError('AccessDeniedException', denied);
+          return this.operation(action, input, secret);
+        },
+      }),
+      port,
+    );
     this.server = server;
-    this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.endpoint = endpoint;
     return this;
   }
 
   stop(): void {
     this.server?.closeAllConnections();
     this.server?.close();
-  }
-
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(body));
-      };
-      try {
-        const action = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '');
-        if (req.method !== 'POST' || !action)
-          throw new SecretsManagerError(
-            'UnknownOperationException',
-            'Expected POST with X-Amz-Target secretsmanager.<Operation>.',
-          );
-        let input: Record<string, unknown>;
-        try {
-          input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        } catch {
-          throw new SecretsManagerError('SerializationException', 'The request body is not JSON.');
-        }
-        const id = typeof input['SecretId'] === 'string' ? input['SecretId'] : '';
-        const secret = id ? this.find(id) : undefined;
-        const resource = secret?.arn ?? (id.startsWith('arn:') ? id : '*');
-        const denied = this.o.authorize?.(req, `secretsmanager:${action}`, resource);
-        if (denied) throw new SecretsManagerError('AccessDeniedException', denied);
-        reply(200, this.operation(action, input, secret));
-      } catch (error) {
-        const e =
-          error instanceof SecretsManagerError
-            ? error
-            : new SecretsManagerError('InvalidRequestException', (error as Error).message);
-        reply(400, { __type: e.code, message: e.message });
-      }
-    });
   }
 
   private operation(action: string, input: Record<string, unknown>, secret?: LocalSecret): unknown {
