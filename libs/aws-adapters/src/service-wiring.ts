@@ -41,6 +41,10 @@ export function outboxPublishing(): { publisher: Publishers; marker: DynamoDbOut
 export function retryWithBackoff(options: { baseSeconds?: number; maxSeconds?: number } = {}): {
   onFailure: (message: SqsMessageRef) => Promise<void>;
 } {
-  const backoff = lazy(() => sqsRetryBackoff(traced(new SQSClient({})), options));
+  // The client's endpoint, not each queue URL's host: in AWS they agree; an emulator's queue URLs
+  // (`http://sqs.<region>.127.0.0.1:<port>/...`) are not valid URLs, and the SDK warned at every retry.
+  const backoff = lazy(() =>
+    sqsRetryBackoff(traced(new SQSClient({ useQueueUrlAsEndpoint: false })), options),
+  );
   return { onFailure: (message) => backoff()(message) };
 }

@@ -231,6 +231,34 @@ describe('eventHandler', () => {
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
   });
 
+  it('leaves the records it has no time for to a later delivery instead of timing out with the whole batch', async () => {
+    // Prepare: a 20 s invocation whose records take 6 s each (a saturated table, say).
+    let now = 0;
+    const timed = { ...context, getRemainingTimeInMillis: () => 20_000 - now } as Context;
+    const done: string[] = [];
+    const retried: string[] = [];
+    const handler = eventHandler(
+      async (event) => {
+        now += 6_000;
+        done.push(event.id);
+      },
+      { onFailure: async (record) => void retried.push(record.messageId) },
+    );
+    const batch = {
+      Records: ['a', 'b', 'c', 'd'].map((id, i) => ({
+        messageId: `m${i + 1}`,
+        body: JSON.stringify({ ...sample, id }),
+      })),
+    } as unknown as SQSEvent;
+    // Act
+    const res = await handler(batch, timed);
+    // Assess: three records start with more than the 5 s reserve left; the fourth, which would have run
+    // past the timeout (2 s left), comes back soon instead, and the three done ones are not delivered again.
+    expect(done).toEqual(['a', 'b', 'c']);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm4' }]);
+    expect(retried).toEqual(['m4']);
+  });
+
   it('reports only the failed and the invalid records as batch failures', async () => {
     // Prepare
     const seen: string[] = [];

@@ -33,6 +33,21 @@ export interface BatchOptions {
   onFailure?: (record: SQSRecord) => Promise<void>;
 }
 
+/** A record of a batch left for a later delivery because the invocation's time was running out. */
+export class NotAttemptedError extends Error {
+  constructor(messageId: string) {
+    super(`Not attempted: too little time left in this invocation for message ${messageId}`);
+    this.name = 'NotAttemptedError';
+  }
+}
+
+/**
+ * The time a sequential batch keeps in reserve: once less than this is left, the remaining records are
+ * not started but reported as failures (and retried soon), so the invocation never times out with the
+ * whole batch — done records included — going back to wait out the queue's visibility timeout.
+ */
+export const timeReserveMs = (atStartMs: number) => Math.max(1000, Math.round(atStartMs * 0.25));
+
 export function sqsHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
   options: BatchOptions = {},
@@ -40,13 +55,20 @@ export function sqsHandler(
   return instrumented(async (event: SQSEvent, context: Context) => {
     const processor = new BatchProcessor(EventType.SQS);
     metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+    const remaining = () => context.getRemainingTimeInMillis?.();
+    const atStart = remaining();
+    const reserve = atStart === undefined || options.parallel ? undefined : timeReserveMs(atStart);
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
         try {
+          if (reserve !== undefined && (remaining() ?? Infinity) < reserve)
+            throw new NotAttemptedError(record.messageId);
           await recordHandler(record);
         } catch (error) {
-          logger.error('Record failed', { messageId: record.messageId, error });
+          if (error instanceof NotAttemptedError)
+            logger.warn('Record left for a later delivery', { messageId: record.messageId });
+          else logger.error('Record failed', { messageId: record.messageId, error });
           await options
             .onFailure?.(record)
             .catch((e: Error) =>
