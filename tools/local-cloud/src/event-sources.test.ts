@@ -1,4 +1,4 @@
-import { tooOld } from './event-sources';
+import { tablesWritten, tooOld, Wakeups } from './event-sources';
 
 describe('tooOld (a stream mapping’s MaximumRecordAgeInSeconds)', () => {
   const at = (seconds: number) => ({ arrivedAt: seconds * 1000 });
@@ -9,5 +9,41 @@ describe('tooOld (a stream mapping’s MaximumRecordAgeInSeconds)', () => {
     expect(tooOld(records, 60, now)).toBe(2);
     expect(tooOld(records, 3600, now)).toBe(0);
     expect(tooOld(records, Infinity, now)).toBe(0);
+  });
+});
+
+describe('stream wake-ups', () => {
+  const body = (o: unknown) => Buffer.from(JSON.stringify(o));
+  it('names the tables a write touches, and none for a read or a body it cannot read', () => {
+    expect(tablesWritten('DynamoDB_20120810.PutItem', body({ TableName: 'orders' }))).toEqual(['orders']);
+    expect(
+      tablesWritten(
+        'DynamoDB_20120810.TransactWriteItems',
+        body({
+          TransactItems: [
+            { Put: { TableName: 'orders' } },
+            { ConditionCheck: { TableName: 'keys' } },
+            { Update: { TableName: 'orders' } },
+          ],
+        }),
+      ),
+    ).toEqual(['orders', 'keys']);
+    expect(
+      tablesWritten('DynamoDB_20120810.BatchWriteItem', body({ RequestItems: { a: [], b: [] } })),
+    ).toEqual(['a', 'b']);
+    expect(tablesWritten('DynamoDB_20120810.GetItem', body({ TableName: 'orders' }))).toEqual([]);
+    expect(tablesWritten('DynamoDB_20120810.PutItem', Buffer.from('{not json'))).toEqual([]);
+  });
+
+  it("wakes a table's listeners, and no other table's, until they unsubscribe", () => {
+    const wakeups = new Wakeups();
+    const woken: string[] = [];
+    const off = wakeups.on('orders', () => woken.push('orders'));
+    wakeups.on('stock', () => woken.push('stock'));
+    wakeups.wake('orders');
+    off();
+    wakeups.wake('orders');
+    wakeups.wake('stock');
+    expect(woken).toEqual(['orders', 'stock']);
   });
 });

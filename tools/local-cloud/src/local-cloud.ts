@@ -22,7 +22,14 @@ import {
 import { startReplicationTasks } from './change-capture';
 import { LocalSecretsManager } from './secrets-manager';
 import type { LegacyDatabase } from './provision';
-import { dynamoDbStreamReader, kinesisStreamReader, pollSqs, pollStream } from './event-sources';
+import {
+  dynamoDbStreamReader,
+  kinesisStreamReader,
+  pollSqs,
+  pollStream,
+  tablesWritten,
+  Wakeups,
+} from './event-sources';
 import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
@@ -426,6 +433,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ] as const)
         functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
     }
+    // A table's stream is read as soon as a function's write to it is answered (see pollStream).
+    const wakeups = new Wakeups();
+    const writes = await startProxy(functionEnv['AWS_ENDPOINT_URL_DYNAMODB']!, () => false, {
+      answered: (req, body, status) => {
+        if (status < 300)
+          for (const table of tablesWritten(req.headers['x-amz-target'] as string, body)) wakeups.wake(table);
+      },
+    });
+    stops.push(() => {
+      writes.server.closeAllConnections();
+      writes.server.close();
+    });
+    functionEnv['AWS_ENDPOINT_URL_DYNAMODB'] = writes.url;
     // IAM sits in front of everything the functions reach: a denied call goes no further.
     for (const [variable, service] of [
       ['AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb'],
@@ -455,7 +475,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       options.inspect,
     );
 
-    stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos, positions));
+    stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos, positions, wakeups));
     if (legacyDatabase) {
       // DMS's part: each replication task's source (through its secret) followed into its Kinesis stream.
       progress('starting the change capture of the legacy database (DMS)');
@@ -799,6 +819,7 @@ function wireEventSources(
   log: (source: string, line: string) => void,
   chaos: Chaos | undefined,
   positions?: StreamPositions,
+  wakeups?: Wakeups,
 ): (() => void)[] {
   const stops: (() => void)[] = [];
   const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
@@ -872,6 +893,9 @@ function wireEventSources(
           REGION,
           chaos,
           positions,
+          kinesisStream || !wakeups
+            ? undefined
+            : (listener) => wakeups.on(tablesByStream.get(sourceArn)!.ref, listener),
         ),
       );
       continue;

@@ -41,7 +41,7 @@ export async function startProxy(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const received = Buffer.concat(chunks);
-      let body = received;
+      let body: Buffer = received;
       // What each layer that watches answers forwarded (its own rewrite included).
       const watching: [NonNullable<ProxyHooks['answered']>, Buffer][] = [];
       for (const layer of layers) {
