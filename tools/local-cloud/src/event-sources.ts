@@ -462,15 +462,21 @@ export function pollStream(
       } catch (error) {
         if (!stopped) log(`stream poller error: ${(error as Error).message}`);
       }
-      if (!busy && !woken)
-        await new Promise<void>((r) => {
-          const timer = setTimeout(r, idleMs);
-          wake = () => {
-            clearTimeout(timer);
-            r();
-          };
-        });
-      wake = undefined;
+      if (!busy) {
+        // Under load writes come all the time: reads stay at least STREAM_POLL_MS apart, as before.
+        const readAt = Date.now();
+        if (!woken)
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, idleMs);
+            wake = () => {
+              clearTimeout(timer);
+              r();
+            };
+          });
+        wake = undefined;
+        const spacing = STREAM_POLL_MS - (Date.now() - readAt);
+        if (spacing > 0 && !stopped) await new Promise((r) => setTimeout(r, spacing));
+      }
     }
   };
   void loop();
