@@ -65,3 +65,20 @@ export async function listenOnLoopback(
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
+
+/** A service the local cloud serves itself on loopback: its endpoint once started, and `stop()`. */
+export abstract class LoopbackService {
+  private server?: http.Server;
+  endpoint = '';
+
+  protected async listen(listener: http.RequestListener, port = 0): Promise<void> {
+    const { server, endpoint } = await listenOnLoopback(listener, port);
+    this.server = server;
+    this.endpoint = endpoint;
+  }
+
+  stop(): void {
+    this.server?.closeAllConnections();
+    this.server?.close();
+  }
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { AwsJsonError, awsJsonListener, listenOnLoopback } from './aws-json-server';
+import { AwsJsonError, awsJsonListener, LoopbackService } from './aws-json-server';
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from './event-patterns';
 
 /** A rule's target, as `PutTargets` and the templates declare it. */
@@ -80,13 +80,11 @@ const LOCAL_MAX_ATTEMPTS = 4;
  * with their event count and size, and replays of an archive onto its bus. It speaks the EventBridge API
  * (AWS JSON 1.1, `AWSEvents.<Operation>`) for `@aws-sdk/client-eventbridge` and the AWS CLI.
  */
-export class LocalEventBridge {
+export class LocalEventBridge extends LoopbackService {
   private readonly buses = new Map<string, { name: string; arn: string }>();
   private readonly rules = new Map<string, Rule>();
   private readonly archives = new Map<string, Archive>();
   private readonly replays = new Map<string, Replay>();
-  private server?: http.Server;
-  endpoint = '';
 
   constructor(
     private readonly o: {
@@ -101,6 +99,7 @@ export class LocalEventBridge {
       store?: (name: string) => unknown;
     },
   ) {
+    super();
     this.addBus('default');
   }
 
@@ -342,7 +341,7 @@ export class LocalEventBridge {
   }
 
   async start(port = 0): Promise<this> {
-    const { server, endpoint } = await listenOnLoopback(
+    await this.listen(
       awsJsonListener({
         targetPrefix: 'AWSEvents',
         fallbackError: 'ValidationException',
@@ -368,14 +367,7 @@ export class LocalEventBridge {
       }),
       port,
     );
-    this.server = server;
-    this.endpoint = endpoint;
     return this;
-  }
-
-  stop(): void {
-    this.server?.closeAllConnections();
-    this.server?.close();
   }
 
   /** The ARN IAM checks an API call against. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { AwsJsonError, awsJsonListener, listenOnLoopback } from './aws-json-server';
+import { AwsJsonError, awsJsonListener, LoopbackService } from './aws-json-server';
 
 /** One secret as the local Secrets Manager keeps it: the current version only. */
 export interface LocalSecret {
@@ -35,10 +35,8 @@ export function generateSecretString(spec: Record<string, unknown>): string {
  * `GetSecretValue`, `DescribeSecret`, `ListSecrets` and `PutSecretValue`, for the secrets the templates
  * declare. Each call is checked against the caller's role (`secretsmanager:<Action>` on the secret).
  */
-export class LocalSecretsManager {
+export class LocalSecretsManager extends LoopbackService {
   private readonly secrets = new Map<string, LocalSecret>();
-  private server?: http.Server;
-  endpoint = '';
 
   constructor(
     private readonly o: {
@@ -47,7 +45,9 @@ export class LocalSecretsManager {
       /** Returns AWS's denial message when the caller may not do this, else undefined. */
       authorize?: (req: http.IncomingMessage, action: string, resource: string) => string | undefined;
     },
-  ) {}
+  ) {
+    super();
+  }
 
   /** Creates a secret (as a template's `AWS::SecretsManager::Secret`); returns it with its ARN. */
   create(name: string, value: string, description?: string): LocalSecret {
@@ -85,7 +85,7 @@ export class LocalSecretsManager {
   }
 
   async start(port = 0): Promise<this> {
-    const { server, endpoint } = await listenOnLoopback(
+    await this.listen(
       awsJsonListener({
         targetPrefix: 'secretsmanager',
         fallbackError: 'InvalidRequestException',
@@ -100,14 +100,7 @@ export class LocalSecretsManager {
       }),
       port,
     );
-    this.server = server;
-    this.endpoint = endpoint;
     return this;
-  }
-
-  stop(): void {
-    this.server?.closeAllConnections();
-    this.server?.close();
   }
 
   private operation(action: string, input: Record<string, unknown>, secret?: LocalSecret): unknown {

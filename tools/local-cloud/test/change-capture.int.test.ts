@@ -38,6 +38,31 @@ beforeAll(async () => {
 }, 60000);
 afterAll(() => emulators?.stop());
 
+/** Waits (5 s at most) for at least `count` records on the stream's shard; returns them with their partition keys. */
+async function streamRecords(
+  StreamName: string,
+  count: number,
+): Promise<{ records: DmsRecord[]; keys: string[] }> {
+  const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName }));
+  const { ShardIterator } = await kinesis.send(
+    new GetShardIteratorCommand({
+      StreamName,
+      ShardId: Shards![0]!.ShardId!,
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  let found = { records: [] as DmsRecord[], keys: [] as string[] };
+  for (let i = 0; i < 50 && found.records.length < count; i++) {
+    const res = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+    found = {
+      records: (res.Records ?? []).map((r) => JSON.parse(Buffer.from(r.Data!).toString('utf8')) as DmsRecord),
+      keys: (res.Records ?? []).map((r) => r.PartitionKey!),
+    };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return found;
+}
+
 it('writes each insert and update of erp.pedidos to the stream as DMS does, in order', async () => {
   // Prepare
   const db = emulators.info.mysql as {
@@ -64,24 +89,7 @@ it('writes each insert and update of erp.pedidos to the stream as DMS does, in o
     );
     await sql.query(`UPDATE pedidos SET status = 'CONCLUIDO' WHERE numero = 'L-100'`);
     // Assess
-    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'legacy' }));
-    const { ShardIterator } = await kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: 'legacy',
-        ShardId: Shards![0]!.ShardId!,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    let records: DmsRecord[] = [];
-    let partitionKeys: string[] = [];
-    for (let i = 0; i < 50 && records.length < 2; i++) {
-      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-      records = (res.Records ?? []).map(
-        (r) => JSON.parse(Buffer.from(r.Data!).toString('utf8')) as DmsRecord,
-      );
-      partitionKeys = (res.Records ?? []).map((r) => r.PartitionKey!);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { records, keys: partitionKeys } = await streamRecords('legacy', 2);
     expect(records.map((r) => [r.metadata.operation, r.data['status']])).toEqual([
       ['insert', 'NOVO'],
       ['update', 'CONCLUIDO'],
@@ -133,22 +141,7 @@ it('writes the rows already there first (full load, as full-load-and-cdc), then 
       `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-201', 'bia@example.com', '[{"sku":"CHA","quantidade":2}]')`,
     );
     // Assess: every row of the table loaded (L-100 of the test above included), then the new insert.
-    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: 'legacy-full' }));
-    const { ShardIterator } = await kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: 'legacy-full',
-        ShardId: Shards![0]!.ShardId!,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    let records: DmsRecord[] = [];
-    for (let i = 0; i < 50 && records.length < 3; i++) {
-      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-      records = (res.Records ?? []).map(
-        (r) => JSON.parse(Buffer.from(r.Data!).toString('utf8')) as DmsRecord,
-      );
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { records } = await streamRecords('legacy-full', 3);
     expect(records.map((r) => [r.metadata.operation, r.data['numero'], r.data['status']])).toEqual([
       ['load', 'L-100', 'CONCLUIDO'],
       ['load', 'L-200', 'NOVO'],

@@ -63,11 +63,15 @@ export class MysqlLegacyStatusWriter implements LegacyStatusWriter {
   }
 
   async write(numero: string, status: string): Promise<boolean> {
-    this.pool ??= this.connection().then(async (options) => {
-      const mysql = await import('mysql2/promise');
-      return mysql.createPool(options);
-    });
-    this.pool.catch(() => (this.pool = undefined));
+    if (!this.pool) {
+      const building = this.connection().then(async (options) => {
+        const mysql = await import('mysql2/promise');
+        return mysql.createPool(options);
+      });
+      // A secret that could not be read is read again on the next attempt.
+      building.catch(() => (this.pool = undefined));
+      this.pool = building;
+    }
     const pool = await this.pool;
     try {
       // Writing the status a row already has is harmless; mysql2 counts the row as found either way.

@@ -109,20 +109,23 @@ export async function admitOrder(
   return { order: existing, replayed: true };
 }
 
-export interface RejectedOrderInput {
-  customerId: string;
-  customerEmail?: string;
-  channel: OrderChannel;
-  partnerId?: string;
-  partnerOrderRef?: string;
-  externalRef?: string;
+/** What a channel knows of an entry it cannot admit: the order's identity fields, and why. */
+export type RejectedOrderInput = Pick<
+  AdmitOrderInput,
+  | 'customerId'
+  | 'customerEmail'
+  | 'channel'
+  | 'partnerId'
+  | 'partnerOrderRef'
+  | 'externalRef'
+  | 'correlationId'
+> & {
   items: OrderLine[];
   payment: Pick<Payment, 'method' | 'token'>;
   reason: string;
-  correlationId: string;
   /** The channel's permanent key (`PARTNER#...`, `LEGACY#...`): the same entry twice is rejected once. */
   idempotencyKey: string;
-}
+};
 
 /**
  * Stores an entry that cannot become an order as a REJECTED order with its reason (and OrderRejected),
