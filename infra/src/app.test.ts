@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, stackName } from './app';
 import { NAG_TABLE_FILE, nagTable } from './nag-table';
 import { stageConfig } from './stages';
+import { REST_OPERATIONS } from '@order-platform/contracts';
 
 // One synth of the dev stage for all assertions (bundles come from `nx build`, a dependency of this target).
 const app = buildApp('dev', new App());
@@ -663,6 +664,56 @@ describe('the legacy channel (ADR 0016)', () => {
     );
     expect(() => stageConfig('dev', (k) => (k === 'legacySource' ? 'oracle' : undefined))).toThrow(
       /none of aurora, existing, off/,
+    );
+  });
+});
+
+describe('the OpenAPI document (issue 16)', () => {
+  /** Every method a REST API of a template declares, as `VERB /path` (CORS preflights aside). */
+  function routesOf(t: Template): string[] {
+    type Resource = { Type: string; Properties: Record<string, unknown> };
+    const resources = t.toJSON().Resources as Record<string, Resource>;
+    const pathOf = (id: unknown): string => {
+      const ref = (id as { Ref?: string }).Ref;
+      if (!ref) return ''; // Fn::GetAtt RootResourceId: the API's root
+      const r = resources[ref]!;
+      return `${pathOf(r.Properties['ParentId'])}/${String(r.Properties['PathPart'])}`;
+    };
+    return Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties['HttpMethod'] !== 'OPTIONS')
+      .map((r) => `${String(r.Properties['HttpMethod'])} ${pathOf(r.Properties['ResourceId'])}`);
+  }
+
+  it('documents every route the stacks declare, and no route they do not', () => {
+    // Act
+    const declared = [produtos, pedidos, faturas].flatMap(routesOf).sort();
+    const documented = REST_OPERATIONS.map((o) => `${o.method} ${o.path}`).sort();
+    // Assess
+    expect(declared.length).toBeGreaterThan(10);
+    expect(documented).toEqual(declared);
+  });
+
+  it("is published with each deploy beside painel's page, with each service's API URL from SSM", () => {
+    // Act
+    const deployment = Object.values(painel.findResources('Custom::CDKBucketDeployment'))[0] as {
+      Properties: { SourceMarkers: Record<string, unknown>[] };
+      DependsOn?: string[];
+    };
+    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+    // Assess
+    for (const service of ['produtos', 'pedidos', 'faturas'])
+      expect(JSON.stringify(painel.toJSON().Parameters)).toContain(`/order-platform/dev/${service}/api-url`);
+    expect(markers).toContain('SsmParameterValueorderplatformdevpedidosapiurl');
+    painel.hasOutput('ApiReferenceUrl', {});
+    const dependencies = app.node.findChild(stackName('dev', 'Painel')) as unknown as {
+      dependencies: { stackName: string }[];
+    };
+    expect(dependencies.dependencies.map((s) => s.stackName)).toEqual(
+      expect.arrayContaining([
+        'OrderPlatform-dev-Pedidos',
+        'OrderPlatform-dev-Produtos',
+        'OrderPlatform-dev-Faturas',
+      ]),
     );
   });
 });

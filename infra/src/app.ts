@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Annotations, Tags, Validations, type Stack, type StackProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { FaturasStack } from '@order-platform/faturas-stack';
@@ -10,6 +12,11 @@ import { PlatformStack } from './platform.stack';
 import { stageConfig, type Stage } from './stages';
 
 export { STAGES, type Stage } from './stages';
+
+/** The platform's version (the workspace's package.json), as the published OpenAPI document states it. */
+const PLATFORM_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Name of a stack in a stage, e.g. `OrderPlatform-dev-Pedidos`. */
 export const stackName = (stage: string, part: string) => `OrderPlatform-${stage}-${part}`;
@@ -51,9 +58,22 @@ export function buildApp(stage: Stage, app = new App()): App {
       }),
     ],
     ['faturas', new FaturasStack(app, stackName(stage, 'Faturas'), { env, stage, api: config.api })],
-    ['painel', new PainelStack(app, stackName(stage, 'Painel'), { env, stage })],
+    [
+      'painel',
+      new PainelStack(app, stackName(stage, 'Painel'), {
+        env,
+        stage,
+        paymentProvider: config.paymentProvider,
+        allowLoopbackCallbacks: config.loopbackCallbacks,
+        version: PLATFORM_VERSION,
+      }),
+    ],
     // generated services: the generator adds a line above this one
   ];
+  // painel publishes the OpenAPI document with each service's API URL, read from SSM: deploy it after them.
+  const painel = services.find(([s]) => s === 'painel')![1];
+  for (const [service, stack] of services)
+    if (['produtos', 'pedidos', 'faturas'].includes(service)) painel.addDependency(stack);
   notifyOnAlarms(platform, platform.alarmTopic);
   for (const [service, stack] of services) {
     // Every alarm notifies the stage's alarm topic; every service gets its operations dashboard.

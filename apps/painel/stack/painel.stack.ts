@@ -11,12 +11,25 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { acknowledge, Inbox, ServiceFunction, ServiceTable, ssmName } from '@order-platform/cdk-constructs';
+import {
+  acknowledge,
+  apiReferencePage,
+  Inbox,
+  ServiceFunction,
+  ServiceTable,
+  ssmName,
+} from '@order-platform/cdk-constructs';
+import { openApiDocument, type PaymentProvider } from '@order-platform/contracts';
 
 export interface PainelStackProps extends StackProps {
   stage: string;
   /** Stock at or below this raises a low-stock alert on the dashboard. */
   lowStockThreshold?: number;
+  /** The stage's payment provider and callback rule, as the OpenAPI document describes `POST /orders` and `/partners`. */
+  paymentProvider?: PaymentProvider;
+  allowLoopbackCallbacks?: boolean;
+  /** The platform's version, in the OpenAPI document. */
+  version?: string;
 }
 
 /**
@@ -204,9 +217,25 @@ export class PainelStack extends Stack {
       'AwsSolutions-CFR4',
       'The default CloudFront certificate allows TLSv1 at the edge; a custom domain with TLSv1.2_2021 is set per account.',
     );
+    // The REST API's contract, published with each deploy beside the page: `api/openapi.json` (each route
+    // with its service's base URL, read from SSM) and its reference page `api/index.html`.
+    const apiUrl = (svc: 'produtos' | 'pedidos' | 'faturas') =>
+      ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, svc, 'api-url'));
+    const openApi = openApiDocument({
+      stage: props.stage,
+      version: props.version ?? '0.0.0',
+      servers: { produtos: apiUrl('produtos'), pedidos: apiUrl('pedidos'), faturas: apiUrl('faturas') },
+      paymentProvider: props.paymentProvider,
+      allowLoopbackCallbacks: props.allowLoopbackCallbacks,
+    });
+    const reference = Object.entries(apiReferencePage(`order-platform API (${props.stage})`)).map(
+      ([file, content]) => s3deploy.Source.data(`api/${file}`, content),
+    );
     new s3deploy.BucketDeployment(this, 'SiteContent', {
       destinationBucket: site,
       sources: [
+        s3deploy.Source.jsonData('api/openapi.json', openApi),
+        ...reference,
         s3deploy.Source.asset(join(__dirname, '..', 'web')),
         s3deploy.Source.jsonData('config.json', {
           region: this.region,
@@ -260,6 +289,7 @@ export class PainelStack extends Stack {
     for (const [resource, value] of Object.entries({
       'websocket-url': stage.url,
       'dashboard-url': `https://${distribution.distributionDomainName}`,
+      'openapi-url': `https://${distribution.distributionDomainName}/api/openapi.json`,
     }))
       new ssm.StringParameter(this, `Param-${resource}`, {
         parameterName: ssmName(props.stage, service, resource),
@@ -267,5 +297,6 @@ export class PainelStack extends Stack {
       });
     new CfnOutput(this, 'DashboardUrl', { value: `https://${distribution.distributionDomainName}` });
     new CfnOutput(this, 'WebSocketUrl', { value: stage.url });
+    new CfnOutput(this, 'ApiReferenceUrl', { value: `https://${distribution.distributionDomainName}/api/` });
   }
 }

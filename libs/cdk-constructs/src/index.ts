@@ -9,3 +9,4 @@ export * from './nag';
 export * from './dead-letter-queue';
 export * from './operations';
 export * from './integration-bus';
+export * from './api-reference';

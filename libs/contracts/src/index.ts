@@ -15,3 +15,5 @@ export * from './events/invoice-cancelled.v1';
 export * from './compatibility';
 export * from './new-event';
 export * from './api/partner-orders';
+export * from './api/rest';
+export * from './api/openapi';

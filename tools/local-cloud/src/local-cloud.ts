@@ -38,7 +38,13 @@ import { accessKeyFor, LocalIam, type IamMode, type PolicyStatement, type Resour
 import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
-import { distributionBucket, runBucketDeployment, startDistribution } from './static-sites';
+import {
+  apiDocuments,
+  distributionBucket,
+  runBucketDeployment,
+  startDistribution,
+  type SiteDocument,
+} from './static-sites';
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
 import { startProxy } from './proxy';
@@ -129,6 +135,8 @@ export interface LocalCloudOutputs {
   /** The key pair every emulator accepts (s3rver accepts only this one), for the AWS CLI and SDKs. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   apiUrl: string;
+  /** The API's OpenAPI document and its reference page on the API origin, when a site publishes one. */
+  apiDocs: { openApi: string; reference: string } | null;
   webSocketUrl: string | null;
   /** The first CloudFront distribution (a site), served from its bucket. */
   dashboardUrl: string | null;
@@ -281,6 +289,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const stops: (() => void)[] = [];
   let runtime: LambdaRuntime | undefined;
   let gateway: http.Server | undefined;
+  let apiDocs: ((path: string) => Promise<SiteDocument | undefined>) | undefined;
   const webSockets: Awaited<ReturnType<typeof startWebSocketGateway>>[] = [];
   const siteServers: http.Server[] = [];
   let controlServer: http.Server | undefined;
@@ -513,6 +522,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       waf: options.waf ?? 'enforce',
       log,
       xray,
+      // The API documents a site publishes (its `openapi.json`), once the sites are deployed below.
+      documents: async (path) => apiDocs?.(path),
     });
     gateway = gw.server;
     for (const [i, api] of wsApis.entries()) {
@@ -530,7 +541,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       );
     }
 
-    const sites = await startSites(provisioner, {
+    const { sites, documents } = await startSites(provisioner, {
       cdkOutDir,
       sitePorts,
       s3: clients.s3,
@@ -539,6 +550,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       progress,
       log,
     });
+    apiDocs = documents;
 
     const parameters = Object.fromEntries(provisioner.ssm);
     let seeded: SeedResult = { users: {}, apiKeys: [] };
@@ -569,6 +581,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: REGION,
       credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey },
       apiUrl: gw.url,
+      apiDocs: documents ? { openApi: `${gw.url}/openapi.json`, reference: `${gw.url}/docs/` } : null,
       webSocketUrl: webSockets[0]?.url ?? null,
       dashboardUrl: Object.values(sites)[0] ?? null,
       sites,
@@ -941,6 +954,7 @@ async function startRestApis(
     waf: 'enforce' | 'off';
     log: (source: string, line: string) => void;
     xray?: LocalXRay;
+    documents?: (path: string) => Promise<SiteDocument | undefined>;
   },
 ): Promise<{ server: http.Server; url: string }> {
   const queuesByName = new Map(
@@ -950,6 +964,7 @@ async function startRestApis(
   if (webAcls.notEmulated.length) provisioner.notEmulated.set('AWS::WAFv2::WebACL', webAcls.notEmulated);
   return startRestGateway({
     xray: o.xray,
+    documents: o.documents,
     port: o.port,
     routes: restRoutes(provisioner),
     runtime: o.runtime,
@@ -987,10 +1002,21 @@ async function startSites(
     progress: (step: string) => void;
     log: (source: string, line: string) => void;
   },
-): Promise<Record<string, string>> {
+): Promise<{
+  sites: Record<string, string>;
+  documents?: (path: string) => Promise<SiteDocument | undefined>;
+}> {
+  let documents: ((path: string) => Promise<SiteDocument | undefined>) | undefined;
   for (const deployment of provisioner.byType('Custom::CDKBucketDeployment')) {
     o.progress(`deploying site files (${shortStack(deployment.stack)}/${deployment.logicalId})`);
-    await runBucketDeployment(deployment, o.cdkOutDir, o.s3, o.localUrls);
+    const keys = await runBucketDeployment(deployment, o.cdkOutDir, o.s3, o.localUrls);
+    const openApi = keys.find((k) => k === 'openapi.json' || k.endsWith('/openapi.json'));
+    if (openApi)
+      documents = apiDocuments(
+        o.s3,
+        String(deployment.properties['DestinationBucketName']),
+        openApi.slice(0, -'openapi.json'.length),
+      );
   }
   const sites: Record<string, string> = {};
   for (const [i, distribution] of provisioner.byType('AWS::CloudFront::Distribution').entries()) {
@@ -1013,7 +1039,7 @@ async function startSites(
     o.servers.push(site.server);
     sites[`${distribution.stack}/${distribution.logicalId}`] = site.url;
   }
-  return sites;
+  return { sites, documents };
 }
 
 /** Every resource's physical name or ARN, by `<stack>/<logical id>`, as the outputs list them. */

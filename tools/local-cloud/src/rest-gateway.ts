@@ -1,3 +1,4 @@
+import type { SiteDocument } from './static-sites';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -178,6 +179,11 @@ export function startRestGateway(options: {
   sendToQueue?: (queueName: string, body: string, attributes: Record<string, string>) => Promise<string>;
   /** The local X-Ray, where traced stages record their segment. */
   xray?: { put(doc: SegmentDocument): void };
+  /**
+   * The API's published documents (`/openapi.json`, the reference page under `/docs/`), served on this
+   * origin where no route of an API takes the path; undefined for a path that is not one.
+   */
+  documents?: (path: string) => Promise<SiteDocument | undefined>;
 }): Promise<{ server: http.Server; url: string }> {
   const verifiers = new Map<string, Promise<Verifier>>();
   // aws-jwt-verify fetches JWKS over HTTPS only; the local pool serves it over HTTP, so it is loaded here
@@ -244,6 +250,19 @@ export function startRestGateway(options: {
     const method = req.method ?? 'GET';
     try {
       const candidates = options.routes.filter((r) => r.pattern.test(url.pathname));
+      if (!candidates.length && (method === 'GET' || method === 'HEAD') && options.documents) {
+        if (url.pathname === '/docs') return send(res, 301, '', { Location: '/docs/' });
+        const doc = await options.documents(url.pathname);
+        if (doc) {
+          res.writeHead(200, {
+            'Content-Type': doc.contentType,
+            'Content-Length': doc.body.length,
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+          });
+          return res.end(method === 'HEAD' ? undefined : doc.body);
+        }
+      }
       const route = candidates.find((r) => r.method === method || r.method === 'ANY');
       const apiId = (route ?? candidates[0])?.apiId;
       const blocked = apiId

@@ -69,6 +69,41 @@ export async function runBucketDeployment(
   return written;
 }
 
+export interface SiteDocument {
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * The API documents a site publishes (`<prefix>openapi.json` and the reference page beside it), as the
+ * local REST origin serves them: `/openapi.json` and `/docs/<file>` (`/docs/` is its `index.html`).
+ */
+export function apiDocuments(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): (path: string) => Promise<SiteDocument | undefined> {
+  return async (path) => {
+    const file =
+      path === '/openapi.json'
+        ? 'openapi.json'
+        : path.startsWith('/docs/')
+          ? path.slice(6) || 'index.html'
+          : '';
+    if (!file || !/^[\w.-]+$/.test(file)) return undefined;
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${file}` }));
+      return {
+        contentType: object.ContentType ?? CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        body: Buffer.from(await object.Body!.transformToByteArray()),
+      };
+    } catch (error) {
+      if (['NoSuchKey', 'NotFound'].includes((error as { name?: string }).name ?? '')) return undefined;
+      throw error;
+    }
+  };
+}
+
 /** A CloudFront distribution's S3 origin: the bucket named in its origin domain. */
 export function distributionBucket(distribution: CreatedResource, p: Provisioner): string | undefined {
   const config = distribution.properties['DistributionConfig'] as { Origins?: { DomainName?: string }[] };

@@ -12,6 +12,7 @@ runLocalCloudCli(process.argv.slice(2), {
   notes: (o) => [
     `Dashboard       ${o.dashboardUrl}   (sign in as admin)`,
     `Catalog         GET ${o.apiUrl}/products`,
+    ...(o.apiDocs ? [`API reference   ${o.apiDocs.reference}   (OpenAPI 3.1: ${o.apiDocs.openApi})`] : []),
     o.legacy
       ? `Legacy MySQL    mysql -h ${o.legacy.mysql.host} -P ${o.legacy.mysql.port} -u ${o.legacy.mysql.user} -p${o.legacy.mysql.password} ${o.legacy.mysql.database}   (INSERT INTO pedidos ... → an order)`
       : 'Legacy MySQL    off: MariaDB is not installed (apt-get install mariadb-server)',

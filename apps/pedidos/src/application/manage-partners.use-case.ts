@@ -1,48 +1,11 @@
 import { partnerCustomerId } from '../domain/partner';
-import * as z from 'zod';
+import type * as z from 'zod';
+import type { RegisterPartnerRequest } from '@order-platform/contracts';
 
 import type { Partner, PartnerKeys, PartnerRegistry } from './ports';
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-
-/** HTTPS; plain HTTP to this machine's loopback only where the stage allows it (the local cloud). */
-function callbackUrl(allowLoopback: boolean) {
-  return z
-    .url()
-    .max(500)
-    .refine(
-      (u) => {
-        const url = new URL(u);
-        if (url.username || url.password) return false;
-        if (url.protocol === 'https:') return allowLoopback || !LOOPBACK.includes(url.hostname);
-        return allowLoopback && url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
-      },
-      allowLoopback ? 'an https URL (http only for 127.0.0.1 or localhost)' : 'an https URL to a public host',
-    );
-}
-
-/** `POST /partners`: a partner as an admin registers it; `allowLoopbackCallbacks` only in the local stage. */
-export const registerPartnerRequest = (options: { allowLoopbackCallbacks: boolean }) =>
-  z.object({
-    partnerId: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters'),
-    name: z.string().trim().min(1).max(120),
-    email: z.email(),
-    billing: z.object({
-      legalName: z.string().trim().min(1).max(160),
-      taxId: z.string().regex(/^\d{14}$/, 'a CNPJ of 14 digits'),
-      address: z.string().trim().max(300).optional(),
-    }),
-    /** The usage plan: `standard` (10 000 requests a day, the default) or `trial` (100 a day). */
-    plan: z.enum(['standard', 'trial']).default('standard'),
-    /** Where each order's final status is posted, signed (see the README). */
-    callbackUrl: callbackUrl(options.allowLoopbackCallbacks).optional(),
-    /** The customer account its orders belong to; `partner-<partnerId>` by default. */
-    customerId: z.string().min(1).max(64).optional(),
-  });
-export const RegisterPartnerRequest = registerPartnerRequest({ allowLoopbackCallbacks: false });
-export type RegisterPartnerRequest = z.infer<typeof RegisterPartnerRequest>;
+/** `POST /partners`'s body is part of the REST contract (`@order-platform/contracts`, OpenAPI). */
+export { registerPartnerRequest, RegisterPartnerRequest } from '@order-platform/contracts';
 
 export class PartnerExistsError extends Error {
   constructor(partnerId: string) {

@@ -1,18 +1,13 @@
 import { httpHandler } from '@order-platform/lambda-kit';
-import * as z from 'zod';
+import { ListOrdersQuery } from '@order-platform/contracts';
 import { listOrders } from '../application/get-order.use-case';
-import { ORDER_STATUSES } from '../domain/order';
 import { orders } from '../composition';
 import { orderView } from './order-view';
 
 /** `GET /orders`: the caller's orders, newest first; admins see every order and may filter by status. */
 export const handler = httpHandler(
   {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      nextToken: z.string().min(1).max(2048).optional(),
-      status: z.enum(ORDER_STATUSES).optional(),
-    }),
+    query: ListOrdersQuery,
     auth: 'any',
   },
   async ({ query, principal }) => {

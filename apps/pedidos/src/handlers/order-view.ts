@@ -1,7 +1,8 @@
+import type { OrderView } from '@order-platform/contracts';
 import { paymentStatusOf, type Order } from '../domain/order';
 
 /** The public shape of an order in the REST API. */
-export function orderView(order: Order) {
+export function orderView(order: Order): OrderView {
   return {
     orderId: order.orderId,
     customerId: order.customerId,

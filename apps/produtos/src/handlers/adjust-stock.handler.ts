@@ -1,5 +1,5 @@
 import { httpHandler, NotFoundError, UnprocessableError } from '@order-platform/lambda-kit';
-import * as z from 'zod';
+import { AdjustStockRequest, ProductIdParams } from '@order-platform/contracts';
 import {
   adjustStock,
   CatalogProductNotFoundError,
@@ -11,14 +11,8 @@ import { productView } from './product-view';
 /** `POST /products/{id}/stock` (admins): `{ delta, reason }`, a restock or an adjustment; never below zero. */
 export const handler = httpHandler(
   {
-    params: z.object({ id: z.string().min(1).max(64) }),
-    body: z.object({
-      delta: z
-        .number()
-        .int()
-        .refine((d) => d !== 0, 'must not be zero'),
-      reason: z.string().trim().min(1).max(200),
-    }),
+    params: ProductIdParams,
+    body: AdjustStockRequest,
     auth: ['admins'],
   },
   async ({ params, body, correlationId }) => {

@@ -1,18 +1,15 @@
 import { httpHandler, NotFoundError } from '@order-platform/lambda-kit';
-import * as z from 'zod';
+import { ProductIdParams } from '@order-platform/contracts';
 import { getProduct, ProductNotFoundError } from '../application/browse-catalog.use-case';
 import { products } from '../composition';
 import { productView } from './product-view';
 
 /** `GET /products/{id}`: one product of the public catalog. */
-export const handler = httpHandler(
-  { params: z.object({ id: z.string().min(1).max(64) }) },
-  async ({ params }) => {
-    try {
-      return { status: 200, body: productView(await getProduct({ products: products() }, params.id)) };
-    } catch (error) {
-      if (error instanceof ProductNotFoundError) throw new NotFoundError(error.message);
-      throw error;
-    }
-  },
-);
+export const handler = httpHandler({ params: ProductIdParams }, async ({ params }) => {
+  try {
+    return { status: 200, body: productView(await getProduct({ products: products() }, params.id)) };
+  } catch (error) {
+    if (error instanceof ProductNotFoundError) throw new NotFoundError(error.message);
+    throw error;
+  }
+});

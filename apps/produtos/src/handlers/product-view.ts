@@ -1,7 +1,8 @@
+import type { ProductView } from '@order-platform/contracts';
 import { available, type Product } from '../domain/product';
 
 /** The public shape of a product: stock shows only what can be sold. */
-export function productView(p: Product) {
+export function productView(p: Product): ProductView {
   return {
     id: p.productId,
     sku: p.sku,
