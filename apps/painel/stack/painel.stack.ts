@@ -1,4 +1,13 @@
-import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnElement,
+  CfnOutput,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Token,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -219,8 +228,18 @@ export class PainelStack extends Stack {
     );
     // The REST API's contract, published with each deploy beside the page: `api/openapi.json` (each route
     // with its service's base URL, read from SSM) and its reference page `api/index.html`.
-    const apiUrl = (svc: 'produtos' | 'pedidos' | 'faturas') =>
-      ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, svc, 'api-url'));
+    // The parameter holds `https://<host>/<stage>/`; OpenAPI joins server and path, so without the last `/`.
+    const apiUrl = (svc: 'produtos' | 'pedidos' | 'faturas') => {
+      const parts = Fn.split(
+        '/',
+        ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, svc, 'api-url')),
+        5,
+      );
+      return Fn.join(
+        '/',
+        [0, 1, 2, 3].map((i) => Fn.select(i, parts)),
+      );
+    };
     const openApi = openApiDocument({
       stage: props.stage,
       version: props.version ?? '0.0.0',

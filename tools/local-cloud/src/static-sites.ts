@@ -90,7 +90,7 @@ export function apiDocuments(
         : path.startsWith('/docs/')
           ? path.slice(6) || 'index.html'
           : '';
-    if (!file || !/^[\w.-]+$/.test(file)) return undefined;
+    if (!file || !/^[\w-][\w.-]*$/.test(file)) return undefined; // one file of the folder, no `..`
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${file}` }));
       return {

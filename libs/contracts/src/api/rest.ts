@@ -289,7 +289,7 @@ export const InvoiceView = z
     invoiceId: z.string(),
     status: z.enum(['ISSUED', 'CANCELLED']),
     number: z.number().int(),
-    series: z.number().int(),
+    series: z.string(),
     orderId: z.string(),
     total: z.number().int().describe('integer cents'),
     currency: z.literal('BRL'),
