@@ -1,3 +1,4 @@
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a test compiles the generated schemas with a JSON Schema validator; the library imports zod only
 import Ajv2020 from 'ajv/dist/2020';
 import { openApiDocument } from './openapi';
 import { REST_OPERATIONS } from './rest';
@@ -10,7 +11,10 @@ const doc = openApiDocument({ stage: 'test', version: '1.0.0', servers: 'http://
 function refsIn(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refsIn(v, found));
   else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) k === '$ref' ? found.push(String(v)) : refsIn(v, found);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref') found.push(String(v));
+      else refsIn(v, found);
+    }
   return found;
 }
 
