@@ -3,15 +3,25 @@
 // setting fails its own cold start, not another's).
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { XRayClient } from '@aws-sdk/client-xray';
+import { randomUUID } from 'node:crypto';
 import { documentClient, retryWithBackoff } from '@order-platform/aws-adapters';
 import { lazy, traced } from '@order-platform/lambda-kit';
 import { CognitoIdTokenVerifier } from './adapters/jwt-token-verifier';
 import { DynamoDbConnections } from './adapters/dynamodb-connections';
 import { DynamoDbDashboard } from './adapters/dynamodb-dashboard';
 import { ManagementApiPusher } from './adapters/management-api-pusher';
+import { SqsDeadLetterQueues } from './adapters/sqs-dead-letter-queues';
 import { XRayTraces } from './adapters/xray-traces';
-import { alertConfig, authConfig, connectionsConfig, managementConfig, tableConfig } from './config';
+import {
+  alertConfig,
+  authConfig,
+  connectionsConfig,
+  managementConfig,
+  operationsConfig,
+  tableConfig,
+} from './config';
 
 const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 export const dashboard = /* @__PURE__ */ lazy(() => new DynamoDbDashboard(db(), tableConfig().TABLE_NAME));
@@ -40,6 +50,17 @@ export const liveFeed = /* @__PURE__ */ lazy(() => ({
   connections: connections(),
   pusher: pusher(),
   clock,
+}));
+
+/** What the operations function works with: the stage's DLQs besides painel's own data. */
+export const operations = /* @__PURE__ */ lazy(() => ({
+  queues: new SqsDeadLetterQueues(traced(new SQSClient({})), operationsConfig().QUEUE_PREFIX),
+  orders: dashboard(),
+  log: dashboard(),
+  connections: connections(),
+  pusher: pusher(),
+  clock,
+  newId: randomUUID,
 }));
 
 /** The inbox consumer's retry with backoff. */

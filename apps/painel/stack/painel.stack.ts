@@ -82,6 +82,19 @@ export class PainelStack extends Stack {
       20,
     );
 
+    // The operations view's function: only it may read and redrive the stage's DLQs (issue 16).
+    const stackPrefix = `OrderPlatform-${props.stage}-`;
+    const operations = fn(
+      'WsOperations',
+      'ws-operations',
+      {
+        TABLE_NAME: table.tableName,
+        CONNECTIONS_TABLE: connectionsTable.tableName,
+        QUEUE_PREFIX: stackPrefix,
+      },
+      30,
+    );
+
     const api = new apigwv2.WebSocketApi(this, 'LiveApi', {
       apiName: `order-platform-${props.stage}-painel-live`,
       description: 'painel: live order events for admins',
@@ -101,6 +114,10 @@ export class PainelStack extends Stack {
     for (const action of ['subscribe', 'snapshot', 'timeline', 'trace'])
       api.addRoute(action, {
         integration: new WebSocketLambdaIntegration(`${action}Integration`, message.function),
+      });
+    for (const action of ['ops.queues', 'ops.redrive', 'ops.stuck', 'ops.partners'])
+      api.addRoute(action, {
+        integration: new WebSocketLambdaIntegration(`${action}Integration`, operations.function),
       });
     const accessLogs = new logs.LogGroup(this, 'LiveApiAccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -124,7 +141,8 @@ export class PainelStack extends Stack {
         error: '$context.error.message',
       }),
     };
-    for (const f of [message, recordEvent]) f.function.addEnvironment('CONNECTIONS_URL', stage.callbackUrl);
+    for (const f of [message, recordEvent, operations])
+      f.function.addEnvironment('CONNECTIONS_URL', stage.callbackUrl);
 
     // Least privilege: each function, the actions it uses, on the resources it uses.
     const allow = (f: ServiceFunction, actions: string[], resources: string[]) =>
@@ -143,6 +161,28 @@ export class PainelStack extends Stack {
       "X-Ray's GetTraceSummaries and BatchGetTraces support no resource-level permissions; read only.",
     );
     allow(recordEvent, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    // Operations: painel's board (read) and feed (the audit entry), who holds the connection, the stage's queues.
+    allow(operations, ['dynamodb:Query'], [`${table.tableArn}/index/gsi1`]);
+    allow(operations, ['dynamodb:PutItem'], [table.tableArn]);
+    allow(operations, ['dynamodb:GetItem'], [connectionsTable.tableArn]);
+    allow(operations, ['sqs:ListQueues'], ['*']);
+    const stageQueues = `arn:${this.partition}:sqs:${this.region}:${this.account}:${stackPrefix}*`;
+    allow(
+      operations,
+      [
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:SendMessage',
+      ],
+      [stageQueues],
+    );
+    acknowledge(
+      operations,
+      'AwsSolutions-IAM5[Resource::*]',
+      'sqs:ListQueues supports no resource-level permissions; it lists names only (the prefix narrows it).',
+    );
     allow(recordEvent, ['dynamodb:Scan', 'dynamodb:DeleteItem'], [connectionsTable.tableArn]);
     // The fan-out also closes the connections whose token expired (DELETE @connections/<id>).
     const close = manage.replace('/POST/@connections/', '/DELETE/@connections/');
@@ -152,7 +192,12 @@ export class PainelStack extends Stack {
     const region = token(this.region, 'AWS::Region');
     const account = token(this.account, 'AWS::AccountId');
     const apiToken = `<${this.getLogicalId(api.node.defaultChild as CfnElement)}>`;
-    for (const f of [message, recordEvent])
+    acknowledge(
+      operations,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:${region}:${account}:${stackPrefix}*]`,
+      "The stage's DLQs are found at run time (every stack's, by name); a redrive sends back to the queue whose redrive policy names the DLQ, in this stage only.",
+    );
+    for (const f of [message, recordEvent, operations])
       acknowledge(
         f,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:${apiToken}/${stage.stageName}/POST/@connections/*]`,

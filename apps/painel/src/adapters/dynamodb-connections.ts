@@ -1,5 +1,6 @@
 import {
   DeleteCommand,
+  GetCommand,
   PutCommand,
   ScanCommand,
   UpdateCommand,
@@ -52,6 +53,18 @@ export class DynamoDbConnections implements Connections {
         ExpressionAttributeValues: filter ? { ':filter': filter } : undefined,
       }),
     );
+  }
+
+  async get(connectionId: string): Promise<Connection | undefined> {
+    const { Item: i } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(connectionId) }),
+    );
+    if (!i) return undefined;
+    return {
+      connectionId: i['connectionId'] as string,
+      userId: i['userId'] as string,
+      email: i['email'] as string | undefined,
+    };
   }
 
   async all(): Promise<Connection[]> {

@@ -103,13 +103,21 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
     const key = { pk: `ORDER#${change.orderId}`, sk: 'SUMMARY' };
     // The placing time sorts the order on gsi1; it is written with the status when the status moves
     // forward (one write, the common case) and alone when a later status got there first.
+    const origin = {
+      ...(change.channel ? { ':channel': change.channel } : {}),
+      ...(change.partnerId ? { ':partner': change.partnerId } : {}),
+    };
     const placing = change.placedAt
       ? {
-          set: ', placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort',
+          set:
+            ', placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort' +
+            (change.channel ? ', channel = :channel' : '') +
+            (change.partnerId ? ', partnerId = :partner' : ''),
           values: {
             ':placed': change.placedAt,
             ':orders': 'ORDERS',
             ':sort': `${change.placedAt}#${change.orderId}`,
+            ...origin,
           },
         }
       : { set: '', values: {} };
@@ -142,7 +150,7 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
-            UpdateExpression: 'SET placedAt = :placed, gsi1pk = :orders, gsi1sk = :sort, expiresAt = :ttl',
+            UpdateExpression: `SET ${placing.set.slice(2)}, expiresAt = :ttl`,
             ExpressionAttributeValues: { ...placing.values, ':ttl': this.expiresAt(change.placedAt) },
           }),
         );
@@ -168,6 +176,8 @@ export class DynamoDbDashboard implements EventLog, OrderBoard, StockAlerts {
         placedAt: i['placedAt'] as string | undefined,
         updatedAt: i['updatedAt'] as string,
         total: i['total'] as number | undefined,
+        ...(typeof i['channel'] === 'string' ? { channel: i['channel'] } : {}),
+        ...(typeof i['partnerId'] === 'string' ? { partnerId: i['partnerId'] } : {}),
       }));
   }
 

@@ -27,7 +27,12 @@ export class InMemoryDashboard implements EventLog, OrderBoard, StockAlerts {
     const current = this.orders.get(change.orderId);
     const placedAt = change.placedAt ?? current?.placedAt;
     if (current && STATUS_RANK[current.status] >= change.rank) {
-      this.orders.set(change.orderId, { ...current, placedAt });
+      this.orders.set(change.orderId, {
+        ...current,
+        placedAt,
+        channel: change.channel ?? current.channel,
+        partnerId: change.partnerId ?? current.partnerId,
+      });
       return;
     }
     this.orders.set(change.orderId, {
@@ -36,6 +41,8 @@ export class InMemoryDashboard implements EventLog, OrderBoard, StockAlerts {
       placedAt,
       updatedAt: change.at,
       total: change.total ?? current?.total,
+      channel: change.channel ?? current?.channel,
+      partnerId: change.partnerId ?? current?.partnerId,
     });
   }
   async placedSince(since: string) {
@@ -67,6 +74,9 @@ export class InMemoryConnections implements Connections {
   }
   async all() {
     return [...this.byId.values()];
+  }
+  async get(id: string) {
+    return this.byId.get(id);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FeedFilter, OrderStatusChange, OrderSummary, StockAlert } from '../domain/dashboard';
 import type { FeedEntry } from '../domain/feed-entry';
+import type { DeadLetterMessage, DeadLetterQueueState } from '../domain/operations';
 
 /** The dashboard's own copy of the events it received (no other service's table is ever read). */
 export interface EventLog {
@@ -40,6 +41,22 @@ export interface Connections {
   remove(connectionId: string): Promise<void>;
   setFilter(connectionId: string, filter: FeedFilter | undefined): Promise<void>;
   all(): Promise<Connection[]>;
+  /** One connection (who opened it), if it is still open. */
+  get(connectionId: string): Promise<Connection | undefined>;
+}
+
+/** The stage's dead-letter queues, read and redriven with the operations function's own permissions. */
+export interface DeadLetterQueues {
+  /** Every DLQ of the stage, with its depth and the queues that send to it. */
+  list(): Promise<DeadLetterQueueState[]>;
+  /** Up to `max` (≤ 10) of its messages, left in the queue. */
+  peek(queue: DeadLetterQueueState, max: number): Promise<DeadLetterMessage[]>;
+  /**
+   * Moves its messages (all, or the one with `messageId`) back to `source`: each is sent there, then deleted
+   * here, so a failure in between leaves a copy in both (consumers are idempotent), never in neither.
+   * Returns how many moved.
+   */
+  redrive(queue: DeadLetterQueueState, source: string, messageId?: string): Promise<number>;
 }
 
 /** Sends a message to one connection; `gone` when the connection no longer exists. */

@@ -32,6 +32,7 @@ export function readOncePerBatch(connections: Connections): Connections & { forg
   return {
     add: (c) => connections.add(c),
     setFilter: (id, filter) => connections.setFilter(id, filter),
+    get: (id) => connections.get(id),
     async remove(connectionId) {
       if (list) {
         const current = list;

@@ -36,20 +36,31 @@ export interface OrderStatusChange {
   /** Set by `OrderPlaced`: when the order came in (for counts and orders per minute). */
   placedAt?: string;
   total?: number;
+  /** Set by `OrderPlaced`: where it came in, and the partner for partner orders (the operations view). */
+  channel?: string;
+  partnerId?: string;
 }
 
 /** The status an event moves its order to, if it is one of pedidos' order events. */
 export function statusChangeOf(entry: FeedEntry): OrderStatusChange | undefined {
   const status = STATUS_OF_EVENT[entry.type];
   if (!status || !entry.orderId) return undefined;
-  const data = entry.data as { total?: unknown; afterCompletion?: unknown };
+  const data = entry.data as {
+    total?: unknown;
+    afterCompletion?: unknown;
+    channel?: unknown;
+    partnerId?: unknown;
+  };
+  const placed = entry.type === 'OrderPlaced';
   return {
     orderId: entry.orderId,
     status,
     rank: data.afterCompletion === true ? WITHDRAWN_RANK : STATUS_RANK[status],
     at: entry.occurredAt,
-    placedAt: entry.type === 'OrderPlaced' ? entry.occurredAt : undefined,
+    placedAt: placed ? entry.occurredAt : undefined,
     total: typeof data.total === 'number' ? data.total : undefined,
+    ...(placed && typeof data.channel === 'string' ? { channel: data.channel } : {}),
+    ...(placed && typeof data.partnerId === 'string' ? { partnerId: data.partnerId } : {}),
   };
 }
 
@@ -146,6 +157,8 @@ export interface OrderSummary {
   placedAt?: string;
   updatedAt: string;
   total?: number;
+  channel?: string;
+  partnerId?: string;
 }
 
 export interface Snapshot {
