@@ -191,6 +191,10 @@ describe('painel live dashboard', () => {
         ['$connect', 'CUSTOM'],
         ['$default', 'NONE'],
         ['$disconnect', 'NONE'],
+        ['ops.partners', 'NONE'],
+        ['ops.queues', 'NONE'],
+        ['ops.redrive', 'NONE'],
+        ['ops.stuck', 'NONE'],
         ['snapshot', 'NONE'],
         ['subscribe', 'NONE'],
         ['timeline', 'NONE'],
@@ -222,9 +226,38 @@ describe('painel live dashboard', () => {
         JSON.stringify(r.Properties.PolicyDocument).includes('execute-api:ManageConnections'),
       )
       .map(([id]) => id.replace(/Role.*$/, ''));
-    expect(posting.sort()).toEqual(['RecordEvent', 'WsMessage']);
+    expect(posting.sort()).toEqual(['RecordEvent', 'WsMessage', 'WsOperations']);
     const message = logicalIdOf('AWS::Lambda::Function', 'WsMessage');
     expect(painel.toJSON().Resources[message].Properties.Environment.Variables.CONNECTIONS_URL).toBeDefined();
+  });
+
+  it("lets the operations function alone read and redrive queues, and only the stage's", () => {
+    // Act
+    const statements = resources('AWS::IAM::Policy').flatMap(([id, r]) =>
+      (r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map(
+        (s) => ({
+          id: id.replace(/Role.*$/, ''),
+          actions: [s.Action].flat(),
+          resource: JSON.stringify(s.Resource),
+        }),
+      ),
+    );
+    // Other functions send to their own async DLQ (one queue each); wildcards and ListQueues are the view's.
+    const wide = statements.filter(
+      (s) =>
+        s.actions.some((a) => a.startsWith('sqs:')) &&
+        (s.resource.includes('*') || s.actions.includes('sqs:ListQueues')),
+    );
+    // Assess
+    expect([...new Set(wide.map((s) => s.id))]).toEqual(['WsOperations']);
+    const redrive = wide.find((s) => s.actions.includes('sqs:SendMessage'))!;
+    expect(redrive.resource).toContain(':OrderPlatform-dev-*');
+    expect(redrive.actions).not.toContain('sqs:PurgeQueue');
+    expect(wide.find((s) => s.actions.includes('sqs:ListQueues'))!.resource).toBe('"*"');
+    const operations = logicalIdOf('AWS::Lambda::Function', 'WsOperations');
+    expect(painel.toJSON().Resources[operations].Properties.Environment.Variables.QUEUE_PREFIX).toBe(
+      'OrderPlatform-dev-',
+    );
   });
 
   it('serves the page from a private, TLS-only bucket through CloudFront with origin access control', () => {

@@ -73,7 +73,7 @@ export function buildApp(stage: Stage, app = new App()): App {
   // painel publishes the OpenAPI document with each service's API URL, read from SSM: deploy it after them.
   const painel = services.find(([s]) => s === 'painel')![1];
   for (const [service, stack] of services)
-    if (['produtos', 'pedidos', 'faturas'].includes(service)) painel.addDependency(stack);
+    if (['produtos', 'pedidos', 'faturas'].includes(service)) painel.addStackDependency(stack);
   notifyOnAlarms(platform, platform.alarmTopic);
   for (const [service, stack] of services) {
     // Every alarm notifies the stage's alarm topic; every service gets its operations dashboard.

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import WebSocket from 'ws';
 import { startPlatform, type Platform } from './platform';
 
@@ -216,6 +217,84 @@ describe('painel page (headless Chromium)', () => {
     expect(await page.locator('#feed li[data-type=OrderCompleted]').count()).toBeGreaterThanOrEqual(1);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'painel-dashboard.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a partner request parked in a DLQ in the operations view, and its redrive from the page completes the order', async () => {
+    // Prepare: a partner request in the intake DLQ, as if the intake had failed it five times.
+    const demo = p.cloud.outputs.apiKeys.find((k) => k.name === 'farmacia-demo')!;
+    const dlqKey = Object.keys(p.cloud.outputs.resources).find((k) => /Pedidos\/PartnerIntakeDlq/.test(k))!;
+    const ref = `OPS-${Date.now()}`;
+    const parked = await p.cloud.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: p.cloud.outputs.resources[dlqKey]!,
+        MessageBody: JSON.stringify({
+          partnerOrderRef: ref,
+          items: [{ sku: 'CAFE-500G', quantity: 1 }],
+          deliverTo: { name: 'Loja 7', city: 'Campinas', state: 'SP' },
+        }),
+        MessageAttributes: { apiKeyId: { DataType: 'String', StringValue: demo.apiKeyId! } },
+      }),
+    );
+    const admin = p.cloud.outputs.users['admin']!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(p.cloud.outputs.dashboardUrl!);
+    await page.fill('#email', admin.username);
+    await page.fill('#password', admin.password);
+    await page.click('#sign-in button[type=submit]');
+    await page.waitForSelector('#connection[data-state=online]', { timeout: 20000 });
+    // Act: the operations view lists it; the admin redrives that one message.
+    await page.click('#tab-operations');
+    const message = page.locator(`li[data-message-id="${parked.MessageId}"]`);
+    await message.waitFor({ timeout: 30000 });
+    const text = await message.textContent();
+    const queueRow = page.locator(`#dlqs tr[data-queue*="PartnerIntakeDlq"]`);
+    const alarm = await queueRow.locator('.badge').textContent();
+    await message.locator('button.redrive-one').click();
+    await page.waitForFunction(
+      () => /devolvida/.test(document.querySelector('#ops-result')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 20000,
+      },
+    );
+    // Assess: the order the request makes reaches COMPLETED, and the action is in painel's log.
+    expect(text).toContain('partner order');
+    expect(text).toContain(ref);
+    expect(alarm).toBe('ALARM');
+    const order = await p.waitFor(async () => {
+      const res = await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': demo.apiKey } });
+      return res.status === 200 && res.body.status === 'COMPLETED' ? res.body : undefined;
+    });
+    expect(order.partnerOrderRef).toBe(ref);
+    await page.waitForSelector(`li[data-message-id="${parked.MessageId}"]`, {
+      state: 'detached',
+      timeout: 20000,
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'painel-operations.png'), fullPage: true });
+    const feed = await openFeed(await p.token('admin'));
+    feed.ws!.send(JSON.stringify({ action: 'snapshot' }));
+    const snapshot = await feed.waitFor(
+      () =>
+        feed.received.find((m) => m.type === 'snapshot') as unknown as
+          | {
+              recentEvents: {
+                type: string;
+                data: { by: { email?: string }; queue: string; moved: number };
+              }[];
+            }
+          | undefined,
+    );
+    feed.ws!.close();
+    expect(snapshot.recentEvents).toContainEqual(
+      expect.objectContaining({
+        type: 'OperatorAction',
+        data: expect.objectContaining({ by: expect.objectContaining({ email: admin.username }), moved: 1 }),
+      }),
+    );
     expect(errors).toEqual([]);
   });
 

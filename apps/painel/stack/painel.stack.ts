@@ -187,6 +187,7 @@ export class PainelStack extends Stack {
     // The fan-out also closes the connections whose token expired (DELETE @connections/<id>).
     const close = manage.replace('/POST/@connections/', '/DELETE/@connections/');
     allow(recordEvent, ['execute-api:ManageConnections'], [manage, close]);
+    allow(operations, ['execute-api:ManageConnections'], [manage]);
     // cdk-nag names a wildcard finding by the policy text, with tokens written as `<...>`.
     const token = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
     const region = token(this.region, 'AWS::Region');

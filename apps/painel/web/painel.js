@@ -31,6 +31,8 @@ const state = {
   selectedOrder: null,
   timeline: [],
   trace: { orderId: null, spans: [], truncated: false },
+  view: 'live',
+  ops: { queues: [], stuck: [], stuckMinutes: 15, partners: [], at: null, result: '' },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -142,6 +144,7 @@ async function connect() {
       socket.send(JSON.stringify({ action: 'timeline', orderId: state.selectedOrder }));
       socket.send(JSON.stringify({ action: 'trace', orderId: state.selectedOrder }));
     }
+    if (state.view === 'operations') refreshOperations();
   };
   socket.onmessage = (message) => {
     try {
@@ -248,9 +251,21 @@ function onMessage(message) {
   } else if (message.type === 'trace') {
     if (message.orderId === state.selectedOrder)
       state.trace = { orderId: message.orderId, spans: message.spans, truncated: message.truncated };
+  } else if (message.type === 'ops.queues') {
+    state.ops.queues = message.queues;
+    state.ops.at = message.at;
+  } else if (message.type === 'ops.stuck') {
+    state.ops.stuck = message.orders;
+    state.ops.stuckMinutes = message.olderThanMinutes;
+  } else if (message.type === 'ops.partners') {
+    state.ops.partners = message.partners;
+  } else if (message.type === 'ops.redriven') {
+    state.ops.result = `${message.moved} mensagem(ns) devolvida(s) para ${shortName(message.source.split('/').pop())}`;
+    refreshOperations();
   } else if (message.type === 'error' || message.type === 'subscribed') {
     console.info('painel', message);
-    return;
+    if (message.type === 'error' && state.view === 'operations') state.ops.result = message.message;
+    else return;
   } else if (message.type && message.occurredAt) {
     onEvent(message);
   }
@@ -321,6 +336,8 @@ function render() {
   );
   renderTrace();
 
+  renderOperations();
+
   $('feed').replaceChildren(
     ...state.feed
       .slice(0, 50)
@@ -332,6 +349,120 @@ function render() {
         ),
       ),
   );
+}
+
+// ---- Operations ----------------------------------------------------------------------------------------
+function send(message) {
+  if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify(message));
+}
+
+function refreshOperations() {
+  send({ action: 'ops.queues' });
+  send({ action: 'ops.stuck', olderThanMinutes: state.ops.stuckMinutes });
+  send({ action: 'ops.partners' });
+}
+
+function redrive(queue, messageId) {
+  state.ops.result = 'devolvendo…';
+  send({ action: 'ops.redrive', queue, ...(messageId ? { messageId } : {}) });
+  render();
+}
+
+const age = (seconds) =>
+  seconds >= 3600
+    ? `${Math.floor(seconds / 3600)} h`
+    : seconds >= 60
+      ? `${Math.floor(seconds / 60)} min`
+      : `${seconds} s`;
+
+function renderOperations() {
+  $('ops-at').textContent = state.ops.at ? `lido às ${time(state.ops.at)}` : '';
+  $('ops-result').textContent = state.ops.result;
+  $('dlqs').tBodies[0].replaceChildren(
+    ...state.ops.queues.map((q) => {
+      const all = el('button', { type: 'button', class: 'redrive-all' }, 'Devolver todas');
+      all.disabled = !q.source || q.depth === 0;
+      all.title = q.source
+        ? `para ${shortName(q.source.split('/').pop())}`
+        : 'sem fila de origem: use o outbox:replay';
+      all.addEventListener('click', () => redrive(q.name));
+      return el(
+        'tr',
+        { 'data-queue': q.name, 'data-depth': String(q.depth) },
+        el('td', {}, q.service),
+        el('td', { title: q.name }, shortName(q.name)),
+        el('td', {}, q.depth),
+        el('td', {}, q.depth ? age(q.oldestAgeSeconds) : '—'),
+        el(
+          'td',
+          {},
+          el('span', { class: `badge ${q.alarm === 'ALARM' ? 'REJECTED' : 'COMPLETED'}` }, q.alarm),
+        ),
+        el('td', {}, all),
+      );
+    }),
+  );
+  $('dlq-messages').replaceChildren(
+    ...state.ops.queues.flatMap((q) =>
+      q.messages.map((m) => {
+        const one = el('button', { type: 'button', class: 'redrive-one' }, 'Devolver');
+        one.disabled = !q.source;
+        one.addEventListener('click', () => redrive(q.name, m.messageId));
+        const order = m.orderId ? el('a', { href: '#', class: 'order-link' }, m.orderId) : '';
+        if (order)
+          order.addEventListener(
+            'click',
+            (e) => (e.preventDefault(), showView('live'), selectOrder(m.orderId)),
+          );
+        return el(
+          'li',
+          { 'data-message-id': m.messageId, 'data-queue': q.name },
+          `${shortName(q.name)} · ${m.eventType} · `,
+          order,
+          m.reference ? ` ${m.reference}` : '',
+          ` · ${m.lastError} · ${time(m.sentAt)} `,
+          one,
+        );
+      }),
+    ),
+  );
+  $('stuck-minutes').textContent = state.ops.stuckMinutes;
+  $('stuck').replaceChildren(
+    ...(state.ops.stuck.length
+      ? state.ops.stuck.map((o) => {
+          const link = el('a', { href: '#', class: 'order-link' }, o.orderId);
+          // The order's timeline and X-Ray trace are on the live view.
+          link.addEventListener(
+            'click',
+            (e) => (e.preventDefault(), showView('live'), selectOrder(o.orderId)),
+          );
+          return el('li', { 'data-order-id': o.orderId }, link, ` ${o.status} há ${age(o.stuckForSeconds)}`);
+        })
+      : [el('li', {}, 'Nenhum pedido parado')]),
+  );
+  $('partners').tBodies[0].replaceChildren(
+    ...state.ops.partners.map((p) =>
+      el(
+        'tr',
+        { 'data-partner-id': p.partnerId },
+        el('td', {}, p.partnerId),
+        el('td', {}, p.ordersToday),
+        el('td', {}, p.completedToday),
+        el('td', {}, p.rejectedToday),
+        el('td', {}, p.callbackFailures),
+      ),
+    ),
+  );
+}
+
+function showView(view) {
+  state.view = view;
+  $('dashboard-view').hidden = view !== 'live';
+  $('operations-view').hidden = view !== 'operations';
+  $('tab-live').setAttribute('aria-pressed', String(view === 'live'));
+  $('tab-operations').setAttribute('aria-pressed', String(view === 'operations'));
+  if (view === 'operations') refreshOperations();
+  render();
 }
 
 // An order's X-Ray trace as a timeline: one row per segment (function, API stage) and subsegment (each
@@ -398,13 +529,17 @@ function selectOrder(orderId) {
 function showSignIn() {
   $('sign-in-view').hidden = false;
   $('dashboard-view').hidden = true;
+  $('operations-view').hidden = true;
+  $('tabs').hidden = true;
   $('sign-out').hidden = true;
   setConnection('desconectado', false);
 }
 
 function showDashboard() {
   $('sign-in-view').hidden = true;
-  $('dashboard-view').hidden = false;
+  $('dashboard-view').hidden = state.view !== 'live';
+  $('operations-view').hidden = state.view !== 'operations';
+  $('tabs').hidden = false;
   $('sign-out').hidden = false;
 }
 
@@ -423,6 +558,9 @@ async function main() {
     }
   });
   $('sign-out').addEventListener('click', signOut);
+  $('tab-live').addEventListener('click', () => showView('live'));
+  $('tab-operations').addEventListener('click', () => showView('operations'));
+  $('ops-refresh').addEventListener('click', refreshOperations);
   $('trace-refresh').addEventListener(
     'click',
     () => state.selectedOrder && requestTrace(state.selectedOrder),

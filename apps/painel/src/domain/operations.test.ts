@@ -46,6 +46,7 @@ describe('the operations view', () => {
       ),
     );
     const garbage = describeDeadLetter(message('not json'));
+    const partner = describeDeadLetter(message(JSON.stringify({ partnerOrderRef: 'PO-1', items: [] })));
     // Assess
     expect(inbox).toMatchObject({ eventType: 'OrderPlaced', orderId: 'o-1', receiveCount: 5 });
     expect(inbox.lastError).toMatch(/received 5 time\(s\)/);
@@ -59,6 +60,7 @@ describe('the operations view', () => {
       lastError: 'RetryAttemptsExhausted (Unhandled)',
     });
     expect(garbage.eventType).toBe('unreadable');
+    expect(partner).toMatchObject({ eventType: 'partner order', reference: 'PO-1' });
   });
 
   it("shows a queue's alarm, its oldest message's age and where a redrive sends it", () => {

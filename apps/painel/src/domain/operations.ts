@@ -32,6 +32,8 @@ export interface DeadLetterView {
   messageId: string;
   eventType: string;
   orderId?: string;
+  /** A partner request's own reference (`partnerOrderRef`), for a message of the partner intake. */
+  reference?: string;
   lastError: string;
   sentAt: string;
   receiveCount: number;
@@ -101,6 +103,9 @@ export function describeDeadLetter(message: DeadLetterMessage): DeadLetterView {
   const onFailure = asObject(root?.['requestContext']) && asObject(root?.['responseContext']);
   const batchInfo = Object.keys(root ?? {}).find((k) => k.endsWith('BatchInfo'));
   const data = asObject(envelope?.['data']);
+  // A partner request as API Gateway queued it: one order, or a batch.
+  const reference = typeof root?.['partnerOrderRef'] === 'string' ? root['partnerOrderRef'] : undefined;
+  const batch = Array.isArray(root?.['orders']) ? (root['orders'] as unknown[]).length : undefined;
   const orderId = typeof data?.['orderId'] === 'string' ? data['orderId'] : undefined;
   let lastError = `received ${message.receiveCount} time(s) without success, then moved here by the redrive policy`;
   if (message.attributes['ErrorMessage'])
@@ -115,10 +120,15 @@ export function describeDeadLetter(message: DeadLetterMessage): DeadLetterView {
     eventType:
       typeof envelope?.['type'] === 'string'
         ? envelope['type']
-        : batchInfo
-          ? batchInfo.replace(/BatchInfo$/, ' batch')
-          : 'unreadable',
+        : reference
+          ? 'partner order'
+          : batch
+            ? `partner batch of ${batch}`
+            : batchInfo
+              ? batchInfo.replace(/BatchInfo$/, ' batch')
+              : 'unreadable',
     ...(orderId ? { orderId } : {}),
+    ...(reference ? { reference } : {}),
     lastError,
     sentAt: new Date(message.sentAt).toISOString(),
     receiveCount: message.receiveCount,
