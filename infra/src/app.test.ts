@@ -194,6 +194,7 @@ describe('painel live dashboard', () => {
         ['ops.partners', 'NONE'],
         ['ops.queues', 'NONE'],
         ['ops.redrive', 'NONE'],
+        ['ops.replay', 'NONE'],
         ['ops.stuck', 'NONE'],
         ['snapshot', 'NONE'],
         ['subscribe', 'NONE'],

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
 import { startPlatform, type Platform } from './platform';
 
@@ -150,6 +151,53 @@ describe('painel live feed (WebSocket)', () => {
     expect(trace.spans.some((s) => s.depth >= 2 && s.name === 'DynamoDB')).toBe(true);
     expect(trace.spans.filter((s) => s.fault)).toEqual([]);
     feed.ws!.close();
+  });
+
+  it("replays an order's outbox records never marked published, in its service, through ops.replay", async () => {
+    // Prepare: a completed order whose OrderCompleted record lost its published mark (the publisher died
+    // between the publish and the mark).
+    const orderId = await placeOrder();
+    await p.waitFor(async () => {
+      const res = await p.call('GET', `/orders/${orderId}`, { token: await p.token('customer') });
+      return res.body.status === 'COMPLETED' ? true : undefined;
+    });
+    const table = p.cloud.outputs.parameters['/order-platform/local/pedidos/table-name']!;
+    const db = DynamoDBDocumentClient.from(p.cloud.clients.dynamodb);
+    const records = await p.waitFor(async () => {
+      const scan = await db.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression:
+            'kind = :o AND #e.#d.orderId = :id AND #e.#t = :t AND attribute_exists(publishedAt)',
+          ExpressionAttributeNames: { '#e': 'event', '#d': 'data', '#t': 'type' },
+          ExpressionAttributeValues: { ':o': 'outbox', ':id': orderId, ':t': 'OrderCompleted' },
+        }),
+      );
+      return scan.Items?.length ? scan.Items : undefined;
+    });
+    const key = { pk: records[0]!['pk'], sk: records[0]!['sk'] };
+    await db.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'REMOVE publishedAt' }));
+    const feed = await openFeed(await p.token('admin'));
+    // Act
+    feed.ws!.send(JSON.stringify({ action: 'ops.replay', orderId, olderThanSeconds: 0 }));
+    const answer = await feed.waitFor(
+      () =>
+        feed.received.find((m) => m.type === 'ops.replayed') as unknown as
+          | { replayed: number; results: { service: string; events?: { type: string }[]; error?: string }[] }
+          | undefined,
+    );
+    feed.ws!.close();
+    // Assess
+    expect(answer.results.map((r) => r.service).sort()).toEqual(['faturas', 'pedidos', 'produtos']);
+    expect(answer.results.filter((r) => r.error)).toEqual([]);
+    expect(answer.results.find((r) => r.service === 'pedidos')!.events).toEqual([
+      { eventId: expect.any(String), type: 'OrderCompleted' },
+    ]);
+    const after = await db.send(new GetCommand({ TableName: table, Key: key }));
+    expect(after.Item!['publishedAt']).toEqual(expect.any(String));
+    // Consumers take the event again without effect: the order stays COMPLETED.
+    const order = await p.call('GET', `/orders/${orderId}`, { token: await p.token('customer') });
+    expect(order.body.status).toBe('COMPLETED');
   });
 
   it('narrows the feed to one order after subscribe', async () => {

@@ -3,6 +3,7 @@
 // setting fails its own cold start, not another's).
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { XRayClient } from '@aws-sdk/client-xray';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { CognitoIdTokenVerifier } from './adapters/jwt-token-verifier';
 import { DynamoDbConnections } from './adapters/dynamodb-connections';
 import { DynamoDbDashboard } from './adapters/dynamodb-dashboard';
 import { ManagementApiPusher } from './adapters/management-api-pusher';
+import { LambdaOutboxReplays } from './adapters/lambda-outbox-replays';
 import { SqsDeadLetterQueues } from './adapters/sqs-dead-letter-queues';
 import { XRayTraces } from './adapters/xray-traces';
 import {
@@ -20,6 +22,7 @@ import {
   connectionsConfig,
   managementConfig,
   operationsConfig,
+  replayConfig,
   tableConfig,
 } from './config';
 
@@ -55,6 +58,11 @@ export const liveFeed = /* @__PURE__ */ lazy(() => ({
 /** What the operations function works with: the stage's DLQs besides painel's own data. */
 export const operations = /* @__PURE__ */ lazy(() => ({
   queues: new SqsDeadLetterQueues(traced(new SQSClient({})), operationsConfig().QUEUE_PREFIX),
+  replays: new LambdaOutboxReplays(traced(new LambdaClient({})), {
+    produtos: replayConfig().REPLAY_FUNCTION_PRODUTOS,
+    pedidos: replayConfig().REPLAY_FUNCTION_PEDIDOS,
+    faturas: replayConfig().REPLAY_FUNCTION_FATURAS,
+  }),
   orders: dashboard(),
   log: dashboard(),
   connections: connections(),

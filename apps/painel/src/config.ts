@@ -9,6 +9,14 @@ export const managementConfig = configSection(z.object({ CONNECTIONS_URL: z.url(
 export const authConfig = configSection(z.object({ TOKEN_ISSUER: z.url(), CLIENT_ID: z.string().min(1) }));
 /** The stage's stack prefix (`OrderPlatform-<stage>-`): the DLQs the operations view reads and redrives. */
 export const operationsConfig = configSection(z.object({ QUEUE_PREFIX: z.string().min(1) }));
+/** Each service's outbox replay function (ARN), which the operations view invokes for one order. */
+export const replayConfig = configSection(
+  z.object({
+    REPLAY_FUNCTION_PRODUTOS: z.string().min(1),
+    REPLAY_FUNCTION_PEDIDOS: z.string().min(1),
+    REPLAY_FUNCTION_FATURAS: z.string().min(1),
+  }),
+);
 export const alertConfig = configSection(
   z.object({ LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(10) }),
 );

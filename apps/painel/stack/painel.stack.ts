@@ -82,8 +82,15 @@ export class PainelStack extends Stack {
       20,
     );
 
-    // The operations view's function: only it may read and redrive the stage's DLQs (issue 16).
+    // The operations view's function: only it may read and redrive the stage's DLQs (issue 16), and ask
+    // each service's own replay function to republish an order's outbox.
     const stackPrefix = `OrderPlatform-${props.stage}-`;
+    const replayFunctions = Object.fromEntries(
+      (['produtos', 'pedidos', 'faturas'] as const).map((svc) => [
+        `REPLAY_FUNCTION_${svc.toUpperCase()}`,
+        ssm.StringParameter.valueForStringParameter(this, ssmName(props.stage, svc, 'replay-function-arn')),
+      ]),
+    );
     const operations = fn(
       'WsOperations',
       'ws-operations',
@@ -91,6 +98,7 @@ export class PainelStack extends Stack {
         TABLE_NAME: table.tableName,
         CONNECTIONS_TABLE: connectionsTable.tableName,
         QUEUE_PREFIX: stackPrefix,
+        ...replayFunctions,
       },
       30,
     );
@@ -115,7 +123,7 @@ export class PainelStack extends Stack {
       api.addRoute(action, {
         integration: new WebSocketLambdaIntegration(`${action}Integration`, message.function),
       });
-    for (const action of ['ops.queues', 'ops.redrive', 'ops.stuck', 'ops.partners'])
+    for (const action of ['ops.queues', 'ops.redrive', 'ops.stuck', 'ops.partners', 'ops.replay'])
       api.addRoute(action, {
         integration: new WebSocketLambdaIntegration(`${action}Integration`, operations.function),
       });
@@ -166,6 +174,7 @@ export class PainelStack extends Stack {
     allow(operations, ['dynamodb:PutItem'], [table.tableArn]);
     allow(operations, ['dynamodb:GetItem'], [connectionsTable.tableArn]);
     allow(operations, ['sqs:ListQueues'], ['*']);
+    allow(operations, ['lambda:InvokeFunction'], Object.values(replayFunctions));
     const stageQueues = `arn:${this.partition}:sqs:${this.region}:${this.account}:${stackPrefix}*`;
     allow(
       operations,

@@ -259,6 +259,11 @@ function onMessage(message) {
     state.ops.stuckMinutes = message.olderThanMinutes;
   } else if (message.type === 'ops.partners') {
     state.ops.partners = message.partners;
+  } else if (message.type === 'ops.replayed') {
+    const failed = message.results.filter((r) => r.error).map((r) => `${r.service}: ${r.error}`);
+    state.ops.result =
+      `${message.replayed} evento(s) reenviado(s) para ${message.orderId}` +
+      (failed.length ? ` (falhou: ${failed.join('; ')})` : '');
   } else if (message.type === 'ops.redriven') {
     state.ops.result = `${message.moved} mensagem(ns) devolvida(s) para ${shortName(message.source.split('/').pop())}`;
     refreshOperations();
@@ -362,6 +367,12 @@ function refreshOperations() {
   send({ action: 'ops.partners' });
 }
 
+function replayOrder(orderId) {
+  state.ops.result = 'reenviando…';
+  send({ action: 'ops.replay', orderId });
+  render();
+}
+
 function redrive(queue, messageId) {
   state.ops.result = 'devolvendo…';
   send({ action: 'ops.redrive', queue, ...(messageId ? { messageId } : {}) });
@@ -436,7 +447,15 @@ function renderOperations() {
             'click',
             (e) => (e.preventDefault(), showView('live'), selectOrder(o.orderId)),
           );
-          return el('li', { 'data-order-id': o.orderId }, link, ` ${o.status} há ${age(o.stuckForSeconds)}`);
+          const again = el('button', { type: 'button', class: 'replay' }, 'Reenviar eventos');
+          again.addEventListener('click', () => replayOrder(o.orderId));
+          return el(
+            'li',
+            { 'data-order-id': o.orderId },
+            link,
+            ` ${o.status} há ${age(o.stuckForSeconds)} `,
+            again,
+          );
         })
       : [el('li', {}, 'Nenhum pedido parado')]),
   );
@@ -561,6 +580,11 @@ async function main() {
   $('tab-live').addEventListener('click', () => showView('live'));
   $('tab-operations').addEventListener('click', () => showView('operations'));
   $('ops-refresh').addEventListener('click', refreshOperations);
+  $('replay-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const orderId = $('replay-order').value.trim();
+    if (orderId) replayOrder(orderId);
+  });
   $('trace-refresh').addEventListener(
     'click',
     () => state.selectedOrder && requestTrace(state.selectedOrder),

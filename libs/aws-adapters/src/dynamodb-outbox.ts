@@ -31,18 +31,24 @@ export class DynamoDbOutbox {
 
   /**
    * Pages through the records that were never marked published and are older than `olderThan` (so the
-   * stream still has time for fresh ones). A scan: this is an operator's tool, not a hot path.
+   * stream still has time for fresh ones), of one order when `orderId` is given. A scan: this is an
+   * operator's tool, not a hot path.
    */
-  async *pending(olderThan: Date): AsyncGenerator<PendingOutboxRecord[], void, void> {
+  async *pending(olderThan: Date, orderId?: string): AsyncGenerator<PendingOutboxRecord[], void, void> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
           FilterExpression:
-            'kind = :outbox AND attribute_not_exists(publishedAt) AND #e.occurredAt < :before',
-          ExpressionAttributeNames: { '#e': 'event' },
-          ExpressionAttributeValues: { ':outbox': 'outbox', ':before': olderThan.toISOString() },
+            'kind = :outbox AND attribute_not_exists(publishedAt) AND #e.occurredAt < :before' +
+            (orderId ? ' AND #e.#d.orderId = :order' : ''),
+          ExpressionAttributeNames: { '#e': 'event', ...(orderId ? { '#d': 'data' } : {}) },
+          ExpressionAttributeValues: {
+            ':outbox': 'outbox',
+            ':before': olderThan.toISOString(),
+            ...(orderId ? { ':order': orderId } : {}),
+          },
           ExclusiveStartKey: start,
         }),
       );

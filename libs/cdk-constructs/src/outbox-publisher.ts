@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { ServiceFunction } from './service-function';
+import { ServiceFunction } from './service-function';
 import { deadLetterQueue } from './dead-letter-queue';
 import { integrationBus } from './integration-bus';
 import { ssmName } from './ssm-names';
@@ -35,6 +35,11 @@ export class OutboxPublisher extends Construct {
   readonly dlq: sqs.Queue;
   /** Events wait in the outbox longer than `maxAge`: the publisher is failing, throttled or behind. */
   readonly ageAlarm: cloudwatch.Alarm;
+  /**
+   * The operator's replay (the service's `replay-outbox` handler): republishes records never marked
+   * published, one order's or all, when invoked; announced as `/order-platform/<stage>/<service>/replay-function-arn`.
+   */
+  readonly replayer: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: OutboxPublisherProps) {
     super(scope, id);
@@ -53,6 +58,34 @@ export class OutboxPublisher extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
       }),
     );
+    this.replayer = new ServiceFunction(this, 'Replay', {
+      service: props.service,
+      handler: 'replay-outbox',
+      timeout: Duration.minutes(5),
+      environment: {
+        EVENT_TOPIC_ARN: props.topic.topicArn,
+        OUTBOX_TABLE_NAME: props.table.tableName,
+        EVENT_BUS_ARN: bus.eventBusArn,
+      },
+    });
+    props.topic.grantPublish(this.replayer.function);
+    bus.grantPutEventsTo(this.replayer.function);
+    // It reads the table to find unpublished records (a scan: an operator's action), and marks them.
+    this.replayer.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [props.table.tableArn] }),
+    );
+    this.replayer.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+      }),
+    );
+    new ssm.StringParameter(this, 'ReplayFunctionParameter', {
+      parameterName: ssmName(props.stage, props.service, 'replay-function-arn'),
+      stringValue: this.replayer.function.functionArn,
+      description: `The ${props.service} outbox replay, for the painel operations view`,
+    });
     new ssm.StringParameter(this, 'TableNameParameter', {
       parameterName: ssmName(props.stage, props.service, 'table-name'),
       stringValue: props.table.tableName,

@@ -5,3 +5,4 @@ export * from './http';
 export * from './sqs';
 export * from './outbox-stream';
 export * from './kinesis';
+export * from './outbox-replay';

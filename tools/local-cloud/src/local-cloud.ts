@@ -20,6 +20,7 @@ import {
   type Emulators,
 } from './emulators';
 import { startReplicationTasks } from './change-capture';
+import { LocalLambdaApi } from './lambda-api';
 import { LocalSecretsManager } from './secrets-manager';
 import type { LegacyDatabase } from './provision';
 import {
@@ -408,6 +409,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     eventBus = events.bus;
     functionEnv['AWS_ENDPOINT_URL_EVENTBRIDGE'] = events.bus.endpoint;
     functionEnv['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = secrets.endpoint;
+    // Lambda's Invoke, for functions that invoke others, checked against the caller's role.
+    const callerIam = iam;
+    const lambdaApi = await new LocalLambdaApi({
+      invoke: (name, payload) => runtime!.invoke(name, payload),
+      has: (name) => runtime?.has(name) ?? false,
+      arnOf: (name) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`,
+      authorize: (req, arn) => {
+        const denial = callerIam.authorize(req, [
+          { action: 'lambda:InvokeFunction', resources: [arn], context: {} },
+        ]);
+        return denial && callerIam.refuses ? callerIam.deniedMessage(req, denial) : undefined;
+      },
+      log: (line) => log('lambda', line),
+    }).start();
+    stops.push(() => lambdaApi.stop());
+    functionEnv['AWS_ENDPOINT_URL_LAMBDA'] = lambdaApi.endpoint;
     if (options.tracing !== false) {
       const localIam = iam;
       xray = await new LocalXRay((req, action) => {
@@ -595,6 +612,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         apigateway: control.url,
         events: events.bus.endpoint,
         secretsmanager: secrets.endpoint,
+        lambda: functionEnv['AWS_ENDPOINT_URL_LAMBDA']!,
         ...(xray ? { xray: xray.endpoint } : {}),
       },
       legacy: legacyDatabase ? { mysql: legacyDatabase } : null,

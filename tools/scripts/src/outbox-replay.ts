@@ -12,6 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { documentClient, DynamoDbOutbox, SnsEventPublisher } from '@order-platform/aws-adapters';
 import { CREDENTIALS } from '@order-platform/local-cloud';
+import { replayOutbox as replayOutboxEvents } from '@order-platform/lambda-kit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -73,7 +74,6 @@ export async function replayOutbox(
 ): Promise<Record<string, number>> {
   const log = options.log ?? console.log;
   const doc = documentClient(target.dynamodb);
-  const cutoff = new Date(Date.now() - options.olderThanSeconds * 1000);
   const counts: Record<string, number> = {};
   for (const service of options.services) {
     const prefix = `/order-platform/${options.stage}/${service}`;
@@ -82,24 +82,12 @@ export async function replayOutbox(
       target.parameter(`${prefix}/topic-arn`),
     ]);
     if (!table || !topic) throw new Error(`${service}: no ${prefix}/table-name or topic-arn parameter`);
-    const outbox = new DynamoDbOutbox(doc, table);
-    const publisher = new SnsEventPublisher(target.sns, topic);
-    let sent = 0;
-    for await (const page of outbox.pending(cutoff)) {
-      const wanted = page
-        .filter((r) => !options.orderId || (r.event.data as { orderId?: string }).orderId === options.orderId)
-        .sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt));
-      for (const record of wanted) {
-        log(
-          `${service}: ${options.dryRun ? 'would replay' : 'replaying'} ${record.event.type} ${record.event.id} (${record.event.occurredAt})`,
-        );
-        if (!options.dryRun) {
-          await publisher.publish(record.event);
-          await outbox.markPublished(record.event.id);
-        }
-        sent++;
-      }
-    }
+    const { replayed } = await replayOutboxEvents(
+      { outbox: new DynamoDbOutbox(doc, table), publisher: new SnsEventPublisher(target.sns, topic) },
+      { orderId: options.orderId, olderThanSeconds: options.olderThanSeconds, dryRun: options.dryRun },
+      (line) => log(`${service}: ${line}`),
+    );
+    const sent = replayed.length;
     counts[service] = sent;
     log(`${service}: ${sent} event(s) ${options.dryRun ? 'to replay' : 'replayed'}`);
   }

@@ -1,7 +1,7 @@
 import type { DeadLetterMessage, DeadLetterQueueState } from '../domain/operations';
 import { InMemoryConnections, InMemoryDashboard, RecordingPusher } from './in-memory-ports';
 import { handleOperation, type OperationsDeps } from './operations.use-case';
-import type { DeadLetterQueues } from './ports';
+import type { DeadLetterQueues, OutboxReplays } from './ports';
 
 const DLQ = 'OrderPlatform-local-Pedidos-InboxDlq94EF58D2';
 const ASYNC_DLQ = 'OrderPlatform-local-Pedidos-PlaceOrderAsyncDlq5233C972';
@@ -49,8 +49,19 @@ function setup() {
   const dashboard = new InMemoryDashboard();
   const connections = new InMemoryConnections();
   const pusher = new RecordingPusher();
+  const replayed: string[] = [];
+  const replays: OutboxReplays = {
+    async replay(orderId) {
+      replayed.push(orderId);
+      return [
+        { service: 'pedidos', events: [{ eventId: 'e1', type: 'OrderPlaced' }] },
+        { service: 'faturas', error: 'throttled' },
+      ];
+    },
+  };
   const deps: OperationsDeps = {
     queues,
+    replays,
     orders: dashboard,
     log: dashboard,
     connections,
@@ -58,7 +69,7 @@ function setup() {
     clock: { now: () => new Date('2026-12-06T12:00:00Z') },
     newId: () => 'action-1',
   };
-  return { deps, queues, dashboard, connections, pusher };
+  return { deps, queues, dashboard, connections, pusher, replayed };
 }
 
 describe('the operations use case', () => {
@@ -124,6 +135,29 @@ describe('the operations use case', () => {
     expect(invalid).toMatchObject({ type: 'error', errors: [{ field: 'queue' }] });
     expect(queues.redriven).toEqual([]);
     expect(dashboard.entries.size).toBe(0);
+  });
+
+  it("replays one order's outbox in every service, reports each outcome and audits it", async () => {
+    // Prepare
+    const { deps, dashboard, connections, replayed } = setup();
+    await connections.add({ connectionId: 'c1', userId: 'admin-sub' });
+    // Act
+    const answer = await handleOperation(deps, 'c1', { action: 'ops.replay', orderId: 'o-9' });
+    // Assess
+    expect(replayed).toEqual(['o-9']);
+    expect(answer).toMatchObject({
+      type: 'ops.replayed',
+      orderId: 'o-9',
+      replayed: 1,
+      results: [{ service: 'pedidos' }, { service: 'faturas', error: 'throttled' }],
+    });
+    expect([...dashboard.entries.values()]).toEqual([
+      expect.objectContaining({
+        type: 'OperatorAction',
+        orderId: 'o-9',
+        data: expect.objectContaining({ action: 'replay', replayed: 1, by: { userId: 'admin-sub' } }),
+      }),
+    ]);
   });
 
   it("lists stuck orders and each partner's day, dead callbacks counted by the order's partner", async () => {

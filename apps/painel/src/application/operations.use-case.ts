@@ -5,7 +5,15 @@ import {
   stuckOrders,
   type DeadLetterQueueState,
 } from '../domain/operations';
-import type { Clock, Connections, DeadLetterQueues, EventLog, OrderBoard, Pusher } from './ports';
+import type {
+  Clock,
+  Connections,
+  DeadLetterQueues,
+  EventLog,
+  OrderBoard,
+  OutboxReplays,
+  Pusher,
+} from './ports';
 
 /** What an admin may ask of the operations view (the WebSocket API routes on `action`). */
 export const OperationMessage = z.discriminatedUnion('action', [
@@ -26,11 +34,23 @@ export const OperationMessage = z.discriminatedUnion('action', [
       .default(15),
   }),
   z.object({ action: z.literal('ops.partners') }),
+  z.object({
+    action: z.literal('ops.replay'),
+    orderId: z.string().min(1).max(100),
+    /** Records younger than this are left to the stream publisher (60 s by default). */
+    olderThanSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86400)
+      .default(60),
+  }),
 ]);
 export type OperationMessage = z.infer<typeof OperationMessage>;
 
 export interface OperationsDeps {
   queues: DeadLetterQueues;
+  replays: OutboxReplays;
   orders: OrderBoard;
   log: EventLog;
   connections: Connections;
@@ -79,12 +99,36 @@ async function partnersView(deps: OperationsDeps) {
  * action, who asked (the admin who opened the connection) and what moved become an `OperatorAction` entry
  * of the feed, so every admin sees it and it stays in painel's log.
  */
+/** Records an operator's action in painel's log (the feed): what, by whom, with what outcome. */
+async function audit(deps: OperationsDeps, connectionId: string, data: Record<string, unknown>) {
+  const who = await deps.connections.get(connectionId);
+  const at = deps.clock.now().toISOString();
+  const actionId = deps.newId();
+  await deps.log.record({
+    eventId: actionId,
+    type: 'OperatorAction',
+    source: 'painel',
+    occurredAt: at,
+    correlationId: actionId,
+    ...(typeof data['orderId'] === 'string' ? { orderId: data['orderId'] } : {}),
+    data: { ...data, by: { userId: who?.userId ?? 'unknown', ...(who?.email ? { email: who.email } : {}) } },
+  });
+  return { at, actionId };
+}
+
+/** Asks every service to republish one order's unpublished outbox records (the outbox replay), audited. */
+async function replay(deps: OperationsDeps, connectionId: string, orderId: string, olderThanSeconds: number) {
+  const results = await deps.replays.replay(orderId, olderThanSeconds);
+  const replayed = results.reduce((n, r) => n + ('events' in r ? r.events.length : 0), 0);
+  const { at, actionId } = await audit(deps, connectionId, { action: 'replay', orderId, replayed, results });
+  return { type: 'ops.replayed', at, actionId, orderId, replayed, results };
+}
+
 async function redrive(
   deps: OperationsDeps,
   connectionId: string,
   request: { queue: string; messageId?: string },
 ) {
-  const who = await deps.connections.get(connectionId);
   const queue: DeadLetterQueueState | undefined = (await deps.queues.list()).find(
     (q) => q.name === request.queue,
   );
@@ -102,22 +146,12 @@ async function redrive(
       errors: [{ field: 'queue', message: 'has no source queue' }],
     };
   const moved = await deps.queues.redrive(queue, source, request.messageId);
-  const at = deps.clock.now().toISOString();
-  const actionId = deps.newId();
-  await deps.log.record({
-    eventId: actionId,
-    type: 'OperatorAction',
-    source: 'painel',
-    occurredAt: at,
-    correlationId: actionId,
-    data: {
-      action: 'redrive',
-      by: { userId: who?.userId ?? 'unknown', ...(who?.email ? { email: who.email } : {}) },
-      queue: queue.name,
-      source,
-      ...(request.messageId ? { messageId: request.messageId } : {}),
-      moved,
-    },
+  const { at, actionId } = await audit(deps, connectionId, {
+    action: 'redrive',
+    queue: queue.name,
+    source,
+    ...(request.messageId ? { messageId: request.messageId } : {}),
+    moved,
   });
   return {
     type: 'ops.redriven',
@@ -135,7 +169,8 @@ async function redrive(
  * - `ops.queues`: every DLQ with depth, oldest age, alarm and its first messages (event, order, last error);
  * - `ops.redrive`: moves one message or all back to the source queue, audited;
  * - `ops.stuck`: orders in a non-final status longer than `olderThanMinutes` (15 by default);
- * - `ops.partners`: per partner today's orders, rejections, completions and dead callbacks.
+ * - `ops.partners`: per partner today's orders, rejections, completions and dead callbacks;
+ * - `ops.replay`: every service republishes the order's outbox records never marked published, audited.
  * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
  */
 export async function handleOperation(
@@ -173,6 +208,9 @@ export async function handleOperation(
       }
       case 'ops.partners':
         answer = await partnersView(deps);
+        break;
+      case 'ops.replay':
+        answer = await replay(deps, connectionId, m.orderId, m.olderThanSeconds);
         break;
     }
   }

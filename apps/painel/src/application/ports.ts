@@ -45,6 +45,16 @@ export interface Connections {
   get(connectionId: string): Promise<Connection | undefined>;
 }
 
+/** What one service's outbox replay did: the events it republished, or why it could not. */
+export type ReplayOutcome =
+  { service: string; events: { eventId: string; type: string }[] } | { service: string; error: string };
+
+/** Every service's outbox replay (the function each service owns for it). */
+export interface OutboxReplays {
+  /** Republishes one order's events that were never marked published, in every service. */
+  replay(orderId: string, olderThanSeconds: number): Promise<ReplayOutcome[]>;
+}
+
 /** The stage's dead-letter queues, read and redriven with the operations function's own permissions. */
 export interface DeadLetterQueues {
   /** Every DLQ of the stage, with its depth and the queues that send to it. */

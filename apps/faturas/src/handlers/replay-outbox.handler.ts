@@ -1,0 +1,5 @@
+import { outboxReplayHandler } from '@order-platform/lambda-kit';
+import { outbox } from '../composition';
+
+/** Republishes faturas's unpublished outbox records (one order's, or all), on an operator's request. */
+export const handler = outboxReplayHandler(outbox);
