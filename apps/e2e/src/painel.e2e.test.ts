@@ -200,6 +200,42 @@ describe('painel live feed (WebSocket)', () => {
     expect(order.body.status).toBe('COMPLETED');
   });
 
+  it("counts a partner's orders of the day and its quota use in ops.partners", async () => {
+    // Prepare: one order through the partner API with the demo key.
+    const demo = p.cloud.outputs.apiKeys.find((k) => k.name === 'farmacia-demo')!;
+    const ref = `QUOTA-${Date.now()}`;
+    const sent = await p.call('POST', '/partner/orders', {
+      headers: { 'x-api-key': demo.apiKey },
+      body: {
+        partnerOrderRef: ref,
+        items: [{ sku: 'CAFE-500G', quantity: 1 }],
+        deliverTo: { name: 'Loja 1', city: 'Campinas', state: 'SP' },
+      },
+    });
+    expect(sent.status).toBe(202);
+    await p.waitFor(async () => {
+      const res = await p.call('GET', `/partner/orders/${ref}`, { headers: { 'x-api-key': demo.apiKey } });
+      return res.status === 200 && res.body.status === 'COMPLETED' ? true : undefined;
+    });
+    const feed = await openFeed(await p.token('admin'));
+    // Act
+    feed.ws!.send(JSON.stringify({ action: 'ops.partners' }));
+    const answer = await feed.waitFor(
+      () =>
+        feed.received.find((m) => m.type === 'ops.partners') as unknown as
+          | {
+              partners: { partnerId: string; ordersToday: number; quota?: { used: number; limit: number } }[];
+            }
+          | undefined,
+    );
+    feed.ws!.close();
+    // Assess
+    const stats = answer.partners.find((s) => s.partnerId === 'farmacia-demo');
+    expect(stats).toMatchObject({ ordersToday: expect.any(Number), quota: { limit: 10_000 } });
+    expect(stats!.ordersToday).toBeGreaterThanOrEqual(1);
+    expect(stats!.quota!.used).toBeGreaterThanOrEqual(2);
+  });
+
   it('narrows the feed to one order after subscribe', async () => {
     // Prepare
     const feed = await openFeed(await p.token('admin'));

@@ -3,6 +3,7 @@
 // setting fails its own cold start, not another's).
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { XRayClient } from '@aws-sdk/client-xray';
@@ -13,6 +14,7 @@ import { CognitoIdTokenVerifier } from './adapters/jwt-token-verifier';
 import { DynamoDbConnections } from './adapters/dynamodb-connections';
 import { DynamoDbDashboard } from './adapters/dynamodb-dashboard';
 import { ManagementApiPusher } from './adapters/management-api-pusher';
+import { ApiGatewayPartnerQuotas } from './adapters/apigateway-partner-usage';
 import { LambdaOutboxReplays } from './adapters/lambda-outbox-replays';
 import { SqsDeadLetterQueues } from './adapters/sqs-dead-letter-queues';
 import { XRayTraces } from './adapters/xray-traces';
@@ -58,6 +60,10 @@ export const liveFeed = /* @__PURE__ */ lazy(() => ({
 /** What the operations function works with: the stage's DLQs besides painel's own data. */
 export const operations = /* @__PURE__ */ lazy(() => ({
   queues: new SqsDeadLetterQueues(traced(new SQSClient({})), operationsConfig().QUEUE_PREFIX),
+  quotas: new ApiGatewayPartnerQuotas(
+    traced(new APIGatewayClient({})),
+    operationsConfig().PARTNER_PLAN_PREFIX,
+  ),
   replays: new LambdaOutboxReplays(traced(new LambdaClient({})), {
     produtos: replayConfig().REPLAY_FUNCTION_PRODUTOS,
     pedidos: replayConfig().REPLAY_FUNCTION_PEDIDOS,

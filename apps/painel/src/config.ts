@@ -8,7 +8,9 @@ export const connectionsConfig = configSection(z.object({ CONNECTIONS_TABLE: z.s
 export const managementConfig = configSection(z.object({ CONNECTIONS_URL: z.url() }));
 export const authConfig = configSection(z.object({ TOKEN_ISSUER: z.url(), CLIENT_ID: z.string().min(1) }));
 /** The stage's stack prefix (`OrderPlatform-<stage>-`): the DLQs the operations view reads and redrives. */
-export const operationsConfig = configSection(z.object({ QUEUE_PREFIX: z.string().min(1) }));
+export const operationsConfig = configSection(
+  z.object({ QUEUE_PREFIX: z.string().min(1), PARTNER_PLAN_PREFIX: z.string().min(1) }),
+);
 /** Each service's outbox replay function (ARN), which the operations view invokes for one order. */
 export const replayConfig = configSection(
   z.object({

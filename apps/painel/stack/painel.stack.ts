@@ -98,6 +98,8 @@ export class PainelStack extends Stack {
         TABLE_NAME: table.tableName,
         CONNECTIONS_TABLE: connectionsTable.tableName,
         QUEUE_PREFIX: stackPrefix,
+        // pedidos names its partner plans `<stack>-partners` and `<stack>-partners-trial`.
+        PARTNER_PLAN_PREFIX: `${stackPrefix}Pedidos-partners`,
         ...replayFunctions,
       },
       30,
@@ -175,6 +177,13 @@ export class PainelStack extends Stack {
     allow(operations, ['dynamodb:GetItem'], [connectionsTable.tableArn]);
     allow(operations, ['sqs:ListQueues'], ['*']);
     allow(operations, ['lambda:InvokeFunction'], Object.values(replayFunctions));
+    // Partners' quota use: the usage plans (listed, then each plan's usage) and the keys' names.
+    const apigw = `arn:${this.partition}:apigateway:${this.region}::`;
+    allow(
+      operations,
+      ['apigateway:GET'],
+      [`${apigw}/usageplans`, `${apigw}/usageplans/*/usage`, `${apigw}/apikeys/*`],
+    );
     const stageQueues = `arn:${this.partition}:sqs:${this.region}:${this.account}:${stackPrefix}*`;
     allow(
       operations,
@@ -202,6 +211,12 @@ export class PainelStack extends Stack {
     const region = token(this.region, 'AWS::Region');
     const account = token(this.account, 'AWS::AccountId');
     const apiToken = `<${this.getLogicalId(api.node.defaultChild as CfnElement)}>`;
+    for (const path of ['/usageplans/*/usage', '/apikeys/*'])
+      acknowledge(
+        operations,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${region}::${path}]`,
+        "Partners' usage plans and keys are created at run time (one key per partner); read only (GET).",
+      );
     acknowledge(
       operations,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:${region}:${account}:${stackPrefix}*]`,

@@ -469,6 +469,7 @@ function renderOperations() {
         el('td', {}, p.completedToday),
         el('td', {}, p.rejectedToday),
         el('td', {}, p.callbackFailures),
+        el('td', { class: 'quota' }, p.quota ? `${p.quota.used} / ${p.quota.limit}` : '—'),
       ),
     ),
   );

@@ -6,7 +6,7 @@ import type { ApiKey, UsagePlans } from './usage-plans';
 /**
  * The slice of the API Gateway control plane functions use at run time, on a local port that
  * `AWS_ENDPOINT_URL_API_GATEWAY` points at: API keys (create, get, update `/enabled` and `/name`, delete)
- * and usage plan keys (create). It changes the same keys the REST gateway checks, so a key created or
+ * usage plan keys (create) and a plan's usage (`GetUsage`, the current quota period). It changes the same keys the REST gateway checks, so a key created or
  * disabled here is honoured by the next request. Shapes follow `@aws-sdk/client-api-gateway`.
  */
 export function startApiGatewayControl(options: {
@@ -83,6 +83,20 @@ export function startApiGatewayControl(options: {
     }
     if (req.method === 'GET' && url.pathname === '/usageplans') {
       return reply(200, { item: usagePlans.list() });
+    }
+    if (req.method === 'GET' && (match = /^\/usageplans\/([^/]+)\/usage$/.exec(url.pathname))) {
+      const items = usagePlans.usage(
+        decodeURIComponent(match[1]!),
+        url.searchParams.get('keyId') ?? undefined,
+      );
+      if (!items) return notFound('usage plan');
+      return reply(200, {
+        usagePlanId: decodeURIComponent(match[1]!),
+        startDate: url.searchParams.get('startDate'),
+        endDate: url.searchParams.get('endDate'),
+        // The wire name of the SDK's `items` (as `item` is for lists).
+        values: items,
+      });
     }
     if (req.method === 'POST' && (match = /^\/usageplans\/([^/]+)\/keys$/.exec(url.pathname))) {
       const keyId = String(body['keyId'] ?? '');

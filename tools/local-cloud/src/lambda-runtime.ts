@@ -170,6 +170,9 @@ class Sandbox {
   /** A free warm environment, a new one within the limit, or (beyond it) the next one to be released. */
   private async acquire(): Promise<Environment> {
     for (;;) {
+      // Stopped: no new process may start (a late $disconnect or delivery would outlive the cloud).
+      if (this.stopped)
+        throw new FunctionError(this.spec.name, 'Runtime.Stopped', 'the local cloud is stopping');
       const warm = [...this.environments].find((e) => !e.busy && !e.stale);
       if (warm) {
         warm.busy = true;
@@ -361,9 +364,13 @@ class Sandbox {
     }
   }
 
+  private stopped = false;
+
   stop(): void {
+    this.stopped = true;
     for (const e of this.environments) e.child.kill('SIGKILL');
     this.environments.clear();
+    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 

@@ -316,8 +316,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     chaos?.stop();
     meter?.stop();
     iam?.stop();
-    runtime?.stop();
+    // The WebSockets first: closing them invokes $disconnect, which the runtime still answers (or refuses).
     await Promise.all(webSockets.map((w) => stopWebSocketGateway(w)));
+    runtime?.stop();
     controlServer?.closeAllConnections();
     controlServer?.close();
     sqsFront?.closeAllConnections();

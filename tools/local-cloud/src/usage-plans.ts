@@ -92,8 +92,25 @@ export class UsagePlans {
   }
 
   /** `GetUsagePlans`. */
-  list(): { id: string; name: string }[] {
-    return this.plans.map((p) => ({ id: p.id, name: p.name }));
+  list(): { id: string; name: string; quota?: { limit: number; period: string } }[] {
+    return this.plans.map((p) => ({ id: p.id, name: p.name, ...(p.quota ? { quota: p.quota } : {}) }));
+  }
+
+  /**
+   * `GetUsage` for the current quota period: per key of the plan, `[[used, remaining]]` (one period, where
+   * API Gateway gives one pair per day of the range); undefined for an unknown plan.
+   */
+  usage(planId: string, keyId?: string, now = Date.now()): Record<string, [number, number][]> | undefined {
+    const plan = this.plans.find((p) => p.id === planId);
+    if (!plan) return undefined;
+    const items: Record<string, [number, number][]> = {};
+    for (const id of plan.keys) {
+      if (keyId && id !== keyId) continue;
+      const use = plan.used.get(id);
+      const used = use && now < use.resetsAt ? use.count : 0;
+      items[id] = [[used, plan.quota ? Math.max(0, plan.quota.limit - used) : 0]];
+    }
+    return items;
   }
 
   /** `CreateApiKey`: a new key (a random 40-character value unless one is given). */

@@ -62,6 +62,7 @@ function setup() {
   const deps: OperationsDeps = {
     queues,
     replays,
+    quotas: { usedToday: async () => ({ p1: { used: 3, limit: 10_000 } }) },
     orders: dashboard,
     log: dashboard,
     connections,
@@ -177,7 +178,15 @@ describe('the operations use case', () => {
     expect(stuck.orders.map((o) => o.orderId)).toEqual(['o-1']);
     expect(partners).toMatchObject({
       type: 'ops.partners',
-      partners: [{ partnerId: 'p1', ordersToday: 1, completedToday: 1, callbackFailures: 1 }],
+      partners: [
+        {
+          partnerId: 'p1',
+          ordersToday: 1,
+          completedToday: 1,
+          callbackFailures: 1,
+          quota: { used: 3, limit: 10_000 },
+        },
+      ],
     });
   });
 });

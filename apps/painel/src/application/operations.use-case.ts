@@ -12,6 +12,7 @@ import type {
   EventLog,
   OrderBoard,
   OutboxReplays,
+  PartnerQuotas,
   Pusher,
 } from './ports';
 
@@ -51,6 +52,7 @@ export type OperationMessage = z.infer<typeof OperationMessage>;
 export interface OperationsDeps {
   queues: DeadLetterQueues;
   replays: OutboxReplays;
+  quotas: PartnerQuotas;
   orders: OrderBoard;
   log: EventLog;
   connections: Connections;
@@ -77,9 +79,10 @@ async function queuesView(deps: OperationsDeps) {
 
 async function partnersView(deps: OperationsDeps) {
   const now = deps.clock.now();
-  const [orders, queues] = await Promise.all([
+  const [orders, queues, quotas] = await Promise.all([
     deps.orders.placedSince(new Date(now.getTime() - DAY).toISOString()),
     deps.queues.list(),
+    deps.quotas.usedToday(now),
   ]);
   // Dead callbacks name an order; the board knows its partner.
   const partnerOf = new Map(orders.filter((o) => o.partnerId).map((o) => [o.orderId, o.partnerId!]));
@@ -91,7 +94,11 @@ async function partnersView(deps: OperationsDeps) {
       if (partnerId) failures[partnerId] = (failures[partnerId] ?? 0) + 1;
     }
   }
-  return { type: 'ops.partners', at: now.toISOString(), partners: partnerStats(orders, failures, now) };
+  return {
+    type: 'ops.partners',
+    at: now.toISOString(),
+    partners: partnerStats(orders, failures, now, quotas),
+  };
 }
 
 /**
@@ -169,7 +176,7 @@ async function redrive(
  * - `ops.queues`: every DLQ with depth, oldest age, alarm and its first messages (event, order, last error);
  * - `ops.redrive`: moves one message or all back to the source queue, audited;
  * - `ops.stuck`: orders in a non-final status longer than `olderThanMinutes` (15 by default);
- * - `ops.partners`: per partner today's orders, rejections, completions and dead callbacks;
+ * - `ops.partners`: per partner today's orders, rejections, completions, dead callbacks and quota used;
  * - `ops.replay`: every service republishes the order's outbox records never marked published, audited.
  * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
  */

@@ -49,6 +49,12 @@ export interface Connections {
 export type ReplayOutcome =
   { service: string; events: { eventId: string; type: string }[] } | { service: string; error: string };
 
+/** Partners' quota use of the day (their API keys' usage plans). */
+export interface PartnerQuotas {
+  /** By partner id: requests counted against the quota today, and the quota. */
+  usedToday(now: Date): Promise<Record<string, { used: number; limit: number }>>;
+}
+
 /** Every service's outbox replay (the function each service owns for it). */
 export interface OutboxReplays {
   /** Republishes one order's events that were never marked published, in every service. */

@@ -178,6 +178,8 @@ export interface PartnerStats {
   completedToday: number;
   /** Callbacks that failed past their retries (messages of the callbacks DLQ naming the partner). */
   callbackFailures: number;
+  /** Requests counted against its usage plan's quota today, and the quota; absent when unknown. */
+  quota?: { used: number; limit: number };
 }
 
 /** Per partner, orders placed since midnight UTC and how they ended, with its dead callbacks. */
@@ -185,6 +187,7 @@ export function partnerStats(
   orders: OrderSummary[],
   callbackFailures: Record<string, number>,
   now: Date,
+  quotas: Record<string, { used: number; limit: number }> = {},
 ): PartnerStats[] {
   const midnight = new Date(
     Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
@@ -206,5 +209,6 @@ export function partnerStats(
     if (o.status === 'COMPLETED') s.completedToday += 1;
   }
   for (const [partnerId, count] of Object.entries(callbackFailures)) of(partnerId).callbackFailures += count;
+  for (const [partnerId, quota] of Object.entries(quotas)) of(partnerId).quota = quota;
   return [...stats.values()].sort((a, b) => a.partnerId.localeCompare(b.partnerId));
 }
