@@ -382,6 +382,29 @@ describe('painel page (headless Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('renders the API reference page with every operation of the OpenAPI document', async () => {
+    // Prepare
+    const doc = (await (await fetch(`${p.api}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const operationIds = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item).flatMap((op) => (op.operationId ? [op.operationId] : [])),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Act
+    await page.goto(`${p.api}/docs/`);
+    await page.waitForSelector('.opblock', { timeout: 30000 });
+    const rendered = await page.$$eval('.opblock', (blocks) => blocks.map((b) => b.id));
+    // Assess
+    expect(operationIds.length).toBeGreaterThanOrEqual(14);
+    for (const id of operationIds) expect(rendered.some((r) => r.endsWith(`-${id}`))).toBe(true);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'api-reference.png') });
+    expect(errors).toEqual([]);
+  });
+
   it('refuses a customer at sign-in', async () => {
     // Prepare
     const customer = p.cloud.outputs.users['customer']!;
