@@ -119,6 +119,17 @@ describe('SqsDeadLetterQueues', () => {
     expect((await drain(s.dlqUrl)).length).toBe(11);
   });
 
+  it('leaves a message in the DLQ when the source refuses it (send first, delete after)', async () => {
+    // Prepare
+    const s = await stage(2);
+    const [queue] = await s.queues.list();
+    // Act
+    const attempt = s.queues.redrive(queue!, `${s.sourceUrl}-gone`, s.ids[0]);
+    // Assess
+    await expect(attempt).rejects.toThrow();
+    expect((await drain(s.dlqUrl)).length).toBe(2);
+  });
+
   it('redrives all of them, and reports 0 for an id the queue does not hold', async () => {
     // Prepare
     const s = await stage(12);

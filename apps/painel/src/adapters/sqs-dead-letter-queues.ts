@@ -119,9 +119,10 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
 
   async redrive(queue: DeadLetterQueueState, source: string, messageId?: string): Promise<number> {
     let moved = 0;
-    // Looking for one message: the others received on the way stay hidden until the search ends, so each
-    // receive returns new ones and the search ends when the queue has none left to show.
-    const passed: Message[] = [];
+    // Every message received and not deleted is held (hidden) until the end, then made visible again at
+    // once: looking for one message, each receive then shows new ones; and a message whose send failed is
+    // back in sight for the next look (it was never deleted).
+    const held = new Map<string, Message>();
     try {
       while (moved < MAX_REDRIVE) {
         const { Messages = [] } = await this.sqs.send(
@@ -134,11 +135,9 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
           }),
         );
         if (!Messages.length) break;
+        for (const m of Messages) held.set(m.MessageId!, m);
         for (const m of Messages) {
-          if (messageId && m.MessageId !== messageId) {
-            passed.push(m);
-            continue;
-          }
+          if (messageId && m.MessageId !== messageId) continue;
           await this.sqs.send(
             new SendMessageCommand({
               QueueUrl: source,
@@ -149,12 +148,13 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
           await this.sqs.send(
             new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: m.ReceiptHandle! }),
           );
+          held.delete(m.MessageId!);
           moved += 1;
         }
         if (messageId && moved) break;
       }
     } finally {
-      await this.release(queue, passed);
+      await this.release(queue, [...held.values()]);
     }
     return moved;
   }

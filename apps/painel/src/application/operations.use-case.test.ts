@@ -161,6 +161,21 @@ describe('the operations use case', () => {
     ]);
   });
 
+  it('tells the admin when a dependency fails, instead of leaving the page without an answer', async () => {
+    // Prepare
+    const { deps, pusher, dashboard } = setup();
+    deps.queues.list = async () => {
+      throw new Error('SQS throttled');
+    };
+    // Act
+    await handleOperation(deps, 'c1', { action: 'ops.queues' });
+    // Assess
+    expect(pusher.received.get('c1')).toEqual([
+      { type: 'error', message: 'ops.queues failed: SQS throttled', errors: [] },
+    ]);
+    expect(dashboard.entries.size).toBe(0);
+  });
+
   it("lists stuck orders and each partner's day, dead callbacks counted by the order's partner", async () => {
     // Prepare
     const { deps, queues, dashboard } = setup();

@@ -195,30 +195,36 @@ export async function handleOperation(
     };
   } else {
     const m = parsed.data;
-    switch (m.action) {
-      case 'ops.queues':
-        answer = await queuesView(deps);
-        break;
-      case 'ops.redrive':
-        answer = await redrive(deps, connectionId, m);
-        break;
-      case 'ops.stuck': {
-        const now = deps.clock.now();
-        const orders = await deps.orders.placedSince(new Date(now.getTime() - DAY).toISOString());
-        answer = {
-          type: 'ops.stuck',
-          at: now.toISOString(),
-          olderThanMinutes: m.olderThanMinutes,
-          orders: stuckOrders(orders, now, m.olderThanMinutes),
-        };
-        break;
+    try {
+      switch (m.action) {
+        case 'ops.queues':
+          answer = await queuesView(deps);
+          break;
+        case 'ops.redrive':
+          answer = await redrive(deps, connectionId, m);
+          break;
+        case 'ops.stuck': {
+          const now = deps.clock.now();
+          const orders = await deps.orders.placedSince(new Date(now.getTime() - DAY).toISOString());
+          answer = {
+            type: 'ops.stuck',
+            at: now.toISOString(),
+            olderThanMinutes: m.olderThanMinutes,
+            orders: stuckOrders(orders, now, m.olderThanMinutes),
+          };
+          break;
+        }
+        case 'ops.partners':
+          answer = await partnersView(deps);
+          break;
+        case 'ops.replay':
+          answer = await replay(deps, connectionId, m.orderId, m.olderThanSeconds);
+          break;
       }
-      case 'ops.partners':
-        answer = await partnersView(deps);
-        break;
-      case 'ops.replay':
-        answer = await replay(deps, connectionId, m.orderId, m.olderThanSeconds);
-        break;
+    } catch (error) {
+      // A dependency failed (SQS, Lambda, DynamoDB): the admin is told, and nothing moved is lost (a
+      // redrive sends before it deletes).
+      answer = { type: 'error', message: `${m.action} failed: ${(error as Error).message}`, errors: [] };
     }
   }
   await deps.pusher.push(connectionId, answer);
