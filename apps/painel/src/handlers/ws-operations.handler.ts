@@ -18,9 +18,13 @@ export const handler = instrumented(async (event: APIGatewayProxyWebsocketEventV
   const answer = (await handleOperation(operations(), connectionId, body)) as {
     type: string;
     moved?: number;
+    message?: string;
   };
   // Every operator action is logged with its outcome (the audit entry is in painel's feed as well).
-  logger.info('Operation answered', { connectionId, routeKey, answer: answer.type, moved: answer.moved });
+  if (answer.type === 'error')
+    logger.warn('Operation refused or failed', { connectionId, routeKey, message: answer.message });
+  else
+    logger.info('Operation answered', { connectionId, routeKey, answer: answer.type, moved: answer.moved });
   metrics.addMetric('Operations', MetricUnit.Count, 1);
   return { statusCode: 200 };
 });
