@@ -299,7 +299,14 @@ export class LegacyChannel extends Construct {
     this.secret.grantRead(this.writeBack.role);
     new Inbox(this, 'Outcomes', {
       stage: props.stage,
-      sources: [{ service: 'pedidos', eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] }],
+      // Legacy orders' outcomes only: no invocation for the other channels' orders.
+      sources: [
+        {
+          service: 'pedidos',
+          eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'],
+          channels: ['legacy'],
+        },
+      ],
       consumer: this.writeBack,
       visibilityTimeout: Duration.seconds(120),
     });

@@ -248,7 +248,10 @@ export class PedidosStack extends Stack {
     allow(notifyPartner, ['GetItem']);
     new Inbox(this, 'PartnerCallbacks', {
       stage: props.stage,
-      sources: [{ service, eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'] }],
+      // Partner orders' outcomes only (the others are not invoked for at all).
+      sources: [
+        { service, eventTypes: ['OrderCompleted', 'OrderRejected', 'OrderCancelled'], channels: ['partner'] },
+      ],
       consumer: notifyPartner,
       maxReceiveCount: 8,
       visibilityTimeout: Duration.seconds(90),

@@ -24,6 +24,10 @@ export class SnsEventPublisher {
         source: { DataType: 'String', StringValue: event.source },
         version: { DataType: 'Number', StringValue: String(event.version) },
         correlationId: { DataType: 'String', StringValue: event.correlationId },
+        // An order's channel, for subscriptions that take one channel's outcomes only.
+        ...(typeof (event.data as { channel?: unknown }).channel === 'string'
+          ? { channel: { DataType: 'String', StringValue: (event.data as { channel: string }).channel } }
+          : {}),
       },
     });
     const { traceHeader } = options;

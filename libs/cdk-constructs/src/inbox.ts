@@ -17,6 +17,11 @@ export interface InboxSource {
   service: string;
   /** Event types to receive (SNS filter policy on the `type` message attribute); omit for every event. */
   eventTypes?: string[];
+  /**
+   * Orders' channels to receive (on the `channel` attribute order events carry); events without the
+   * attribute (written before it existed) still come, so nothing in flight is dropped by a deploy.
+   */
+  channels?: string[];
 }
 
 export interface InboxProps {
@@ -65,9 +70,17 @@ export class Inbox extends Construct {
         new subscriptions.SqsSubscription(this.queue, {
           rawMessageDelivery: true,
           deadLetterQueue: this.dlq,
-          filterPolicy: source.eventTypes
-            ? { type: sns.SubscriptionFilter.stringFilter({ allowlist: source.eventTypes }) }
-            : undefined,
+          filterPolicy:
+            source.eventTypes || source.channels
+              ? {
+                  ...(source.eventTypes
+                    ? { type: sns.SubscriptionFilter.stringFilter({ allowlist: source.eventTypes }) }
+                    : {}),
+                  ...(source.channels
+                    ? { channel: new sns.SubscriptionFilter([...source.channels, { exists: false }]) }
+                    : {}),
+                }
+              : undefined,
         }),
       );
     }

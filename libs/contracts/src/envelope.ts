@@ -59,6 +59,13 @@ export const SoldOrderLine = PricedOrderLine.extend({
   name: z.string().min(1).max(200).optional(),
 });
 
+/**
+ * Where an order came in. On outcome events it is optional (events written before it was added lack it);
+ * the SNS publisher copies it to a `channel` message attribute, so a consumer of one channel filters on it.
+ */
+export const OrderChannel = z.enum(['api', 'partner', 'legacy']);
+export type OrderChannel = z.infer<typeof OrderChannel>;
+
 /** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
 export const DeliveryAddress = z.object({
   name: z.string().min(1).max(120).optional(),

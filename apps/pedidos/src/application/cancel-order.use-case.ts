@@ -56,6 +56,7 @@ export async function cancelOrder(
         stockReserved: order.status !== 'RECEIVED',
         items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
         ...(withdrawal ? { afterCompletion: true } : {}),
+        channel: order.channel,
       },
       { correlationId: order.correlationId },
     );

@@ -118,6 +118,7 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
           completedAt: deps.now().toISOString(),
           ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
           ...(order.buyer ? { buyer: order.buyer } : {}),
+          channel: order.channel,
         },
         trace(order, event),
       );
@@ -133,6 +134,7 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
         customerId: order.customerId,
         reason,
         stockReserved: true,
+        channel: order.channel,
         items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
       },
       trace(order, event),
@@ -188,7 +190,7 @@ export async function onStockReservationFailed(
         newEvent(
           'OrderRejected',
           'pedidos',
-          { orderId: order.orderId, customerId: order.customerId, reason },
+          { orderId: order.orderId, customerId: order.customerId, reason, channel: order.channel },
           trace(order, event),
         ),
       ],

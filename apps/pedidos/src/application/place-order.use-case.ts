@@ -154,7 +154,7 @@ export async function storeRejectedOrder(
   const event = newEvent(
     'OrderRejected',
     'pedidos',
-    { orderId, customerId: order.customerId, reason: reason.slice(0, 1000) },
+    { orderId, customerId: order.customerId, reason: reason.slice(0, 1000), channel: order.channel },
     { correlationId: input.correlationId },
   );
   const result = await deps.orders.create(order, event, {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { eventSchema, OrderLine } from '../envelope';
+import { eventSchema, OrderLine, OrderChannel } from '../envelope';
 
 export const OrderCancelledV1 = eventSchema(
   'OrderCancelled',
@@ -16,6 +16,8 @@ export const OrderCancelledV1 = eventSchema(
      */
     afterCompletion: z.boolean().optional(),
     items: z.array(OrderLine).min(1),
+    /** Where the order came in (absent on events written before it was added). */
+    channel: OrderChannel.optional(),
   }),
 );
 export type OrderCancelledV1 = z.infer<typeof OrderCancelledV1>;

@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { Buyer, Currency, DeliveryAddress, eventSchema, Money, SoldOrderLine } from '../envelope';
+import {
+  Buyer,
+  Currency,
+  DeliveryAddress,
+  eventSchema,
+  Money,
+  SoldOrderLine,
+  OrderChannel,
+} from '../envelope';
 
 export const OrderCompletedV1 = eventSchema(
   'OrderCompleted',
@@ -14,6 +22,8 @@ export const OrderCompletedV1 = eventSchema(
     completedAt: z.iso.datetime(),
     deliveryAddress: DeliveryAddress.optional(),
     buyer: Buyer.optional(),
+    /** Where the order came in (absent on events written before it was added). */
+    channel: OrderChannel.optional(),
   }),
 );
 export type OrderCompletedV1 = z.infer<typeof OrderCompletedV1>;

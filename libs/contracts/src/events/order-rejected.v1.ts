@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { eventSchema } from '../envelope';
+import { eventSchema, OrderChannel } from '../envelope';
 
 export const OrderRejectedV1 = eventSchema(
   'OrderRejected',
@@ -8,6 +8,8 @@ export const OrderRejectedV1 = eventSchema(
     orderId: z.string().min(1),
     customerId: z.string().min(1),
     reason: z.string().min(1),
+    /** Where the order came in (absent on events written before it was added). */
+    channel: OrderChannel.optional(),
   }),
 );
 export type OrderRejectedV1 = z.infer<typeof OrderRejectedV1>;
