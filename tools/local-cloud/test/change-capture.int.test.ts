@@ -153,3 +153,45 @@ it('writes the rows already there first (full load, as full-load-and-cdc), then 
     await sql.end();
   }
 }, 60000);
+
+it('keeps a change Kinesis refuses and writes it, in order, once the stream answers (never drops it)', async () => {
+  // Prepare: the capture starts while its stream does not exist yet (Kinesis refuses every put).
+  const db = emulators.info.mysql as {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+  };
+  const logged: string[] = [];
+  const capture = await startChangeCapture({
+    source: { host: db.host, port: db.port, user: db.user, password: db.password },
+    schema: 'erp',
+    tables: ['pedidos'],
+    kinesisEndpoint: emulators.endpoints.kinesis,
+    region: 'us-east-1',
+    streamName: 'legacy-late',
+    log: (line) => logged.push(line),
+  });
+  const sql = await mysql.createConnection({ ...db });
+  try {
+    // Act: two changes while the stream is missing, then the stream appears.
+    await sql.query(
+      `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-300', 'cid@example.com', '[{"sku":"CHA","quantidade":1}]')`,
+    );
+    await sql.query(`UPDATE pedidos SET status = 'CONCLUIDO' WHERE numero = 'L-300'`);
+    for (let i = 0; i < 50 && !logged.some((l) => /not written yet \(attempt 2\)/.test(l)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'legacy-late', ShardCount: 1 }));
+    // Assess: both refused at first, both written afterwards, in their order.
+    expect(logged.some((l) => /not written yet \(attempt 2\)/.test(l))).toBe(true);
+    const { records } = await streamRecords('legacy-late', 2);
+    expect(records.map((r) => [r.metadata.operation, r.data['numero'], r.data['status']])).toEqual([
+      ['insert', 'L-300', 'NOVO'],
+      ['update', 'L-300', 'CONCLUIDO'],
+    ]);
+  } finally {
+    capture.stop();
+    await sql.end();
+  }
+}, 60000);
