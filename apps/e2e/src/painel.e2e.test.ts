@@ -268,8 +268,8 @@ describe('painel page (headless Chromium)', () => {
   }, 60000);
   afterAll(() => browser?.close());
 
-  it('signs in as admin and shows an order placed through the API appear and reach COMPLETED', async () => {
-    // Prepare
+  /** The dashboard in a new page, signed in as the admin and live; the page's errors are collected. */
+  async function signedInAsAdmin() {
     const admin = p.cloud.outputs.users['admin']!;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
@@ -279,6 +279,12 @@ describe('painel page (headless Chromium)', () => {
     await page.fill('#password', admin.password);
     await page.click('#sign-in button[type=submit]');
     await page.waitForSelector('#connection[data-state=online]', { timeout: 20000 });
+    return { page, errors, admin };
+  }
+
+  it('signs in as admin and shows an order placed through the API appear and reach COMPLETED', async () => {
+    // Prepare
+    const { page, errors } = await signedInAsAdmin();
     // Act: an order through the REST API, not through the page.
     const orderId = await placeOrder();
     // Assess
@@ -320,15 +326,7 @@ describe('painel page (headless Chromium)', () => {
         MessageAttributes: { apiKeyId: { DataType: 'String', StringValue: demo.apiKeyId! } },
       }),
     );
-    const admin = p.cloud.outputs.users['admin']!;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(p.cloud.outputs.dashboardUrl!);
-    await page.fill('#email', admin.username);
-    await page.fill('#password', admin.password);
-    await page.click('#sign-in button[type=submit]');
-    await page.waitForSelector('#connection[data-state=online]', { timeout: 20000 });
+    const { page, errors, admin } = await signedInAsAdmin();
     // Act: the operations view lists it; the admin redrives that one message.
     await page.click('#tab-operations');
     const message = page.locator(`li[data-message-id="${parked.MessageId}"]`);

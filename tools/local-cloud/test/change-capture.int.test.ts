@@ -38,6 +38,25 @@ beforeAll(async () => {
 }, 60000);
 afterAll(() => emulators?.stop());
 
+/** The MariaDB the emulators started, with the user the change capture reads as. */
+const database = () =>
+  emulators.info.mysql as { host: string; port: number; user: string; password: string; database: string };
+
+/** The change capture of erp.pedidos into a stream, as the local cloud runs it for a DMS task. */
+function captureInto(streamName: string, extra: { fullLoad?: boolean; log?: (line: string) => void } = {}) {
+  const db = database();
+  return startChangeCapture({
+    source: { host: db.host, port: db.port, user: db.user, password: db.password },
+    schema: 'erp',
+    tables: ['pedidos'],
+    kinesisEndpoint: emulators.endpoints.kinesis,
+    region: 'us-east-1',
+    streamName,
+    log: () => undefined,
+    ...extra,
+  });
+}
+
 /** Waits (5 s at most) for at least `count` records on the stream's shard; returns them with their partition keys. */
 async function streamRecords(
   StreamName: string,
@@ -65,22 +84,8 @@ async function streamRecords(
 
 it('writes each insert and update of erp.pedidos to the stream as DMS does, in order', async () => {
   // Prepare
-  const db = emulators.info.mysql as {
-    host: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-  };
-  const capture = await startChangeCapture({
-    source: { host: db.host, port: db.port, user: db.user, password: db.password },
-    schema: 'erp',
-    tables: ['pedidos'],
-    kinesisEndpoint: emulators.endpoints.kinesis,
-    region: 'us-east-1',
-    streamName: 'legacy',
-    log: () => undefined,
-  });
+  const db = database();
+  const capture = await captureInto('legacy');
   const sql = await mysql.createConnection({ ...db });
   try {
     // Act
@@ -113,29 +118,14 @@ it('writes each insert and update of erp.pedidos to the stream as DMS does, in o
 
 it('writes the rows already there first (full load, as full-load-and-cdc), then the changes', async () => {
   // Prepare: a row before the capture starts, on a stream of its own.
-  const db = emulators.info.mysql as {
-    host: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-  };
+  const db = database();
   await kinesis.send(new CreateStreamCommand({ StreamName: 'legacy-full', ShardCount: 1 }));
   const sql = await mysql.createConnection({ ...db });
   await sql.query(
     `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-200', 'bia@example.com', '[{"sku":"CHA","quantidade":1}]')`,
   );
   // Act
-  const capture = await startChangeCapture({
-    source: { host: db.host, port: db.port, user: db.user, password: db.password },
-    schema: 'erp',
-    tables: ['pedidos'],
-    fullLoad: true,
-    kinesisEndpoint: emulators.endpoints.kinesis,
-    region: 'us-east-1',
-    streamName: 'legacy-full',
-    log: () => undefined,
-  });
+  const capture = await captureInto('legacy-full', { fullLoad: true });
   try {
     await sql.query(
       `INSERT INTO pedidos (numero, cliente_email, itens) VALUES ('L-201', 'bia@example.com', '[{"sku":"CHA","quantidade":2}]')`,
@@ -156,23 +146,9 @@ it('writes the rows already there first (full load, as full-load-and-cdc), then 
 
 it('keeps a change Kinesis refuses and writes it, in order, once the stream answers (never drops it)', async () => {
   // Prepare: the capture starts while its stream does not exist yet (Kinesis refuses every put).
-  const db = emulators.info.mysql as {
-    host: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-  };
+  const db = database();
   const logged: string[] = [];
-  const capture = await startChangeCapture({
-    source: { host: db.host, port: db.port, user: db.user, password: db.password },
-    schema: 'erp',
-    tables: ['pedidos'],
-    kinesisEndpoint: emulators.endpoints.kinesis,
-    region: 'us-east-1',
-    streamName: 'legacy-late',
-    log: (line) => logged.push(line),
-  });
+  const capture = await captureInto('legacy-late', { log: (line) => logged.push(line) });
   const sql = await mysql.createConnection({ ...db });
   try {
     // Act: two changes while the stream is missing, then the stream appears.

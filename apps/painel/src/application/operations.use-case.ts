@@ -1,3 +1,4 @@
+import { OutboxReplayRequest } from '@order-platform/lambda-kit';
 import * as z from 'zod';
 import {
   deadLetterQueueView,
@@ -39,12 +40,7 @@ export const OperationMessage = z.discriminatedUnion('action', [
     action: z.literal('ops.replay'),
     orderId: z.string().min(1).max(100),
     /** Records younger than this are left to the stream publisher (60 s by default). */
-    olderThanSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(30 * 86400)
-      .default(60),
+    olderThanSeconds: OutboxReplayRequest.shape.olderThanSeconds,
   }),
 ]);
 export type OperationMessage = z.infer<typeof OperationMessage>;

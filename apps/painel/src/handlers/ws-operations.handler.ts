@@ -1,4 +1,5 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { messageBody } from './ws-body';
 import { instrumented, logger, metrics, MetricUnit } from '@order-platform/lambda-kit';
 import { handleOperation } from '../application/operations.use-case';
 import { operations } from '../composition';
@@ -9,12 +10,7 @@ import { operations } from '../composition';
  */
 export const handler = instrumented(async (event: APIGatewayProxyWebsocketEventV2) => {
   const { connectionId, routeKey } = event.requestContext;
-  let body: unknown;
-  try {
-    body = JSON.parse(event.body ?? '');
-  } catch {
-    body = undefined;
-  }
+  const body = messageBody(event);
   const answer = (await handleOperation(operations(), connectionId, body)) as {
     type: string;
     moved?: number;
