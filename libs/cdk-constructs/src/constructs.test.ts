@@ -14,6 +14,8 @@ import { ServiceFunction } from './service-function';
 const distDir = mkdtempSync(join(tmpdir(), 'bundles-'));
 mkdirSync(join(distDir, 'svc', 'consume'), { recursive: true });
 writeFileSync(join(distDir, 'svc', 'consume', 'index.js'), 'exports.handler = async () => ({});\n');
+mkdirSync(join(distDir, 'svc', 'replay-outbox'), { recursive: true });
+writeFileSync(join(distDir, 'svc', 'replay-outbox', 'index.js'), 'exports.handler = async () => ({});\n');
 
 describe('ServiceFunction', () => {
   it('refuses to synthesize without its bundle and says which build to run', () => {
@@ -92,6 +94,7 @@ describe('OutboxPublisher', () => {
       publisher,
       stage: 'dev',
       service: 'svc',
+      distDir,
     });
     // Assess
     const t = Template.fromStack(stack);
@@ -110,5 +113,11 @@ describe('OutboxPublisher', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ OUTBOX_TABLE_NAME: Match.anyValue() }) },
     });
+    // The operator's replay: a function of its own that alone may scan the table, announced for painel.
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/order-platform/dev/svc/replay-function-arn' });
+    const scanning = Object.entries(t.findResources('AWS::IAM::Policy'))
+      .filter(([, r]) => JSON.stringify(r['Properties']['PolicyDocument']).includes('dynamodb:Scan'))
+      .map(([id]) => id);
+    expect(scanning).toEqual([expect.stringMatching(/^OReplay/)]);
   });
 });

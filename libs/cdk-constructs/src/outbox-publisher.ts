@@ -23,6 +23,8 @@ export interface OutboxPublisherProps {
   service: string;
   /** Alarm when the oldest record the publisher reads is older than this (default 5 minutes). */
   maxAge?: Duration;
+  /** Where the bundles live (the service's `replay-outbox` handler among them); the workspace's by default. */
+  distDir?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export class OutboxPublisher extends Construct {
       service: props.service,
       handler: 'replay-outbox',
       timeout: Duration.minutes(5),
+      ...(props.distDir ? { distDir: props.distDir } : {}),
       environment: {
         EVENT_TOPIC_ARN: props.topic.topicArn,
         OUTBOX_TABLE_NAME: props.table.tableName,
