@@ -8,7 +8,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 /**
  * Starts DynamoDB Local as its own main class does, from the same command-line options, but with its
  * Jetty connector bound to 127.0.0.1 only: DynamoDB Local has no option for the address it listens on.
- * Run as a single source file (`java -cp <DynamoDBLocal.jar and its lib> DynamoDbLocalLoopback.java ...`).
+ * Compiled once per JDK into node_modules/.cache by the emulator host, then run as the main class.
  */
 public class DynamoDbLocalLoopback {
   public static void main(String[] args) throws Exception {
