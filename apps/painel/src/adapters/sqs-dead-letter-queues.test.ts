@@ -99,6 +99,8 @@ describe('SqsDeadLetterQueues', () => {
     expect(peeked.map((m) => m.messageId).sort()).toEqual([...s.ids].sort());
     expect(peeked[0]!.sentAt).toBeGreaterThan(0);
     expect(again[0]!.depth).toBe(3);
+    expect((await s.queues.list('Pedidos-InboxDlq')).map((q) => q.depth)).toEqual([3]);
+    expect(await s.queues.list('Produtos-')).toEqual([]);
   });
 
   it('redrives one message by id to the source queue, attributes kept, and leaves the others visible', async () => {

@@ -52,12 +52,16 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
     private readonly prefix: string,
   ) {}
 
-  async list(): Promise<DeadLetterQueueState[]> {
+  async list(named?: string): Promise<DeadLetterQueueState[]> {
     const urls: string[] = [];
     let NextToken: string | undefined;
     do {
       const page = await this.sqs.send(
-        new ListQueuesCommand({ QueueNamePrefix: this.prefix, MaxResults: 1000, NextToken }),
+        new ListQueuesCommand({
+          QueueNamePrefix: `${this.prefix}${named ?? ''}`,
+          MaxResults: 1000,
+          NextToken,
+        }),
       );
       urls.push(...(page.QueueUrls ?? []));
       NextToken = page.NextToken;

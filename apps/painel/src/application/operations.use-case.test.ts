@@ -12,14 +12,17 @@ class FakeQueues implements DeadLetterQueues {
   readonly messages = new Map<string, DeadLetterMessage[]>();
   readonly redriven: { from: string; to: string; body: string }[] = [];
   constructor(private readonly sources: Record<string, string>) {}
-  async list(): Promise<DeadLetterQueueState[]> {
-    return [DLQ, ASYNC_DLQ, PARTNER_DLQ].map((name) => ({
-      name,
-      url: `http://sqs/${name}`,
-      depth: this.messages.get(name)?.length ?? 0,
-      inFlight: 0,
-      sources: this.sources[name] ? [this.sources[name]] : [],
-    }));
+  async list(named?: string): Promise<DeadLetterQueueState[]> {
+    const prefix = 'OrderPlatform-local-';
+    return [DLQ, ASYNC_DLQ, PARTNER_DLQ]
+      .filter((name) => !named || name.startsWith(`${prefix}${named}`))
+      .map((name) => ({
+        name,
+        url: `http://sqs/${name}`,
+        depth: this.messages.get(name)?.length ?? 0,
+        inFlight: 0,
+        sources: this.sources[name] ? [this.sources[name]] : [],
+      }));
   }
   async peek(queue: DeadLetterQueueState, max: number) {
     return (this.messages.get(queue.name) ?? []).slice(0, max);

@@ -77,13 +77,13 @@ async function partnersView(deps: OperationsDeps) {
   const now = deps.clock.now();
   const [orders, queues, quotas] = await Promise.all([
     deps.orders.placedSince(new Date(now.getTime() - DAY).toISOString()),
-    deps.queues.list(),
+    deps.queues.list('Pedidos-PartnerCallbacksDlq'),
     deps.quotas.usedToday(now),
   ]);
   // Dead callbacks name an order; the board knows its partner.
   const partnerOf = new Map(orders.filter((o) => o.partnerId).map((o) => [o.orderId, o.partnerId!]));
   const failures: Record<string, number> = {};
-  for (const q of queues.filter((q) => /PartnerCallbacksDlq/.test(q.name) && q.depth > 0)) {
+  for (const q of queues.filter((q) => q.depth > 0)) {
     const view = deadLetterQueueView(q, await deps.queues.peek(q, PEEK), now);
     for (const m of view.messages) {
       const partnerId = m.orderId ? partnerOf.get(m.orderId) : undefined;

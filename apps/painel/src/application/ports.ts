@@ -63,8 +63,11 @@ export interface OutboxReplays {
 
 /** The stage's dead-letter queues, read and redriven with the operations function's own permissions. */
 export interface DeadLetterQueues {
-  /** Every DLQ of the stage, with its depth and the queues that send to it. */
-  list(): Promise<DeadLetterQueueState[]>;
+  /**
+   * Every DLQ of the stage, with its depth and the queues that send to it; with `named`, only those whose
+   * name (after the stage prefix) starts so, and without their sources.
+   */
+  list(named?: string): Promise<DeadLetterQueueState[]>;
   /** Up to `max` (≤ 10) of its messages, left in the queue. */
   peek(queue: DeadLetterQueueState, max: number): Promise<DeadLetterMessage[]>;
   /**
