@@ -1,5 +1,5 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +26,54 @@ export class LocalCloudError extends Error {
 
 const HOST = '127.0.0.1';
 
-/** A free loopback port, or the given one after checking nothing listens there. */
+/**
+ * Where free ports are looked for: below the kernel's ephemeral range, so the outgoing connections of
+ * everything running here (which take their local ports from that range) cannot take a port between its
+ * claim and its server's listen — that race made a restart fail now and then with EADDRINUSE.
+ */
+function claimRange(): [number, number] | undefined {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return low && low > 12000 ? [10000, low - 1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const RANGE = claimRange();
+/** Ports this process handed out: not handed out twice before their servers listen. */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback port (below the ephemeral range where the system has one), or the given one after
+ * checking nothing listens there.
+ */
 export async function claimPort(port = 0, what = 'a server'): Promise<number> {
+  if (port === 0 && RANGE) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const candidate = RANGE[0] + Math.floor(Math.random() * (RANGE[1] - RANGE[0] + 1));
+      if (handedOut.has(candidate)) continue;
+      const free = await tryPort(candidate);
+      if (free) {
+        handedOut.add(candidate);
+        return candidate;
+      }
+    }
+  }
+  return bindOnce(port, what);
+}
+
+function tryPort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+function bindOnce(port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
