@@ -412,3 +412,42 @@ describe('newEvent', () => {
     ).toThrow();
   });
 });
+
+describe('the Tracer', () => {
+  /** Loads powertools.ts afresh with POWERTOOLS_TRACE_ENABLED set; whether the Tracer module was loaded. */
+  function load(enabled: string | undefined): { tracerLoaded: boolean; kit: typeof import('./powertools') } {
+    const saved = process.env['POWERTOOLS_TRACE_ENABLED'];
+    let tracerLoaded = false;
+    let kit!: typeof import('./powertools');
+    if (enabled === undefined) delete process.env['POWERTOOLS_TRACE_ENABLED'];
+    else process.env['POWERTOOLS_TRACE_ENABLED'] = enabled;
+    try {
+      jest.isolateModules(() => {
+        jest.doMock('@aws-lambda-powertools/tracer', () => {
+          tracerLoaded = true;
+          return jest.requireActual('@aws-lambda-powertools/tracer');
+        });
+        kit = jest.requireActual('./powertools');
+      });
+    } finally {
+      if (saved === undefined) delete process.env['POWERTOOLS_TRACE_ENABLED'];
+      else process.env['POWERTOOLS_TRACE_ENABLED'] = saved;
+      jest.dontMock('@aws-lambda-powertools/tracer');
+    }
+    return { tracerLoaded, kit };
+  }
+
+  it('is not even loaded where tracing is off: its X-Ray SDK would hook every promise', async () => {
+    const { tracerLoaded, kit } = load('FALSE');
+    expect(tracerLoaded).toBe(false);
+    const client = { send: () => 'sent' };
+    expect(kit.traced(client)).toBe(client);
+    kit.withCorrelation('order-1');
+    await expect(kit.instrumented(async (e: number) => e + 1)(1, context)).resolves.toBe(2);
+  });
+
+  it('is loaded where tracing is on, as Powertools reads the setting (on unless "false")', () => {
+    expect(load(undefined).tracerLoaded).toBe(true);
+    expect(load('true').tracerLoaded).toBe(true);
+  });
+});

@@ -2,16 +2,34 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
 // One Logger, Tracer and Metrics per function instance; service name, namespace and log level come from
 // the POWERTOOLS_* variables that ServiceFunction sets.
 export const logger = new Logger();
-export const tracer = new Tracer();
 export const metrics = new Metrics();
+
+/**
+ * The Tracer, loaded only where tracing is on (it is unless POWERTOOLS_TRACE_ENABLED is `false`, as
+ * Powertools reads it). The X-Ray SDK under it creates its async hooks when imported, whether it records
+ * or not, and they then follow every promise of the process (aws/aws-xray-sdk-node#420): about a tenth of
+ * a function's CPU in the local bench, for nothing where no segment is ever sent.
+ */
+const tracing =
+  (process.env['POWERTOOLS_TRACE_ENABLED'] ?? '').toLowerCase() !== 'false' ? loadTracing() : undefined;
+
+function loadTracing() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on condition, see above */
+  const { Tracer } =
+    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  const { captureLambdaHandler } =
+    require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { tracer: new Tracer(), captureLambdaHandler };
+}
+const tracer: Tracer | undefined = tracing?.tracer;
 
 /**
  * Tags every following log line of this invocation with the order's correlation id, and its X-Ray
@@ -20,12 +38,12 @@ export const metrics = new Metrics();
 export function withCorrelation(correlationId: string | undefined): void {
   if (!correlationId) return;
   logger.appendKeys({ correlationId });
-  if (tracer.isTracingEnabled()) tracer.putAnnotation('correlationId', correlationId);
+  if (tracer?.isTracingEnabled()) tracer.putAnnotation('correlationId', correlationId);
 }
 
 /** Wraps an AWS SDK v3 client so its calls appear as X-Ray subsegments. */
 export function traced<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 /**
@@ -37,8 +55,9 @@ export function traced<T>(client: T): T {
 export function instrumented<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
 ): (event: E, context: Context) => Promise<R> {
-  return middy(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  const wrapped = middy(handler);
+  if (tracing) wrapped.use(tracing.captureLambdaHandler(tracing.tracer, { captureResponse: false }));
+  return wrapped
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true })) as unknown as (
     event: E,

@@ -47,7 +47,8 @@ const pct = (xs: number[], p: number) => {
 /** Settings the functions read at init, with plausible values (what the stacks set in AWS). */
 const INIT_ENV = {
   AWS_REGION: 'us-east-1',
-  POWERTOOLS_TRACE_ENABLED: 'false',
+  // Tracing is active on every function in AWS: the Tracer and its X-Ray SDK load at init there.
+  POWERTOOLS_TRACE_ENABLED: 'true',
   TABLE_NAME: 'table',
   CONNECTIONS_TABLE: 'connections',
   CONNECTIONS_URL: 'https://example.execute-api.us-east-1.amazonaws.com/live',

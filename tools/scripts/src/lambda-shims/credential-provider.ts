@@ -6,4 +6,18 @@
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
-export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}) => fromEnv(init);
+/**
+ * Read once and kept, as the default chain keeps credentials without an expiry: `fromEnv` alone reads six
+ * variables on every request the client signs. A failed read is not kept.
+ */
+export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}) => {
+  const read = fromEnv(init);
+  let credentials: ReturnType<typeof read> | undefined;
+  return () => {
+    credentials ??= read().catch((error: unknown) => {
+      credentials = undefined;
+      throw error;
+    });
+    return credentials;
+  };
+};

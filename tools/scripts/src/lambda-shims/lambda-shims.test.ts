@@ -35,4 +35,21 @@ describe('the Lambda bundle stand-ins', () => {
       process.env = saved;
     }
   });
+
+  it('read the environment once per client, but again after a failed read', async () => {
+    const saved = { ...process.env };
+    delete process.env['AWS_ACCESS_KEY_ID'];
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'secret';
+    try {
+      const provider = defaultProvider();
+      await expect(provider()).rejects.toThrow();
+      process.env['AWS_ACCESS_KEY_ID'] = 'AKIDFIRST';
+      await expect(provider()).resolves.toMatchObject({ accessKeyId: 'AKIDFIRST' });
+      process.env['AWS_ACCESS_KEY_ID'] = 'AKIDSECOND';
+      await expect(provider()).resolves.toMatchObject({ accessKeyId: 'AKIDFIRST' });
+      await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'AKIDSECOND' });
+    } finally {
+      process.env = saved;
+    }
+  });
 });
