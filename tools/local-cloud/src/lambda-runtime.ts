@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +21,12 @@ export interface FunctionSpec {
   inspectPort?: number;
   /** `TracingConfig.Mode`: `Active` records the invocation's segments; `PassThrough` only passes the header on. */
   tracing?: 'Active' | 'PassThrough';
+  /**
+   * Invoked by event sources only: its sandboxes run at a lower scheduling priority, so on a laptop's few
+   * cores a request someone waits on (an API call, a WebSocket message) is served before the pipeline's
+   * next record, as in AWS, where no function shares another's CPU.
+   */
+  background?: boolean;
 }
 
 /** What an invocation is told about the trace it belongs to (the upstream caller's `X-Amzn-Trace-Id`). */
@@ -70,6 +77,9 @@ interface Environment {
 /** Environments a function may have at once when it declares no reserved concurrency (a local cap). */
 export const DEFAULT_LOCAL_CONCURRENCY = 4;
 
+/** The niceness of a background function's sandboxes (0 is normal, 19 the lowest priority). */
+const BACKGROUND_NICENESS = 10;
+
 /**
  * A function's execution environments, as Lambda keeps them: each concurrent invocation runs in its own
  * process (module state is never shared between concurrent requests, and a timeout or a crash ends only
@@ -119,6 +129,13 @@ class Sandbox {
         ...(this.spec.inspectPort ? [`--inspect=127.0.0.1:${this.spec.inspectPort}`] : []),
       ],
     });
+    if (this.spec.background && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, BACKGROUND_NICENESS);
+      } catch {
+        // Not allowed here (some containers): the sandbox runs at normal priority.
+      }
+    }
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.logBytes += Buffer.byteLength(line) + 1;

@@ -332,6 +332,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await emulators.stop();
   };
 
+  let changeCapture: Promise<void> | undefined;
   try {
     const e = emulators.endpoints;
     const { clients, streams } = emulatorClients(e);
@@ -503,18 +504,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
 
     stops.push(...wireEventSources(runtime, provisioner, clients, streams, log, chaos, positions, wakeups));
-    if (legacyDatabase) {
-      // DMS's part: each replication task's source (through its secret) followed into its Kinesis stream.
-      progress('starting the change capture of the legacy database (DMS)');
-      const tasks = await startReplicationTasks({
-        provisioner,
-        secrets,
-        kinesisEndpoint: e.kinesis,
-        region: REGION,
-        log: (line) => log('dms', line),
-      });
-      stops.push(...tasks.map((t) => () => t.stop()));
-    }
+    // DMS's part: each replication task's source (through its secret) followed into its Kinesis stream.
+    // It starts while the APIs start and the demo data goes in (none of which writes to the legacy
+    // database), and is awaited before the cloud is ready.
+    if (legacyDatabase) progress('starting the change capture of the legacy database (DMS)');
+    changeCapture = legacyDatabase
+      ? startReplicationTasks({
+          provisioner,
+          secrets,
+          kinesisEndpoint: e.kinesis,
+          region: REGION,
+          log: (line) => log('dms', line),
+        }).then((tasks) => void stops.push(...tasks.map((t) => () => t.stop())))
+      : undefined;
+    // Awaited below, or on failure before stopping: never an unhandled rejection meanwhile.
+    changeCapture?.catch(() => undefined);
     if (state) {
       const queueUrls = new Map(
         provisioner.byType('AWS::SQS::Queue').map((q) => [String(q.attrs['QueueName']), q.ref]),
@@ -593,6 +597,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       state?.write('seed.json', seeded);
       saveApiKeys?.();
     }
+    await changeCapture;
     const apiKeys = allApiKeys(seeded, usagePlans);
 
     const outputs: LocalCloudOutputs = {
@@ -635,6 +640,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     return { outputs, runtime, clients, stop, chaos, meter, iam, events };
   } catch (error) {
+    // A change capture still starting registers its stop first.
+    await changeCapture?.catch(() => undefined);
     await stop();
     if (error instanceof LocalCloudError || error instanceof TemplateError) throw error;
     throw new LocalCloudError(`Local cloud failed to start: ${(error as Error).message}`);
@@ -772,6 +779,23 @@ function partitionKeys(provisioner: Provisioner): (table: string) => string | un
   return (table) => keys.get(table);
 }
 
+/**
+ * The functions only event sources invoke (an enabled event source mapping names them; no permission lets
+ * an API Gateway or another service invoke them): nobody waits on their answer.
+ */
+export function backgroundFunctions(provisioner: Pick<Provisioner, 'byType'>): Set<string> {
+  const nameOf = (value: unknown) => String(value).split(':').pop()!;
+  const fed = new Set(
+    provisioner
+      .byType('AWS::Lambda::EventSourceMapping')
+      .filter((m) => m.properties['Enabled'] !== false)
+      .map((m) => nameOf(m.properties['FunctionName'])),
+  );
+  for (const permission of provisioner.byType('AWS::Lambda::Permission'))
+    fed.delete(nameOf(permission.properties['FunctionName']));
+  return fed;
+}
+
 /** Registers every Node.js function of the templates with the runtime: its asset, handler, limits and environment. */
 function registerFunctions(
   runtime: LambdaRuntime,
@@ -784,6 +808,7 @@ function registerFunctions(
 ): { function: string; url: string }[] {
   const statements = roleStatements(provisioner);
   const inspected: { function: string; url: string }[] = [];
+  const background = backgroundFunctions(provisioner);
   for (const fn of provisioner.byType('AWS::Lambda::Function')) {
     const p = fn.properties;
     // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
@@ -823,6 +848,7 @@ function registerFunctions(
       reservedConcurrency: p['ReservedConcurrentExecutions'] as number | undefined,
       inspectPort,
       tracing,
+      background: background.has(fn.ref),
       environment: {
         ...functionEnv,
         LAMBDA_TASK_ROOT: codeDir,

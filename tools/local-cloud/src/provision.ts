@@ -237,12 +237,22 @@ export class Provisioner {
       });
       if (!ready.length)
         throw new TemplateError(`Circular references in ${stack}: ${[...pending.keys()].join(', ')}`);
-      for (const [id, r] of ready) {
+      // The resources whose references are all created are created side by side (each one's emulator
+      // call waits on the network, not on the others), except Cognito's: the user pool emulator rewrites
+      // one file per pool, so its resources go one after another.
+      const create = async ([id, r]: [string, (typeof ready)[number][1]]) => {
         const properties = resolve(r.Properties ?? {}, ctx) as Record<string, unknown>;
         const created = await this.create(stack, id, r.Type, properties);
         this.resources.set(`${stack}/${id}`, created);
         pending.delete(id);
-      }
+      };
+      const oneByOne = ready.filter(([, r]) => r.Type.startsWith('AWS::Cognito::'));
+      await Promise.all([
+        ...ready.filter((entry) => !oneByOne.includes(entry)).map(create),
+        (async () => {
+          for (const entry of oneByOne) await create(entry);
+        })(),
+      ]);
     }
   }
 
