@@ -285,6 +285,53 @@ describe('eventHandler', () => {
   });
 });
 
+describe('eventHandler logs', () => {
+  it('names the event in every line its handling logs, with no line of its own to say it arrived', async () => {
+    // Prepare: everything the logger writes, to either stream.
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    // A fresh logger at INFO, as the functions run (the tests' logger is kept quiet).
+    let isolated!: typeof import('./sqs');
+    const quiet = process.env['POWERTOOLS_LOG_LEVEL'];
+    process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+    jest.isolateModules(() => (isolated = jest.requireActual('./sqs')));
+    process.env['POWERTOOLS_LOG_LEVEL'] = quiet;
+    const handler = isolated.eventHandler(async (event) => {
+      if (event.id === 'e-logged') throw new Error('downstream');
+    });
+    const sqsEvent = {
+      Records: [
+        { messageId: 'm1', body: JSON.stringify({ ...sample, id: 'e-logged' }) },
+        { messageId: 'm2', body: JSON.stringify({ ...sample, id: 'e-fine' }) },
+      ].map((r) => ({
+        ...r,
+        eventSource: 'aws:sqs',
+        attributes: {},
+        messageAttributes: {},
+      })),
+    } as unknown as SQSEvent;
+    // Act
+    try {
+      await handler(sqsEvent, context);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    // Assess
+    const logged = lines
+      .filter((l) => l.startsWith('{"level"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.map((l) => l['message'])).not.toContain('Event received');
+    const failed = logged.find((l) => l['message'] === 'Record failed');
+    expect(failed).toMatchObject({ eventType: sample.type, eventId: 'e-logged', messageId: 'm1' });
+  });
+});
+
 describe('outboxPublisherHandler', () => {
   it('publishes inserted outbox records only, marks them published, and reports a failed publish', async () => {
     // Prepare
