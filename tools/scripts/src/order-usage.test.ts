@@ -16,7 +16,9 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
  * Measured on 2026-11-23 (10 orders, 2 at a time): 44.9 DynamoDB calls, 72 WRU, 12.6 RRU, 5.3 publishes
  * and 16 invocations per order (87 WRU before pedidos' indexes held keys only). On 2026-12-06: 43.6 calls,
  * 72.8 WRU, 11.1 RRU, 5.6 publishes, 12.6 invocations, since the partner callbacks and the legacy
- * write-back take only their own channel's outcomes (14.5 invocations and 45.9 calls before). The budgets
+ * write-back take only their own channel's outcomes (14.5 invocations and 45.9 calls before). On
+ * 2026-12-07: 14.2 KiB of logs per order, since consumers no longer log a line per event received (20.8
+ * KiB before). The budgets
  * leave room for retries after conflicts, not for one more call per event (~5 per order).
  */
 const BUDGET = {
@@ -25,6 +27,8 @@ const BUDGET = {
   dynamodbReadUnits: 12.5,
   snsPublishes: 6,
   lambdaInvocations: 14,
+  /** Bytes the functions log (CloudWatch Logs bills ingestion by the byte). */
+  logBytes: 16 * 1024,
 };
 
 let cloud: LocalCloud;
@@ -72,7 +76,8 @@ it('keeps what one order costs within its budget', async () => {
   console.log(
     `per order: ${measured.dynamodbCalls.toFixed(1)} DynamoDB calls, ` +
       `${measured.usage.dynamodbWriteUnits.toFixed(1)} WRU, ${measured.usage.dynamodbReadUnits.toFixed(1)} RRU, ` +
-      `${measured.usage.snsPublishes.toFixed(1)} publishes, ${measured.usage.lambdaInvocations.toFixed(1)} invocations`,
+      `${measured.usage.snsPublishes.toFixed(1)} publishes, ${measured.usage.lambdaInvocations.toFixed(1)} invocations, ` +
+      `${(measured.usage.logBytes / 1024).toFixed(1)} KiB of logs`,
   );
   // Assess: every order completed (a rejected one would cost less and hide a regression) ...
   expect([...finals.values()].map((f) => f.status)).toEqual(Array(orders).fill('COMPLETED'));
@@ -82,6 +87,7 @@ it('keeps what one order costs within its budget', async () => {
   expect(measured.usage.dynamodbReadUnits).toBeLessThanOrEqual(BUDGET.dynamodbReadUnits);
   expect(measured.usage.snsPublishes).toBeLessThanOrEqual(BUDGET.snsPublishes);
   expect(measured.usage.lambdaInvocations).toBeLessThanOrEqual(BUDGET.lambdaInvocations);
+  expect(measured.usage.logBytes).toBeLessThanOrEqual(BUDGET.logBytes);
   expect(measured.dynamodbCalls).toBeGreaterThan(BUDGET.dynamodbCalls / 2);
   expect(measured.usage.dynamodbWriteUnits).toBeGreaterThan(BUDGET.dynamodbWriteUnits / 2);
 }, 240_000);
