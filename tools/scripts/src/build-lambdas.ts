@@ -5,6 +5,7 @@
  * dependencies bundled at the versions the lockfile pins).
  */
 import { build, type Plugin } from 'esbuild';
+import { neverRun } from './lambda-shims/never-run';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning',
-    plugins: [pureDependencies],
+    plugins: [neverRun, pureDependencies],
     // The ES module builds of the SDK and Powertools, which esbuild can tree-shake (the CommonJS ones it
     // keeps whole: every protocol, every credential source).
     mainFields: ['module', 'main'],

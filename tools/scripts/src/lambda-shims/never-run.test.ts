@@ -1,0 +1,75 @@
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { neverRun } from './never-run';
+
+const root = resolve(__dirname, '..', '..', '..', '..');
+
+/** Bundles `source` as the functions are bundled (with or without the stand-ins); the bundle's bytes, inputs and exports. */
+async function bundle(source: string, withStandIns: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'never-run-'));
+  try {
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, source);
+    const result = await build({
+      entryPoints: [entry],
+      outfile: join(dir, 'out.js'),
+      absWorkingDir: root,
+      nodePaths: [join(root, 'node_modules')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      minify: true,
+      metafile: true,
+      mainFields: ['module', 'main'],
+      logLevel: 'silent',
+      plugins: withStandIns ? [neverRun] : [],
+    });
+    const output = Object.values(result.metafile.outputs)[0]!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just written
+    const exports = require(join(dir, 'out.js')) as Record<string, (...args: unknown[]) => unknown>;
+    return { bytes: output.bytes, inputs: Object.keys(output.inputs), exports };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the modules functions never run', () => {
+  it("leave zod's JSON Schema output out of a bundle; parsing works and JSON Schema output fails loudly", async () => {
+    // Prepare
+    const source = `import * as z from 'zod';
+      const Order = z.object({ id: z.string().min(1), total: z.number().int() }).strict();
+      export const parse = (v: unknown) => Order.parse(v);
+      export const safe = (v: unknown) => Order.safeParse(v).success;
+      export const schema = () => z.toJSONSchema(Order);
+      export const method = () => Order.toJSONSchema();`;
+    // Act
+    const plain = await bundle(source, false);
+    const trimmed = await bundle(source, true);
+    // Assess
+    const jsonSchema = (i: string) => /to-json-schema|json-schema-processors/.test(i);
+    expect(trimmed.inputs.filter(jsonSchema).every((i) => i.startsWith('never-run:'))).toBe(true);
+    expect(trimmed.inputs.filter(jsonSchema)).toHaveLength(2);
+    expect(plain.bytes - trimmed.bytes).toBeGreaterThan(10 * 1024);
+    expect(trimmed.exports['parse']!({ id: 'o-1', total: 990 })).toEqual({ id: 'o-1', total: 990 });
+    expect(trimmed.exports['safe']!({ id: '', total: 1.5 })).toBe(false);
+    expect(() => trimmed.exports['schema']!()).toThrow(/JSON Schema output is not bundled/);
+    expect(() => trimmed.exports['method']!()).toThrow(/JSON Schema output is not bundled/);
+  }, 60_000);
+
+  it("leave the SDK's event stream support out where only the protocol layer would load it", async () => {
+    // Prepare: a DynamoDB client, as most functions have.
+    const source = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+      export const client = () => new DynamoDBClient({ region: 'us-east-1' });`;
+    // Act
+    const plain = await bundle(source, false);
+    const trimmed = await bundle(source, true);
+    // Assess
+    expect(plain.inputs.some((i) => i.includes('/event-streams/'))).toBe(true);
+    expect(trimmed.inputs.filter((i) => i.includes('/event-streams/'))).toEqual([
+      expect.stringMatching(/^never-run:.*event-streams\/index\.js$/),
+    ]);
+    expect(trimmed.exports['client']!()).toBeDefined();
+  }, 60_000);
+});

@@ -1,0 +1,79 @@
+import type { Plugin } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
+
+/**
+ * Modules a function reaches through its dependencies' imports but never runs, each replaced by a stand-in
+ * that names every export of the real module and fails loudly if one is used (~30 KiB per bundle):
+ * - zod's JSON Schema output (`z.toJSONSchema` and the method on every schema), imported by zod's schemas
+ *   whoever uses them: the platform writes JSON Schema at synthesis (API models, the OpenAPI document,
+ *   the contracts' schemas), never in a function;
+ * - the AWS SDK's event stream support where only the protocol layer asks for it (a dynamic import for
+ *   operations with event stream members, which no function calls; a client that needs it at
+ *   construction — S3, Lambda — imports it statically and keeps the real module).
+ * The `create*Method` factories run when a zod schema is built, so they return a method that fails when
+ * called; every other export fails when called.
+ */
+const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string }[] = [
+  {
+    module: /^\.\.?\/.*(to-json-schema|json-schema-processors)\.js$/,
+    importer: /node_modules\/zod\/v4\//,
+    why: "zod's JSON Schema output is not bundled with the functions: it is written at synthesis",
+  },
+  {
+    module: /^@smithy\/core\/event-streams$/,
+    importer: /node_modules\/@smithy\/core\/dist-es\/submodules\/protocols\/HttpProtocol\.js$/,
+    kind: 'dynamic-import',
+    why: 'AWS SDK event streams are not bundled with the functions: no function calls such an operation',
+  },
+];
+export const neverRun: Plugin = {
+  name: 'never-run',
+  setup(b) {
+    b.onResolve({ filter: /./ }, async (args) => {
+      if (args.pluginData?.['resolving']) return undefined;
+      const rule = NEVER_RUN.find(
+        (r) =>
+          r.module.test(args.path) &&
+          (!r.importer || r.importer.test(args.importer.split(sep).join('/'))) &&
+          (!r.kind || r.kind === args.kind),
+      );
+      if (!rule) return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { resolving: true },
+      });
+      if (real.errors.length) return undefined;
+      return { path: real.path, namespace: 'never-run', pluginData: { why: rule.why } };
+    });
+    b.onLoad({ filter: /./, namespace: 'never-run' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const names = new Set<string>();
+      for (const m of source.matchAll(
+        /^export (?:async )?(?:function\*?|const|let|var|class) ([A-Za-z_$][\w$]*)/gm,
+      ))
+        names.add(m[1]!);
+      for (const m of source.matchAll(/^export \{([^}]*)\}/gm))
+        for (const part of m[1]!.split(',')) {
+          const name = part
+            .trim()
+            .split(/\s+as\s+/)
+            .pop();
+          if (name) names.add(name);
+        }
+      const why = JSON.stringify((args.pluginData as { why: string }).why);
+      const lines = [`const fail = () => { throw new Error(${why}); };`];
+      for (const name of names)
+        lines.push(
+          /^create.*Method$/.test(name)
+            ? `export const ${name} = () => fail;`
+            : /^[A-Z]/.test(name)
+              ? `export class ${name} { constructor() { fail(); } }`
+              : `export const ${name} = fail;`,
+        );
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
