@@ -1,7 +1,11 @@
 // Background functions (fed by event sources only) run below the functions someone waits on.
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
-import { LambdaRuntime } from '../src/lambda-runtime';
+import {
+  BACKGROUND_LOCAL_CONCURRENCY,
+  DEFAULT_LOCAL_CONCURRENCY,
+  LambdaRuntime,
+} from '../src/lambda-runtime';
 import { backgroundFunctions } from '../src/local-cloud';
 import type { Provisioner } from '../src/provision';
 
@@ -34,6 +38,37 @@ describe('sandbox priority', () => {
     // Assess
     expect(api).toBe(getPriority());
     expect(consumer).toBe(Math.min(19, getPriority() + 10));
+  });
+
+  it('gives a background function two environments at once and any other four, unless it reserves its own', async () => {
+    // Prepare
+    runtime = new LambdaRuntime(() => undefined);
+    const spec = {
+      codeDir: handlers,
+      handler: 'state.handler',
+      environment: {},
+      timeoutMs: 5000,
+      memoryMb: 128,
+    };
+    runtime.register({ ...spec, name: 'consumer', label: 'Fixture/consumer', background: true });
+    runtime.register({ ...spec, name: 'api', label: 'Fixture/api' });
+    runtime.register({
+      ...spec,
+      name: 'reserved',
+      label: 'Fixture/reserved',
+      background: true,
+      reservedConcurrency: 3,
+    });
+    const pids = async (name: string) => {
+      const all = await Promise.all(
+        Array.from({ length: 6 }, () => runtime.invoke(name, { ms: 300 }) as Promise<{ pid: number }>),
+      );
+      return new Set(all.map((r) => r.pid)).size;
+    };
+    // Act / Assess: six invocations at once, each 300 ms, run in as many environments as allowed.
+    expect(await pids('consumer')).toBe(BACKGROUND_LOCAL_CONCURRENCY);
+    expect(await pids('api')).toBe(DEFAULT_LOCAL_CONCURRENCY);
+    expect(await pids('reserved')).toBe(3);
   });
 
   it('counts as background only the functions an event source mapping feeds and nothing may invoke', () => {
