@@ -41,6 +41,8 @@ export interface FunctionStats {
   durationMs: number;
   logBytes: number;
   sqsMessages: number;
+  /** Invocations with SQS messages: the batches Lambda received (and deleted) together. */
+  sqsBatches: number;
   memoryMb: number;
   /** Execution environments started (cold starts). */
   coldStarts: number;
@@ -106,6 +108,7 @@ class Sandbox {
   logBytes = 0;
   /** SQS messages delivered to the function. */
   sqsMessages = 0;
+  sqsBatches = 0;
   /** Execution environments started (cold starts). */
   coldStarts = 0;
 
@@ -307,8 +310,9 @@ class Sandbox {
     let functionStartedAt = startedAt;
     let failure: FunctionError | undefined;
     const records = (event as { Records?: { eventSource?: string }[] } | null)?.Records;
-    if (Array.isArray(records))
-      this.sqsMessages += records.filter((r) => r?.eventSource === 'aws:sqs').length;
+    const fromSqs = Array.isArray(records) ? records.filter((r) => r?.eventSource === 'aws:sqs').length : 0;
+    this.sqsMessages += fromSqs;
+    if (fromSqs) this.sqsBatches += 1;
     // Billed from the moment an environment takes the invocation (not while it waits for one) to the answer.
     let started: number | undefined;
     let environment: Environment | undefined;
@@ -461,6 +465,7 @@ export class LambdaRuntime {
           durationMs: s.durationMs,
           logBytes: s.logBytes,
           sqsMessages: s.sqsMessages,
+          sqsBatches: s.sqsBatches,
           memoryMb: s.spec.memoryMb,
           coldStarts: s.coldStarts,
         },

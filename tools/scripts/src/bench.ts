@@ -61,7 +61,7 @@ const INIT_ENV = {
   OUTBOX_TABLE_NAME: 'table',
 };
 
-/** Each bundle in dist/apps with its size and the time a fresh Node process takes to load it (module init). */
+/** Each bundle in dist/apps with its size and the time a fresh Node process takes to load it (module init, median of three). */
 function bundles(): { name: string; kib: number; initMs: number }[] {
   const dist = join(WORKSPACE_ROOT, 'dist', 'apps');
   const found: { name: string; kib: number; initMs: number }[] = [];
@@ -69,16 +69,21 @@ function bundles(): { name: string; kib: number; initMs: number }[] {
     for (const handler of readdirSync(join(dist, service))) {
       const file = join(dist, service, handler, 'index.js');
       const kib = statSync(file).size / 1024;
-      const out = execFileSync(
-        process.execPath,
-        [
-          '-e',
-          `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); ` +
-            'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6))',
-        ],
-        { env: { ...process.env, ...INIT_ENV } },
+      // The median of three fresh processes: one load varies by a third from run to run on this machine.
+      const samples = [0, 1, 2].map(() =>
+        Number(
+          execFileSync(
+            process.execPath,
+            [
+              '-e',
+              `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); ` +
+                'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6))',
+            ],
+            { env: { ...process.env, ...INIT_ENV } },
+          ),
+        ),
       );
-      found.push({ name: `${service}/${handler}`, kib, initMs: Number(out) });
+      found.push({ name: `${service}/${handler}`, kib, initMs: pct(samples, 50) });
     }
   return found.sort((a, b) => b.kib - a.kib);
 }

@@ -38,12 +38,14 @@ export function usagePerOrder(
   let gbSeconds = 0;
   let logBytes = 0;
   let sqsMessages = 0;
+  let sqsBatches = 0;
   for (const [name, s] of Object.entries(now)) {
     const b = since[name];
     invocations += s.invocations - (b?.invocations ?? 0);
     gbSeconds += ((s.durationMs - (b?.durationMs ?? 0)) / 1000) * (s.memoryMb / 1024);
     logBytes += s.logBytes - (b?.logBytes ?? 0);
     sqsMessages += s.sqsMessages - (b?.sqsMessages ?? 0);
+    sqsBatches += s.sqsBatches - (b?.sqsBatches ?? 0);
   }
   const calls = meter.calls();
   const count = (service: string, operations?: string[]) =>
@@ -66,9 +68,10 @@ export function usagePerOrder(
       dynamodbWriteUnits: per(capacity.write),
       dynamodbReadUnits: per(capacity.read),
       snsPublishes: per(count('sns', ['Publish', 'PublishBatch'])),
-      // The functions' own SQS calls, and per message delivered to a function: the send (SNS's delivery
-      // into the queue), the receive and the delete (Lambda batches them, so this is an upper bound).
-      sqsRequests: per(count('sqs') + 3 * sqsMessages),
+      // The functions' own SQS calls; per message delivered to a function, its send (SNS's delivery into
+      // the queue); per batch delivered, Lambda's ReceiveMessage and DeleteMessageBatch. (The event source's
+      // empty long polls while a queue is idle are a fixed cost per queue, not per order.)
+      sqsRequests: per(count('sqs') + sqsMessages + 2 * sqsBatches),
       s3Puts: per(count('s3', ['PUT'])),
       s3Bytes: per(meter.bytesWrittenToS3()),
       logBytes: per(logBytes),

@@ -1,4 +1,5 @@
-// Background functions (fed by event sources only) run below the functions someone waits on.
+// The Lambda runtime's local policies: background functions (fed by event sources only) run below the
+// functions someone waits on and with fewer environments; what it counts for the cost model.
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -69,6 +70,29 @@ describe('sandbox priority', () => {
     expect(await pids('consumer')).toBe(BACKGROUND_LOCAL_CONCURRENCY);
     expect(await pids('api')).toBe(DEFAULT_LOCAL_CONCURRENCY);
     expect(await pids('reserved')).toBe(3);
+  });
+
+  it('counts the SQS messages and the batches they came in, for the cost model', async () => {
+    // Prepare
+    runtime = new LambdaRuntime(() => undefined);
+    runtime.register({
+      name: 'consumer',
+      label: 'Fixture/consumer',
+      codeDir: handlers,
+      handler: 'priority.handler',
+      environment: {},
+      timeoutMs: 5000,
+      memoryMb: 128,
+    });
+    const batch = (n: number) => ({
+      Records: Array.from({ length: n }, (_, i) => ({ eventSource: 'aws:sqs', messageId: `m${i}` })),
+    });
+    // Act: two SQS batches (3 and 1 messages) and one invocation that is not from SQS.
+    await runtime.invoke('consumer', batch(3));
+    await runtime.invoke('consumer', batch(1));
+    await runtime.invoke('consumer', { Records: [{ eventSource: 'aws:kinesis' }] });
+    // Assess
+    expect(runtime.stats()['consumer']).toMatchObject({ invocations: 3, sqsMessages: 4, sqsBatches: 2 });
   });
 
   it('counts as background only the functions an event source mapping feeds and nothing may invoke', () => {
