@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -88,7 +88,7 @@ export const DEFAULT_LOCAL_CONCURRENCY = 4;
  */
 export const BACKGROUND_LOCAL_CONCURRENCY = 2;
 
-/** The niceness of a background function's sandboxes (0 is normal, 19 the lowest priority). */
+/** How much nicer a background function's sandboxes run than the local cloud (19 is the lowest priority). */
 const BACKGROUND_NICENESS = 10;
 
 /**
@@ -146,7 +146,8 @@ class Sandbox {
     });
     if (this.spec.background && child.pid !== undefined) {
       try {
-        setPriority(child.pid, BACKGROUND_NICENESS);
+        // Relative to the local cloud's own (a sandbox inherits it): a cloud already niced keeps its order.
+        setPriority(child.pid, Math.min(19, getPriority() + BACKGROUND_NICENESS));
       } catch {
         // Not allowed here (some containers): the sandbox runs at normal priority.
       }
