@@ -9,6 +9,7 @@
  * off` stops recording traces (on by default; see xray.ts), `--persist` keeps tables, buckets, users, queued
  * messages, API keys and the demo data in `.local-cloud/state` across runs (see persist.ts).
  */
+import { parseArgs } from 'node:util';
 import { DEFAULT_CHAOS } from './chaos';
 import { LocalCloudError } from './emulators';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
@@ -66,50 +67,110 @@ function log(source: string, line: string): void {
   process.stdout.write(`\x1b[${colorOf.get(source)}m${source.padEnd(28)}\x1b[0m ${text}\n`);
 }
 
-async function main(args: string[], app: CliApp): Promise<void> {
-  const started = Date.now();
-  quiet = args.includes('--quiet');
-  const portOption = (name: string, fallback: number) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? Number(args[at + 1]) : fallback;
-  };
-  const apiPort = portOption('--api-port', 3000);
-  const webSocketPort = portOption('--ws-port', 3001);
-  const sitePort = portOption('--site-port', 3002);
-  const chaosAt = args.indexOf('--chaos');
-  const chaos =
-    chaosAt >= 0 ? (args[chaosAt + 1] === 'default' ? DEFAULT_CHAOS : args[chaosAt + 1]) : undefined;
-  if (chaosAt >= 0 && !chaos) {
-    console.error(`--chaos needs a spec, e.g. --chaos ${DEFAULT_CHAOS}`);
-    process.exit(2);
-  }
+/** A command line the local cloud cannot run: what is wrong, printed with the usage. */
+export class CliUsageError extends Error {}
 
-  const wafAt = args.indexOf('--waf');
-  const waf = (wafAt >= 0 ? args[wafAt + 1] : 'enforce') as 'enforce' | 'off';
-  if (waf !== 'enforce' && waf !== 'off') {
-    console.error('--waf takes enforce or off');
+export const CLI_USAGE = `Options:
+  --quiet                 hide the functions' logs
+  --persist               keep tables, buckets, users, queued messages, API keys and the demo data in
+                          .local-cloud/state across runs
+  --api-port N            the REST APIs' port (3000); --ws-port N (3001), --site-port N (3002); 0 picks one
+  --waf enforce|off       the web ACLs' rate limits (enforce)
+  --iam enforce|warn|off  the functions' roles applied to their calls (enforce)
+  --xray on|off           record traces of functions with active tracing (on)
+  --inspect <function>    open that function's sandbox to a debugger (from port 9229), no timeout
+  --chaos <spec>|default  inject faults (e.g. lambda-error=0.05,lambda-crash=0.02)
+  --cdk-out <dir>         run this cloud assembly instead of synthesizing the app
+  -h, --help              show this`;
+
+export interface CliOptions {
+  help: boolean;
+  quiet: boolean;
+  persist: boolean;
+  apiPort: number;
+  webSocketPort: number;
+  sitePort: number;
+  waf: 'enforce' | 'off';
+  iam: IamMode;
+  xray: 'on' | 'off';
+  inspect?: string;
+  chaos?: string;
+  cdkOut?: string;
+}
+
+/** The command line, strictly: an unknown option, a missing value or a value out of its range is refused. */
+export function parseCliArgs(argv: string[]): CliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean' },
+        persist: { type: 'boolean' },
+        'api-port': { type: 'string' },
+        'ws-port': { type: 'string' },
+        'site-port': { type: 'string' },
+        waf: { type: 'string' },
+        iam: { type: 'string' },
+        xray: { type: 'string' },
+        inspect: { type: 'string' },
+        chaos: { type: 'string' },
+        'cdk-out': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  const port = (name: string, fallback: number) => {
+    const raw = values[name] as string | undefined;
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > 65535)
+      throw new CliUsageError(`--${name} takes a port from 0 to 65535, not "${raw}"`);
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = (values[name] as string | undefined) ?? fallback;
+    if (!allowed.includes(raw as T))
+      throw new CliUsageError(`--${name} takes ${allowed.join(' or ')}, not "${raw}"`);
+    return raw as T;
+  };
+  const chaos = values['chaos'] as string | undefined;
+  return {
+    help: values['help'] === true,
+    quiet: values['quiet'] === true,
+    persist: values['persist'] === true,
+    apiPort: port('api-port', 3000),
+    webSocketPort: port('ws-port', 3001),
+    sitePort: port('site-port', 3002),
+    waf: oneOf('waf', ['enforce', 'off'] as const, 'enforce'),
+    iam: oneOf('iam', ['enforce', 'warn', 'off'] as const, 'enforce'),
+    xray: oneOf('xray', ['on', 'off'] as const, 'on'),
+    inspect: values['inspect'] as string | undefined,
+    chaos: chaos === 'default' ? DEFAULT_CHAOS : chaos,
+    cdkOut: values['cdk-out'] as string | undefined,
+  };
+}
+
+async function main(argv: string[], app: CliApp): Promise<void> {
+  const started = Date.now();
+  let args: CliOptions;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    console.error(`${error.message}\n\n${CLI_USAGE}`);
     process.exit(2);
   }
-  const iamAt = args.indexOf('--iam');
-  const iam = (iamAt >= 0 ? args[iamAt + 1] : 'enforce') as IamMode;
-  if (!['enforce', 'warn', 'off'].includes(iam)) {
-    console.error('--iam takes enforce, warn or off');
-    process.exit(2);
+  if (args.help) {
+    console.log(`${app.name} on the local cloud.\n\n${CLI_USAGE}`);
+    return;
   }
-  const xrayAt = args.indexOf('--xray');
-  const xray = xrayAt >= 0 ? args[xrayAt + 1] : 'on';
-  if (xray !== 'on' && xray !== 'off') {
-    console.error('--xray takes on or off');
-    process.exit(2);
-  }
-  const inspectAt = args.indexOf('--inspect');
-  const inspect = inspectAt >= 0 ? args[inspectAt + 1] : undefined;
-  if (inspectAt >= 0 && !inspect) {
-    console.error('--inspect needs a function, e.g. --inspect PlaceOrder');
-    process.exit(2);
-  }
-  const cdkAt = args.indexOf('--cdk-out');
-  const cdkOut = cdkAt >= 0 ? args[cdkAt + 1] : undefined;
+  quiet = args.quiet;
+  const { apiPort, webSocketPort, sitePort, chaos, waf, iam, xray, inspect, cdkOut } = args;
   // Children (emulators, sandboxes) also exit by themselves when this process goes: their IPC channel closes.
   const running: { cloud?: LocalCloud } = {};
   let stopping = false;
@@ -134,7 +195,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
     iam,
     inspect,
     tracing: xray === 'on',
-    persist: args.includes('--persist'),
+    persist: args.persist,
     // Injected faults show even with --quiet.
     log: (source, line) => (source === 'chaos' && quiet ? console.log(`chaos  ${line}`) : log(source, line)),
     progress: (step) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`),
@@ -156,7 +217,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
   console.log(` Sent e-mail     ${o.emulators['ses']}/store`);
   console.log(
     ` AWS CLI         AWS_ACCESS_KEY_ID=${o.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${o.credentials.secretAccessKey} ` +
-      `AWS_REGION=${o.region} aws --endpoint-url ${o.emulators['dynamodb']} dynamodb list-tables`,
+      `AWS_DEFAULT_REGION=${o.region} aws --endpoint-url ${o.emulators['dynamodb']} dynamodb list-tables`,
   );
   if (o.waf === 'off') console.log(' Rate limits     off (--waf off)');
   console.log(
@@ -168,7 +229,7 @@ async function main(args: string[], app: CliApp): Promise<void> {
         `aws xray get-trace-summaries --endpoint-url ${o.emulators['xray']} ...`,
     );
   console.log(
-    args.includes('--persist')
+    args.persist
       ? ' State           kept in .local-cloud/state across runs (delete the folder to start afresh)'
       : ' State           fresh at every start (--persist keeps tables, buckets, users, queues and keys)',
   );
