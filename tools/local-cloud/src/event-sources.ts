@@ -28,6 +28,11 @@ export interface SqsMapping {
   batchSize: number;
   maxConcurrency: number;
   reportBatchItemFailures: boolean;
+  /**
+   * `MaximumBatchingWindowInSeconds`, in ms: after the first message, the batch gathers more until it is
+   * full or the window has passed (0: a batch is what one receive returns).
+   */
+  batchingWindowMs?: number;
 }
 
 export interface StreamMapping {
@@ -177,6 +182,7 @@ export function pollSqs(
         );
         const messages = res.Messages ?? [];
         if (!messages.length || stopped) continue;
+        if (m.batchingWindowMs) messages.push(...(await gatherMore(sqs, m, messages.length, () => stopped)));
         const event = sqsEvent(messages, m.queueArn, region);
         let failed = new Set<string>();
         try {
@@ -210,6 +216,38 @@ export function pollSqs(
   return () => {
     stopped = true;
   };
+}
+
+/**
+ * The rest of a batch within its batching window, as Lambda gathers it: receives (at most ten messages
+ * each, long-polling whole seconds while a second or more is left) until the batch is full or the window
+ * has passed since its first message.
+ */
+async function gatherMore(
+  sqs: SQSClient,
+  m: SqsMapping,
+  have: number,
+  stopped: () => boolean,
+): Promise<Message[]> {
+  const more: Message[] = [];
+  const closesAt = Date.now() + (m.batchingWindowMs ?? 0);
+  while (have + more.length < m.batchSize && !stopped()) {
+    const left = closesAt - Date.now();
+    if (left <= 0) break;
+    const wait = Math.min(20, Math.floor(left / 1000));
+    if (wait === 0) await new Promise((r) => setTimeout(r, Math.min(100, left)));
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: m.queueUrl,
+        MaxNumberOfMessages: Math.min(10, m.batchSize - have - more.length),
+        WaitTimeSeconds: wait,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    more.push(...(res.Messages ?? []));
+  }
+  return more;
 }
 
 const SHARD_LIST_MAX_AGE_MS = 3000;
@@ -538,13 +576,17 @@ async function settleMessages(
       }),
     );
   }
-  if (!done.length) return;
-  await sqs.send(
-    new DeleteMessageBatchCommand({
-      QueueUrl: m.queueUrl,
-      Entries: done.map((msg, i) => ({ Id: String(i), ReceiptHandle: msg.ReceiptHandle! })),
-    }),
-  );
+  // Ten entries per DeleteMessageBatch (a batch gathered in a window may hold more).
+  for (let i = 0; i < done.length; i += 10) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: m.queueUrl,
+        Entries: done
+          .slice(i, i + 10)
+          .map((msg, j) => ({ Id: String(j), ReceiptHandle: msg.ReceiptHandle! })),
+      }),
+    );
+  }
 }
 
 /**

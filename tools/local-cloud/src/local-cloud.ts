@@ -911,6 +911,7 @@ function wireEventSources(
               Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
             ),
             reportBatchItemFailures,
+            batchingWindowMs: Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000,
           },
           (line) => log(label, line),
           REGION,

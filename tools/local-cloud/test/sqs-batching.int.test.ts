@@ -1,0 +1,131 @@
+// The SQS event source's batching window (MaximumBatchingWindowInSeconds), against the SQS emulator.
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { join } from 'node:path';
+import { startEmulators, type Emulators } from '../src/emulators';
+import { pollSqs } from '../src/event-sources';
+import { LambdaRuntime } from '../src/lambda-runtime';
+
+const handlers = join(__dirname, 'fixture', 'handlers');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let emulators: Emulators;
+let sqs: SQSClient;
+beforeAll(async () => {
+  emulators = await startEmulators({}, ['sqs']);
+  sqs = new SQSClient({
+    region: 'us-east-1',
+    endpoint: emulators.endpoints.sqs,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+}, 60_000);
+afterAll(async () => {
+  await emulators?.stop();
+});
+
+/** A queue polled for a function with this batch size and window; the runtime and how to stop both. */
+async function polled(name: string, batchSize: number, batchingWindowMs: number) {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const runtime = new LambdaRuntime(() => undefined);
+  runtime.register({
+    name: 'fn',
+    label: 'Fixture/fn',
+    codeDir: handlers,
+    handler: 'priority.handler',
+    environment: {},
+    timeoutMs: 5000,
+    memoryMb: 128,
+  });
+  const stop = pollSqs(
+    runtime,
+    sqs,
+    {
+      functionName: 'fn',
+      queueUrl: QueueUrl!,
+      queueArn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+      batchSize,
+      maxConcurrency: 1,
+      reportBatchItemFailures: false,
+      batchingWindowMs,
+    },
+    () => undefined,
+    'us-east-1',
+  );
+  const stats = () => runtime.stats()['fn']!;
+  const until = async (messages: number) => {
+    const deadline = Date.now() + 15_000;
+    while (stats().sqsMessages < messages && Date.now() < deadline) await sleep(50);
+  };
+  const left = async () =>
+    Number(
+      (
+        await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        )
+      ).Attributes!['ApproximateNumberOfMessagesNotVisible'],
+    );
+  return { queueUrl: QueueUrl!, stats, until, left, stop: () => (stop(), runtime.stop()) };
+}
+
+describe('SQS batching window', () => {
+  it('gathers messages that arrive within the window into one batch', async () => {
+    // Prepare
+    const q = await polled('window-on', 10, 1500);
+    // Act: three messages, 300 ms apart.
+    for (let i = 0; i < 3; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: q.queueUrl, MessageBody: `{"n":${i}}` }));
+      await sleep(300);
+    }
+    await q.until(3);
+    q.stop();
+    // Assess
+    expect(q.stats()).toMatchObject({ sqsMessages: 3, sqsBatches: 1 });
+  });
+
+  it('without a window, a batch is what one receive returns', async () => {
+    // Prepare
+    const q = await polled('window-off', 10, 0);
+    // Act
+    for (let i = 0; i < 3; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: q.queueUrl, MessageBody: `{"n":${i}}` }));
+      await sleep(300);
+    }
+    await q.until(3);
+    q.stop();
+    // Assess
+    expect(q.stats()).toMatchObject({ sqsMessages: 3, sqsBatches: 3 });
+  });
+
+  it('fills a batch larger than one receive, and deletes every message of it', async () => {
+    // Prepare
+    const q = await polled('window-large', 15, 2000);
+    // Act: fifteen messages at once (two sends of ten and five).
+    for (const range of [
+      [0, 10],
+      [10, 15],
+    ])
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: q.queueUrl,
+          Entries: Array.from({ length: range[1]! - range[0]! }, (_, i) => ({
+            Id: String(i),
+            MessageBody: `{"n":${range[0]! + i}}`,
+          })),
+        }),
+      );
+    await q.until(15);
+    await sleep(300);
+    q.stop();
+    // Assess
+    expect(q.stats()).toMatchObject({ sqsMessages: 15, sqsBatches: 1 });
+    expect(await q.left()).toBe(0);
+  });
+});
