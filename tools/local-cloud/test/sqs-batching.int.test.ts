@@ -29,14 +29,19 @@ afterAll(async () => {
 });
 
 /** A queue polled for a function with this batch size and window; the runtime and how to stop both. */
-async function polled(name: string, batchSize: number, batchingWindowMs: number) {
+async function polled(
+  name: string,
+  batchSize: number,
+  batchingWindowMs: number,
+  handler = 'priority.handler',
+) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const runtime = new LambdaRuntime(() => undefined);
   runtime.register({
     name: 'fn',
     label: 'Fixture/fn',
     codeDir: handlers,
-    handler: 'priority.handler',
+    handler,
     environment: {},
     timeoutMs: 5000,
     memoryMb: 128,
@@ -72,7 +77,14 @@ async function polled(name: string, batchSize: number, batchingWindowMs: number)
         )
       ).Attributes!['ApproximateNumberOfMessagesNotVisible'],
     );
-  return { queueUrl: QueueUrl!, stats, until, left, stop: () => (stop(), runtime.stop()) };
+  /** `count` messages, `apartMs` apart. */
+  const send = async (count: number, apartMs: number) => {
+    for (let i = 0; i < count; i++) {
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `{"n":${i}}` }));
+      await sleep(apartMs);
+    }
+  };
+  return { queueUrl: QueueUrl!, stats, until, left, send, stop: () => (stop(), runtime.stop()) };
 }
 
 describe('SQS batching window', () => {
@@ -80,10 +92,7 @@ describe('SQS batching window', () => {
     // Prepare
     const q = await polled('window-on', 10, 1500);
     // Act: three messages, 300 ms apart.
-    for (let i = 0; i < 3; i++) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: q.queueUrl, MessageBody: `{"n":${i}}` }));
-      await sleep(300);
-    }
+    await q.send(3, 300);
     await q.until(3);
     q.stop();
     // Assess
@@ -94,14 +103,24 @@ describe('SQS batching window', () => {
     // Prepare
     const q = await polled('window-off', 10, 0);
     // Act
-    for (let i = 0; i < 3; i++) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: q.queueUrl, MessageBody: `{"n":${i}}` }));
-      await sleep(300);
-    }
+    await q.send(3, 300);
     await q.until(3);
     q.stop();
     // Assess
     expect(q.stats()).toMatchObject({ sqsMessages: 3, sqsBatches: 3 });
+  });
+
+  it('leaves every message of a gathered batch in the queue when the function fails', async () => {
+    // Prepare
+    const q = await polled('window-failing', 10, 1000, 'throws.handler');
+    // Act
+    await q.send(3, 100);
+    await q.until(3);
+    await sleep(300);
+    q.stop();
+    // Assess: one failed invocation; none of its messages deleted (they come back after the visibility timeout).
+    expect(q.stats()).toMatchObject({ sqsMessages: 3, sqsBatches: 1, failures: 1 });
+    expect(await q.left()).toBe(3);
   });
 
   it('fills a batch larger than one receive, and deletes every message of it', async () => {
