@@ -169,18 +169,9 @@ export function pollSqs(
   const worker = async () => {
     while (!stopped) {
       try {
-        const res = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: m.queueUrl,
-            MaxNumberOfMessages: Math.min(10, m.batchSize),
-            // Long polling as Lambda's pollers do: a message is answered at once, an idle queue costs a
-            // receive every 10 s per worker instead of every second.
-            WaitTimeSeconds: SQS_WAIT_SECONDS,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        const messages = res.Messages ?? [];
+        // Long polling as Lambda's pollers do: a message is answered at once, an idle queue costs a
+        // receive every 10 s per worker instead of every second.
+        const messages = await receive(sqs, m.queueUrl, m.batchSize, SQS_WAIT_SECONDS);
         if (!messages.length || stopped) continue;
         if (m.batchingWindowMs) messages.push(...(await gatherMore(sqs, m, messages.length, () => stopped)));
         const event = sqsEvent(messages, m.queueArn, region);
@@ -236,18 +227,28 @@ async function gatherMore(
     if (left <= 0) break;
     const wait = Math.min(20, Math.floor(left / 1000));
     if (wait === 0) await new Promise((r) => setTimeout(r, Math.min(100, left)));
-    const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: m.queueUrl,
-        MaxNumberOfMessages: Math.min(10, m.batchSize - have - more.length),
-        WaitTimeSeconds: wait,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    more.push(...(res.Messages ?? []));
+    more.push(...(await receive(sqs, m.queueUrl, m.batchSize - have - more.length, wait)));
   }
   return more;
+}
+
+/** Up to `max` messages (ten at most per receive) with every attribute, long-polling `waitSeconds`. */
+async function receive(
+  sqs: SQSClient,
+  queueUrl: string,
+  max: number,
+  waitSeconds: number,
+): Promise<Message[]> {
+  const res = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: Math.min(10, max),
+      WaitTimeSeconds: waitSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+  );
+  return res.Messages ?? [];
 }
 
 const SHARD_LIST_MAX_AGE_MS = 3000;

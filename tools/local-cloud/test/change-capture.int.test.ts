@@ -5,6 +5,7 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
   ListShardsCommand,
+  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { execFileSync } from 'node:child_process';
@@ -159,6 +160,11 @@ it('keeps a change Kinesis refuses and writes it, in order, once the stream answ
     for (let i = 0; i < 50 && !logged.some((l) => /not written yet \(attempt 2\)/.test(l)); i++)
       await new Promise((r) => setTimeout(r, 100));
     await kinesis.send(new CreateStreamCommand({ StreamName: 'legacy-late', ShardCount: 1 }));
+    // A new stream is CREATING, without shards, for a moment (as in Kinesis): read it once it is ACTIVE.
+    await waitUntilStreamExists(
+      { client: kinesis, maxWaitTime: 30, minDelay: 1 },
+      { StreamName: 'legacy-late' },
+    );
     // Assess: both refused at first, both written afterwards, in their order.
     expect(logged.some((l) => /not written yet \(attempt 2\)/.test(l))).toBe(true);
     const { records } = await streamRecords('legacy-late', 2);
