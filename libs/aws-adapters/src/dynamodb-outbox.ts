@@ -1,4 +1,10 @@
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '@order-platform/contracts';
 
 /** An outbox record not yet marked published. */
@@ -27,6 +33,39 @@ export class DynamoDbOutbox {
         ExpressionAttributeValues: { ':at': at.toISOString() },
       }),
     );
+  }
+
+  /**
+   * Marks many records published at once, as the stream showed them: each is written back whole with
+   * `publishedAt` (25 per `BatchWriteItem`, where a conditional update costs a call per record). Writing back
+   * what the record holds changes nothing else, and on a record that exists it is a `MODIFY`, which the
+   * publisher's stream filter leaves out. Writes DynamoDB leaves unprocessed (throttling) are sent again a
+   * few times; answers the event ids still not marked.
+   */
+  async markAllPublished(
+    records: Record<string, unknown>[],
+    at = new Date(),
+    attempts = 4,
+  ): Promise<string[]> {
+    const publishedAt = at.toISOString();
+    const unmarked: string[] = [];
+    for (let i = 0; i < records.length; i += 25) {
+      let pending: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = records
+        .slice(i, i + 25)
+        .map((r) => ({ PutRequest: { Item: { ...r, publishedAt: r['publishedAt'] ?? publishedAt } } }));
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt === attempts) {
+          unmarked.push(...pending.map((p) => String((p.PutRequest.Item['event'] as { id: string }).id)));
+          break;
+        }
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const res: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = res.UnprocessedItems?.[this.tableName] as typeof pending;
+      }
+    }
+    return unmarked;
   }
 
   /**

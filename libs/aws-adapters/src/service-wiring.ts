@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { documentClient } from './clients';
 import { DynamoDbOutbox } from './dynamodb-outbox';
 import { SnsEventPublisher } from './sns-event-publisher';
-import { EventBridgePublisher, Publishers } from './eventbridge-publisher';
+import { EventBridgePublisher } from './eventbridge-publisher';
 import { sqsRetryBackoff, type SqsMessageRef } from './sqs-backoff';
 
 const publisherConfig = configSection(
@@ -23,13 +23,17 @@ const publisherConfig = configSection(
  * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
  * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
  */
-export function outboxPublishing(): { publisher: Publishers; marker: DynamoDbOutbox } {
+export function outboxPublishing(): {
+  publisher: SnsEventPublisher;
+  bus?: EventBridgePublisher;
+  marker: DynamoDbOutbox;
+} {
   const { EVENT_TOPIC_ARN, OUTBOX_TABLE_NAME, EVENT_BUS_ARN } = publisherConfig();
   return {
-    publisher: new Publishers([
-      new SnsEventPublisher(traced(new SNSClient({})), EVENT_TOPIC_ARN),
-      ...(EVENT_BUS_ARN ? [new EventBridgePublisher(traced(new EventBridgeClient({})), EVENT_BUS_ARN)] : []),
-    ]),
+    publisher: new SnsEventPublisher(traced(new SNSClient({})), EVENT_TOPIC_ARN),
+    ...(EVENT_BUS_ARN
+      ? { bus: new EventBridgePublisher(traced(new EventBridgeClient({})), EVENT_BUS_ARN) }
+      : {}),
     marker: new DynamoDbOutbox(documentClient(traced(new DynamoDBClient({}))), OUTBOX_TABLE_NAME),
   };
 }

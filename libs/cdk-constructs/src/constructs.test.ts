@@ -102,7 +102,7 @@ describe('OutboxPublisher', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 'dynamodb:UpdateItem',
+            Action: 'dynamodb:BatchWriteItem',
             Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
           }),
         ]),

@@ -52,10 +52,11 @@ export class OutboxPublisher extends Construct {
     const bus = integrationBus(this, 'Bus', props.stage);
     props.publisher.function.addEnvironment('EVENT_BUS_ARN', bus.eventBusArn);
     bus.grantPutEventsTo(props.publisher.function);
-    // It marks outbox records published, and may touch no other item of the table.
+    // It marks outbox records published (written back whole, 25 per call), and may touch no other item of
+    // the table.
     props.publisher.function.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
+        actions: ['dynamodb:BatchWriteItem'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
       }),

@@ -346,7 +346,12 @@ describe('outboxPublisherHandler', () => {
           traces.push(options?.traceHeader);
         },
       },
-      marker: { markPublished: async (id) => void marked.push(id) },
+      marker: {
+        markAllPublished: async (records) => {
+          marked.push(...records.map((r) => (r['event'] as { id: string }).id));
+          return [];
+        },
+      },
     }));
     const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
     const record = (seq: string, eventName: string, item: Record<string, unknown>) => ({
@@ -417,6 +422,99 @@ describe('outboxPublisherHandler', () => {
     expect(log.indexOf('done b2')).toBeLessThan(log.indexOf('done a1'));
     expect(log.filter((l) => / a\d/.test(l))).toEqual(['start a1', 'done a1', 'start a2']);
     expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['3', '5']);
+  });
+
+  describe('after the topic', () => {
+    const event = (id: string, orderId: string) =>
+      ({ ...sample, id, data: { ...sample.data, orderId } }) as DomainEvent;
+    const record = (seq: string, e: DomainEvent, extra: Record<string, unknown> = {}) => ({
+      eventID: seq,
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: seq,
+        NewImage: marshall({ pk: `OUTBOX#${e.id}`, kind: OUTBOX_KIND, event: e, ...extra }),
+      },
+    });
+    const batch = (...records: ReturnType<typeof record>[]) =>
+      ({ Records: records }) as unknown as DynamoDBStreamEvent;
+    /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
+    const wiring = (opts: { busRefuses?: string[]; unmarked?: string[]; markThrows?: boolean } = {}) => {
+      const calls = { topic: [] as string[], bus: [] as string[][], marks: [] as string[][] };
+      const traces: (string | undefined)[] = [];
+      const handler = outboxPublisherHandler(() => ({
+        publisher: { publish: async (e) => void calls.topic.push(e.id) },
+        bus: {
+          publishAll: async (entries) => {
+            calls.bus.push(entries.map((x) => x.event.id));
+            traces.push(...entries.map((x) => x.traceHeader));
+            return (opts.busRefuses ?? []).map((eventId) => ({ eventId, reason: 'InternalFailure' }));
+          },
+        },
+        marker: {
+          markAllPublished: async (records) => {
+            if (opts.markThrows) throw new Error('DynamoDB unreachable');
+            calls.marks.push(records.map((r) => (r['event'] as { id: string }).id));
+            return opts.unmarked ?? [];
+          },
+        },
+      }));
+      return { handler, calls, traces };
+    };
+
+    it('puts the batch on the bus and marks it in one call each, in stream order, traces kept', async () => {
+      // Prepare
+      const { handler, calls, traces } = wiring();
+      // Act
+      const res = await handler(
+        batch(
+          record('1', event('a1', 'A'), { traceHeader: 'Root=1-a' }),
+          record('2', event('b1', 'B')),
+          record('3', event('a2', 'A'), { traceHeader: 'Root=1-a2' }),
+        ),
+        context,
+      );
+      // Assess
+      expect(res.batchItemFailures).toEqual([]);
+      expect(calls.bus).toEqual([['a1', 'b1', 'a2']]);
+      expect(traces).toEqual(['Root=1-a', undefined, 'Root=1-a2']);
+      expect(calls.marks).toEqual([['a1', 'b1', 'a2']]);
+    });
+
+    it("retries an event the bus refused with its order's later events, and marks only the rest", async () => {
+      const { handler, calls } = wiring({ busRefuses: ['a1'] });
+      const res = await handler(
+        batch(record('1', event('a1', 'A')), record('2', event('b1', 'B')), record('3', event('a2', 'A'))),
+        context,
+      );
+      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '3']);
+      expect(calls.marks).toEqual([['b1']]);
+    });
+
+    it('retries what could not be marked, and everything when marking fails outright', async () => {
+      const partly = wiring({ unmarked: ['b1'] });
+      const res = await partly.handler(
+        batch(record('1', event('a1', 'A')), record('2', event('b1', 'B'))),
+        context,
+      );
+      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['2']);
+      const broken = wiring({ markThrows: true });
+      const all = await broken.handler(
+        batch(record('1', event('a1', 'A')), record('2', event('b1', 'B'))),
+        context,
+      );
+      expect(all.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '2']);
+    });
+
+    it('leaves alone a record inserted already marked (written back after its TTL removed it)', async () => {
+      const { handler, calls } = wiring();
+      const res = await handler(
+        batch(record('1', event('a1', 'A'), { publishedAt: '2026-12-01T00:00:00.000Z' })),
+        context,
+      );
+      expect(res.batchItemFailures).toEqual([]);
+      expect(calls).toEqual({ topic: [], bus: [], marks: [] });
+    });
   });
 });
 

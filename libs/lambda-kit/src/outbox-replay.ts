@@ -1,10 +1,11 @@
 import type { DomainEvent } from '@order-platform/contracts';
 import * as z from 'zod';
-import type { EventPublisher, OutboxMarker } from './outbox-stream';
+import type { BatchEventPublisher, EventPublisher } from './outbox-stream';
 import { instrumented, logger } from './powertools';
 
 /** The outbox records never marked published, page by page (a service table's `DynamoDbOutbox`). */
-export interface PendingOutbox extends OutboxMarker {
+export interface PendingOutbox {
+  markPublished(eventId: string): Promise<void>;
   pending(olderThan: Date, orderId?: string): AsyncGenerator<{ event: DomainEvent }[], void, void>;
 }
 
@@ -32,7 +33,7 @@ export interface OutboxReplayResult {
  * that was published and only not marked is harmless to send again.
  */
 export async function replayOutbox(
-  deps: { publisher: EventPublisher; outbox: PendingOutbox },
+  deps: { publisher: EventPublisher; bus?: BatchEventPublisher; outbox: PendingOutbox },
   request: z.input<typeof OutboxReplayRequest>,
   log: (line: string) => void = () => undefined,
 ): Promise<OutboxReplayResult> {
@@ -47,6 +48,8 @@ export async function replayOutbox(
       log(`${dryRun ? 'would replay' : 'replaying'} ${event.type} ${event.id} (${event.occurredAt})`);
       if (!dryRun) {
         await deps.publisher.publish(event);
+        const [refused] = (await deps.bus?.publishAll([{ event }])) ?? [];
+        if (refused) throw new Error(`The bus refused event ${event.id}: ${refused.reason}`);
         await deps.outbox.markPublished(event.id);
       }
       replayed.push({ eventId: event.id, type: event.type, occurredAt: event.occurredAt });
@@ -56,11 +59,13 @@ export async function replayOutbox(
 }
 
 /** The replay as a function of a service (invoked directly, never by an event source). */
-export function outboxReplayHandler(outbox: () => { publisher: EventPublisher; marker: PendingOutbox }) {
+export function outboxReplayHandler(
+  outbox: () => { publisher: EventPublisher; bus?: BatchEventPublisher; marker: PendingOutbox },
+) {
   return instrumented(async (request: unknown): Promise<OutboxReplayResult> => {
-    const { publisher, marker } = outbox();
+    const { publisher, bus, marker } = outbox();
     const result = await replayOutbox(
-      { publisher, outbox: marker },
+      { publisher, ...(bus ? { bus } : {}), outbox: marker },
       request as z.input<typeof OutboxReplayRequest>,
     );
     logger.info('Outbox replayed', {

@@ -11,9 +11,27 @@ export interface EventPublisher {
   publish(event: DomainEvent, options?: { traceHeader?: string }): Promise<void>;
 }
 
-/** Records that an outbox record's event reached the topic (the replay tool skips those). */
+/** A destination that takes many events per call (the integration bus); answers the ones it did not take. */
+export interface BatchEventPublisher {
+  publishAll(
+    entries: { event: DomainEvent; traceHeader?: string }[],
+  ): Promise<{ eventId: string; reason: string }[]>;
+}
+
+/** Records that outbox records' events went out (the replay tool skips those). */
 export interface OutboxMarker {
-  markPublished(eventId: string): Promise<void>;
+  /** Marks the records, as the stream showed them, published; answers the event ids it could not mark. */
+  markAllPublished(records: Record<string, unknown>[]): Promise<string[]>;
+}
+
+/**
+ * What a service's outbox publishes through: every event to `publisher` (the service topic) one at a time
+ * and in order, then the ones it took to `bus` (the integration bus) and `marker` many per call.
+ */
+export interface OutboxWiring {
+  publisher: EventPublisher;
+  bus?: BatchEventPublisher;
+  marker?: OutboxMarker;
 }
 
 /** Attribute that marks an item as an outbox record; the stream mapping filters on it. */
@@ -29,62 +47,122 @@ function orderingKey(event: DomainEvent): string {
 
 /**
  * The DynamoDB stream handler of a service's outbox: for each newly inserted outbox record, publishes the
- * event it holds, then marks the record published.
+ * event it holds to the topic, then to the bus, then marks the record published.
  *
- * Events of one order (see `orderingKey`) are published one after the other, in stream order; different
- * orders' events go out side by side (one at a time, a busy outbox published ~50 events/s and held the whole
- * pipeline back). When a publish fails, that order's later records in the batch are not attempted, and all
- * are reported as failures: the stream retries from the first failed record, so nothing is lost and no
- * order's events overtake each other (events of other orders after it may be published twice, which the
- * consumers' idempotency absorbs).
+ * Events of one order (see `orderingKey`) are published to the topic one after the other, in stream order;
+ * different orders' events go out side by side (one at a time, a busy outbox published ~50 events/s and held
+ * the whole pipeline back). The bus and the marks then take the batch's published events in as few calls as
+ * their APIs allow (ten per `PutEvents`, 25 per `BatchWriteItem`) instead of two calls per event. When any
+ * step fails for a record, that order's later records are reported as failures with it: the stream retries
+ * from the first failed record, so nothing is lost and no order's events overtake each other on the topic
+ * (events after it may be published twice, which the consumers' idempotency absorbs). The bus, like
+ * EventBridge itself, promises no order.
  */
 export function outboxPublisherHandler(
-  outbox: () => { publisher: EventPublisher; marker?: OutboxMarker },
+  outbox: () => OutboxWiring,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   return instrumented(async (event: DynamoDBStreamEvent) => {
-    const { publisher, marker } = outbox();
+    const { publisher, bus, marker } = outbox();
     metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
-    type Entry = { record: DynamoDBRecord; event?: DomainEvent; error?: unknown; traceHeader?: string };
+    type Entry = {
+      record: DynamoDBRecord;
+      item?: Record<string, unknown>;
+      event?: DomainEvent;
+      error?: unknown;
+      traceHeader?: string;
+      group: Entry[];
+    };
     const groups = new Map<string, Entry[]>();
     for (const record of event.Records) {
       if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
       const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
-      if (item['kind'] !== OUTBOX_KIND) continue;
-      let entry: Entry;
+      // A record written back after it was deleted (a mark that came after its TTL) is not news.
+      if (item['kind'] !== OUTBOX_KIND || item['publishedAt'] !== undefined) continue;
       const traceHeader = typeof item['traceHeader'] === 'string' ? item['traceHeader'] : undefined;
+      let parsed: Pick<Entry, 'event' | 'error'>;
       try {
-        entry = { record, event: parseEvent(item['event']), traceHeader };
+        parsed = { event: parseEvent(item['event']) };
       } catch (error) {
-        entry = { record, error };
+        parsed = { error };
       }
-      const key = entry.event ? orderingKey(entry.event) : `record:${record.dynamodb.SequenceNumber}`;
-      groups.set(key, [...(groups.get(key) ?? []), entry]);
+      const key = parsed.event ? orderingKey(parsed.event) : `record:${record.dynamodb.SequenceNumber}`;
+      const group = groups.get(key) ?? [];
+      groups.set(key, group);
+      group.push({ record, item, ...parsed, traceHeader, group });
     }
-    const failed: string[] = [];
+    const failed = new Set<Entry>();
+    /** `entry` failed: it and its order's later records are retried. */
+    const fail = (entry: Entry, message: string, error?: unknown) => {
+      logger.error(message, { error: error as Error, eventId: entry.event?.id });
+      for (const later of entry.group.slice(entry.group.indexOf(entry))) failed.add(later);
+    };
+    // 1. The topic: one order's events in stream order, different orders' side by side.
+    const published: Entry[] = [];
     await Promise.all(
       [...groups.values()].map(async (group) => {
-        for (const [i, entry] of group.entries()) {
+        for (const entry of group) {
           try {
             if (!entry.event) throw entry.error;
             await publisher.publish(entry.event, entry.traceHeader ? { traceHeader: entry.traceHeader } : {});
-            // After the publish: a crash in between republishes (consumers are idempotent), never loses.
-            await marker?.markPublished(entry.event.id);
-            logger.info('Event published', {
-              type: entry.event.type,
-              eventId: entry.event.id,
-              correlationId: entry.event.correlationId,
-            });
+            published.push(entry);
           } catch (error) {
-            logger.error('Publish failed; the stream retries from this record', {
-              error: error as Error,
-              eventId: entry.event?.id,
-            });
-            failed.push(...group.slice(i).map((e) => e.record.dynamodb!.SequenceNumber!));
+            fail(entry, 'Publish failed; the stream retries from this record', error);
             return;
           }
         }
       }),
     );
-    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    const inStreamOrder = (entries: Entry[]) =>
+      entries
+        .filter((e) => !failed.has(e))
+        .sort((a, b) => event.Records.indexOf(a.record) - event.Records.indexOf(b.record));
+    // 2. The bus, for the events the topic took.
+    if (bus) {
+      const sent = inStreamOrder(published);
+      const refused = sent.length
+        ? await bus.publishAll(
+            sent.map((e) => ({ event: e.event!, ...(e.traceHeader ? { traceHeader: e.traceHeader } : {}) })),
+          )
+        : [];
+      for (const r of refused) {
+        const entry = sent.find((e) => e.event!.id === r.eventId);
+        if (entry)
+          fail(entry, `The bus refused the event (${r.reason}); the stream retries from this record`);
+      }
+    }
+    // 3. The marks, for the events that went everywhere. After the publishes: a crash in between
+    // republishes (consumers are idempotent), never loses.
+    const done = inStreamOrder(published);
+    let unmarked = new Set<string>();
+    if (marker && done.length) {
+      try {
+        unmarked = new Set(await marker.markAllPublished(done.map((e) => e.item!)));
+      } catch (error) {
+        logger.error('Marking failed', { error: error as Error });
+        unmarked = new Set(done.map((e) => e.event!.id));
+      }
+    }
+    for (const entry of done) {
+      if (unmarked.has(entry.event!.id)) {
+        fail(entry, 'Published, but not marked; the stream retries from this record');
+        continue;
+      }
+      logger.info('Event published', {
+        type: entry.event!.type,
+        eventId: entry.event!.id,
+        correlationId: entry.event!.correlationId,
+      });
+    }
+    return {
+      batchItemFailures: inStreamOrderAll(event.Records, failed).map((itemIdentifier) => ({
+        itemIdentifier,
+      })),
+    };
   });
+}
+
+/** The sequence numbers of the failed records, in stream order. */
+function inStreamOrderAll(records: DynamoDBRecord[], failed: Set<{ record: DynamoDBRecord }>): string[] {
+  const seqs = new Set([...failed].map((f) => f.record));
+  return records.filter((r) => seqs.has(r)).map((r) => r.dynamodb!.SequenceNumber!);
 }

@@ -458,8 +458,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ['AWS_ENDPOINT_URL_SNS', 'sns'],
         ['AWS_ENDPOINT_URL_SES', 'ses'],
         ['AWS_ENDPOINT_URL_S3', 's3'],
+        ['AWS_ENDPOINT_URL_EVENTBRIDGE', 'events'],
       ] as const)
-        functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
+        if (functionEnv[variable]) functionEnv[variable] = await meter.proxy(service, functionEnv[variable]!);
     }
     // A table's stream is read as soon as a function's write to it is answered (see pollStream).
     const wakeups = new Wakeups();

@@ -44,6 +44,30 @@ describe('Meter (profiling the calls functions make)', () => {
     upstream.close();
   });
 
+  it('counts the entries put on an EventBridge bus, which EventBridge bills, apart from the calls', async () => {
+    const upstream = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{"FailedEntryCount":0}'));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const meter = new Meter();
+    const proxy = await meter.proxy('events', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+    const put = (entries: number) =>
+      fetch(proxy, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'user-agent': 'aws-sdk-js/3 app/Orders/Publish' },
+        body: JSON.stringify({ Entries: Array.from({ length: entries }, () => ({ Detail: '{}' })) }),
+      }).then((r) => r.text());
+    await put(10);
+    await put(3);
+    expect(meter.eventBusEntries()).toBe(13);
+    expect(meter.calls()).toEqual([{ fn: 'Orders/Publish', operation: 'events.PutEvents', count: 2 }]);
+    meter.reset();
+    expect(meter.eventBusEntries()).toBe(0);
+    meter.stop();
+    upstream.close();
+  });
+
   it('asks DynamoDB for the capacity each call consumed and sums it by function, reads apart from writes', async () => {
     // Prepare: an upstream that consumes 2 units when asked to say so, and records what it was sent.
     const seen: Record<string, unknown>[] = [];

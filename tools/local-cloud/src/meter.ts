@@ -32,6 +32,7 @@ export class Meter {
   private readonly counts = new Map<string, number>();
   private readonly units = new Map<string, Capacity>();
   private s3Bytes = 0;
+  private busEntries = 0;
   private readonly servers: http.Server[] = [];
 
   /** A counting proxy in front of `target` (an emulator's endpoint); its URL. */
@@ -41,6 +42,8 @@ export class Meter {
       (req, body) => {
         this.count(service, req, body);
         if (service === 's3' && req.method === 'PUT') this.s3Bytes += body.length;
+        if (service === 'events' && operationOf(req, body) === 'PutEvents')
+          this.busEntries += entriesOf(body);
         return false;
       },
       service === 'dynamodb'
@@ -97,10 +100,16 @@ export class Meter {
     return this.s3Bytes;
   }
 
+  /** Events the functions put on EventBridge buses so far (entries, which EventBridge bills, not calls). */
+  eventBusEntries(): number {
+    return this.busEntries;
+  }
+
   reset(): void {
     this.counts.clear();
     this.units.clear();
     this.s3Bytes = 0;
+    this.busEntries = 0;
   }
 
   stop(): void {
@@ -119,6 +128,16 @@ function operationOf(req: http.IncomingMessage, body: Buffer): string {
   if (String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
     return new URLSearchParams(body.toString('utf8')).get('Action') ?? req.method ?? '?';
   return req.method ?? '?';
+}
+
+/** How many entries a `PutEvents` request carries. */
+function entriesOf(body: Buffer): number {
+  try {
+    const entries = (JSON.parse(body.toString('utf8')) as { Entries?: unknown }).Entries;
+    return Array.isArray(entries) ? entries.length : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** The request with `ReturnConsumedCapacity: INDEXES` added, for the operations that take it. */

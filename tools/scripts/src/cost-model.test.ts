@@ -7,6 +7,7 @@ const usage: OrderUsage = {
   dynamodbWriteUnits: 40,
   dynamodbReadUnits: 8,
   snsPublishes: 4,
+  eventBusEvents: 4,
   sqsRequests: 12,
   s3Puts: 2,
   s3Bytes: 1024 ** 3 / 1_000_000,
@@ -27,6 +28,7 @@ describe('costPerMillionOrders', () => {
     expect(usd['DynamoDB writes']).toBeCloseTo(25);
     expect(usd['DynamoDB reads']).toBeCloseTo(1);
     expect(usd['SNS']).toBeCloseTo(2);
+    expect(usd['EventBridge']).toBeCloseTo(4);
     expect(usd['SQS']).toBeCloseTo(4.8);
     expect(usd['S3 (puts + 1 month)']).toBeCloseTo(10 + 0.023);
     expect(usd['CloudWatch Logs']).toBeCloseTo(0.5);

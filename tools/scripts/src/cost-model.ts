@@ -15,6 +15,8 @@ export const PRICES = {
   dynamodbPerMillionWriteUnits: 0.625,
   dynamodbPerMillionReadUnits: 0.125,
   snsPerMillionPublishes: 0.5,
+  /** Custom events put on a bus, per 64 KB chunk of each entry. */
+  eventBridgePerMillionEvents: 1,
   sqsPerMillionRequests: 0.4,
   s3PerThousandPuts: 0.005,
   s3PerGbMonth: 0.023,
@@ -34,6 +36,8 @@ export interface OrderUsage {
   dynamodbWriteUnits: number;
   dynamodbReadUnits: number;
   snsPublishes: number;
+  /** Events put on the integration bus (EventBridge bills entries, not calls). */
+  eventBusEvents: number;
   sqsRequests: number;
   s3Puts: number;
   /** Bytes stored in S3 per order, kept one month in the model. */
@@ -98,6 +102,12 @@ export function costPerMillionOrders(u: OrderUsage): { lines: CostLine[]; total:
       perOrder: u.snsPublishes,
       unit: 'publishes',
       usd: u.snsPublishes * p.snsPerMillionPublishes,
+    },
+    {
+      service: 'EventBridge',
+      perOrder: u.eventBusEvents,
+      unit: 'events',
+      usd: u.eventBusEvents * p.eventBridgePerMillionEvents,
     },
     {
       service: 'SQS',

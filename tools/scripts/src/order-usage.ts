@@ -68,6 +68,7 @@ export function usagePerOrder(
       dynamodbWriteUnits: per(capacity.write),
       dynamodbReadUnits: per(capacity.read),
       snsPublishes: per(count('sns', ['Publish', 'PublishBatch'])),
+      eventBusEvents: per(meter.eventBusEntries()),
       // The functions' own SQS calls; per message delivered to a function, its send (SNS's delivery into
       // the queue); per batch delivered, Lambda's ReceiveMessage and DeleteMessageBatch. (The event source's
       // empty long polls while a queue is idle are a fixed cost per queue, not per order.)

@@ -95,6 +95,31 @@ describe('outbox replay', () => {
     );
     expect(record.Item!['publishedAt']).toEqual(expect.any(String));
   });
+
+  it('marks many records at once as the stream showed them, changing nothing else, and finds none pending', async () => {
+    // Prepare: 30 records (two batch writes), read back as the publisher gets them from the stream.
+    const table = await cloud.newTable();
+    const repo = new DynamoDbRepository(cloud.doc, table);
+    const events = Array.from({ length: 30 }, (_, i) => rejected(`o-${i}`, new Date(Date.now() - 600_000)));
+    await repo.transactWithOutbox([], events);
+    const outbox = new DynamoDbOutbox(cloud.doc, table);
+    const read = async (id: string) =>
+      (await cloud.doc.send(new GetCommand({ TableName: table, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' } })))
+        .Item!;
+    const images = await Promise.all(events.map((e) => read(e.id)));
+    // Act
+    const unmarked = await outbox.markAllPublished(images, new Date('2026-12-07T10:00:00.000Z'));
+    // Assess
+    expect(unmarked).toEqual([]);
+    const after = await Promise.all(events.map((e) => read(e.id)));
+    expect(after).toEqual(images.map((i) => ({ ...i, publishedAt: '2026-12-07T10:00:00.000Z' })));
+    const pending: unknown[] = [];
+    for await (const page of outbox.pending(new Date())) pending.push(...page);
+    expect(pending).toEqual([]);
+    // A record marked before keeps its first mark.
+    await outbox.markAllPublished([after[0]!], new Date('2026-12-08T00:00:00.000Z'));
+    expect((await read(events[0]!.id))['publishedAt']).toBe('2026-12-07T10:00:00.000Z');
+  });
 });
 
 describe('outbox replay target', () => {
