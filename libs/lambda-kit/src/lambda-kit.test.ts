@@ -8,6 +8,7 @@ import { ConflictError } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
+import { SDK_LOGGER, traced } from './powertools';
 import { newEvent } from '@order-platform/contracts';
 import type { DomainEvent } from '@order-platform/contracts';
 
@@ -594,5 +595,47 @@ describe('the Tracer', () => {
   it('is loaded where tracing is on, as Powertools reads the setting (on unless "false")', () => {
     expect(load(undefined).tracerLoaded).toBe(true);
     expect(load('true').tracerLoaded).toBe(true);
+  });
+});
+
+describe('traced', () => {
+  it("keeps the SDK from building log lines nobody reads: each call's input is walked only to be sent", async () => {
+    // Prepare: two clients answering from memory, one taken through traced(); an input that counts reads.
+    const { DynamoDBClient, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { Readable } = await import('node:stream');
+    const client = () =>
+      new DynamoDBClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        requestHandler: {
+          handle: async () => ({
+            response: {
+              statusCode: 200,
+              headers: { 'content-type': 'application/x-amz-json-1.0' },
+              body: Readable.from(['{"Item":{"pk":{"S":"a"}}}']),
+            },
+          }),
+        } as never,
+      });
+    const readsOfKey = async (c: InstanceType<typeof DynamoDBClient>) => {
+      let reads = 0;
+      const input = { TableName: 't' } as { TableName: string; Key?: unknown };
+      Object.defineProperty(input, 'Key', {
+        enumerable: true,
+        get: () => {
+          reads += 1;
+          return { pk: { S: 'a' } };
+        },
+      });
+      const out = await c.send(new GetItemCommand(input as never));
+      expect(out.Item).toEqual({ pk: { S: 'a' } });
+      return reads;
+    };
+    // Act
+    const plain = await readsOfKey(client());
+    const quiet = await readsOfKey(traced(client()));
+    // Assess
+    expect(quiet).toBeLessThan(plain);
+    expect(traced(client()).config.logger).toBe(SDK_LOGGER);
   });
 });
