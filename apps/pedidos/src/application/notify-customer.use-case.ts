@@ -41,16 +41,16 @@ export function customerMessage(event: DomainEvent, to: string): EmailMessage | 
 /**
  * Tells the customer what happened to their order:
  * 1. picks the message for the event (order received, completed, rejected or cancelled);
- * 2. finds the customer's address on the order;
+ * 2. takes the customer's address from the event where it carries one (`OrderPlaced`, `OrderCompleted`:
+ *    the address the order was placed with), and otherwise from the order;
  * 3. sends it once per event, however often the event is delivered.
  */
 export async function notifyCustomer(deps: { orders: OrderRepository; mailer: Mailer }, event: DomainEvent) {
   const orderId = (event.data as { orderId?: string }).orderId;
-  if (!orderId) return 'ignored' as const;
-  const order = await deps.orders.get(orderId);
-  const to = order?.customerEmail;
+  const message = customerMessage(event, '');
+  if (!orderId || !message) return 'ignored' as const;
+  const carried = (event.data as { customerEmail?: string }).customerEmail;
+  const to = carried ?? (await deps.orders.get(orderId))?.customerEmail;
   if (!to) return 'no-address' as const;
-  const message = customerMessage(event, to);
-  if (!message) return 'ignored' as const;
-  return deps.mailer.sendOnce(event.id, message);
+  return deps.mailer.sendOnce(event.id, { ...message, to });
 }

@@ -38,7 +38,10 @@ class InMemoryLedger implements StockLedger {
     }
     return out;
   }
+  /** Reads of an order's reservation. */
+  reservationReads = 0;
   async reservation(orderId: string) {
+    this.reservationReads += 1;
     return this.reservations.get(orderId);
   }
   async reserve(orderId: string, items: PricedLine[], event: DomainEvent): Promise<WriteOutcome> {
@@ -188,6 +191,21 @@ describe('reserveStock', () => {
     expect(again).toBe('duplicate');
     expect(l.stock.get('a')!.reserved).toBe(2);
     expect(l.events).toHaveLength(1);
+  });
+
+  it('reads no reservation on a first delivery, and tells a duplicate by its write even when stock ran out since', async () => {
+    // Prepare: the order took the last two units the first time.
+    const l = ledger();
+    const first = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    const readsFirst = l.reservationReads;
+    l.stock.get('a')!.reserved = l.stock.get('a')!.onHand;
+    // Act: delivered again, it would now be refused if it were new.
+    const again = await reserveStock({ ledger: l }, placed('o1'), 'o1', [{ productId: 'a', quantity: 2 }]);
+    // Assess
+    expect([first, again]).toEqual(['reserved', 'duplicate']);
+    expect(readsFirst).toBe(0);
+    expect(l.events.map((e) => e.type)).toEqual(['StockReserved']);
+    expect(l.reservations.get('o1')!.status).toBe('RESERVED');
   });
 });
 

@@ -16,11 +16,14 @@ const trace = (cause: DomainEvent) => ({ correlationId: cause.correlationId, cau
 
 /**
  * Reserves stock for an order, all lines or none:
- * 1. an existing reservation record (reserved, refused or a cancel tombstone) means it was handled: stop;
- * 2. reads the products and plans the reservation;
- * 3. refused: records the failure with StockReservationFailed;
- * 4. possible: decrements available stock on condition it still suffices, with StockReserved and the prices;
- * 5. a condition lost to a concurrent order: back to 2 (the stock is re-read, never oversold).
+ * 1. reads the products and plans the reservation;
+ * 2. refused: records the failure with StockReservationFailed;
+ * 3. possible: decrements available stock on condition it still suffices, with StockReserved and the prices;
+ * 4. either write records the order's reservation on condition there is none: an existing one (reserved,
+ *    refused or a cancel tombstone) means the order was handled, and nothing is written (a duplicate);
+ * 5. a condition lost to a concurrent order: back to 1 (the stock is re-read, never oversold), after
+ *    checking that the order itself was not handled meanwhile.
+ * A first delivery, the common case, reads no reservation: the write's condition tells a duplicate.
  */
 export async function reserveStock(
   deps: { ledger: StockLedger },
@@ -29,7 +32,7 @@ export async function reserveStock(
   lines: Line[],
 ) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (await deps.ledger.reservation(orderId)) return 'duplicate' as const;
+    if (attempt > 1 && (await deps.ledger.reservation(orderId))) return 'duplicate' as const;
     const plan = planReservation(lines, await deps.ledger.products(lines.map((l) => l.productId)));
     const refuse = (unavailable: Unavailable[], reason?: string) =>
       deps.ledger.refuse(
@@ -58,6 +61,7 @@ export async function reserveStock(
     }
     if (outcome === 'invalid')
       throw new Error(`The refusal of ${orderId}'s reservation was refused as invalid`);
+    if (outcome === 'duplicate') return 'duplicate' as const;
     if (outcome !== 'conflict') return plan.ok ? ('reserved' as const) : ('refused' as const);
     // Lost a race for the same units: back off a little, with jitter, before re-reading.
     await pause(Math.random() * 10 * attempt);
