@@ -8,7 +8,7 @@ import { ConflictError } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
-import { SDK_LOGGER, traced } from './powertools';
+import { canTrace, SDK_LOGGER, traced } from './powertools';
 import { newEvent } from '@order-platform/contracts';
 import type { DomainEvent } from '@order-platform/contracts';
 
@@ -560,13 +560,20 @@ describe('newEvent', () => {
 });
 
 describe('the Tracer', () => {
-  /** Loads powertools.ts afresh with POWERTOOLS_TRACE_ENABLED set; whether the Tracer module was loaded. */
-  function load(enabled: string | undefined): { tracerLoaded: boolean; kit: typeof import('./powertools') } {
-    const saved = process.env['POWERTOOLS_TRACE_ENABLED'];
+  const LAMBDA = 'AWS_Lambda_nodejs22.x';
+  /** Loads powertools.ts afresh with these variables; whether the Tracer module was loaded. */
+  function load(env: { POWERTOOLS_TRACE_ENABLED?: string; AWS_EXECUTION_ENV?: string }): {
+    tracerLoaded: boolean;
+    kit: typeof import('./powertools');
+  } {
+    const names = ['POWERTOOLS_TRACE_ENABLED', 'AWS_EXECUTION_ENV'] as const;
+    const saved = names.map((n) => process.env[n]);
     let tracerLoaded = false;
     let kit!: typeof import('./powertools');
-    if (enabled === undefined) delete process.env['POWERTOOLS_TRACE_ENABLED'];
-    else process.env['POWERTOOLS_TRACE_ENABLED'] = enabled;
+    for (const n of names) {
+      if (env[n] === undefined) delete process.env[n];
+      else process.env[n] = env[n];
+    }
     try {
       jest.isolateModules(() => {
         jest.doMock('@aws-lambda-powertools/tracer', () => {
@@ -576,15 +583,17 @@ describe('the Tracer', () => {
         kit = jest.requireActual('./powertools');
       });
     } finally {
-      if (saved === undefined) delete process.env['POWERTOOLS_TRACE_ENABLED'];
-      else process.env['POWERTOOLS_TRACE_ENABLED'] = saved;
+      names.forEach((n, i) => {
+        if (saved[i] === undefined) delete process.env[n];
+        else process.env[n] = saved[i];
+      });
       jest.dontMock('@aws-lambda-powertools/tracer');
     }
     return { tracerLoaded, kit };
   }
 
   it('is not even loaded where tracing is off: its X-Ray SDK would hook every promise', async () => {
-    const { tracerLoaded, kit } = load('FALSE');
+    const { tracerLoaded, kit } = load({ POWERTOOLS_TRACE_ENABLED: 'FALSE', AWS_EXECUTION_ENV: LAMBDA });
     expect(tracerLoaded).toBe(false);
     const client = { send: () => 'sent' };
     expect(kit.traced(client)).toBe(client);
@@ -592,9 +601,20 @@ describe('the Tracer', () => {
     await expect(kit.instrumented(async (e: number) => e + 1)(1, context)).resolves.toBe(2);
   });
 
-  it('is loaded where tracing is on, as Powertools reads the setting (on unless "false")', () => {
-    expect(load(undefined).tracerLoaded).toBe(true);
-    expect(load('true').tracerLoaded).toBe(true);
+  it('is not loaded outside a function either (a script, a test, the bench with the local cloud in it)', () => {
+    expect(load({}).tracerLoaded).toBe(false);
+    expect(load({ POWERTOOLS_TRACE_ENABLED: 'true' }).tracerLoaded).toBe(false);
+  });
+
+  it('is loaded in a function where tracing is on, as Powertools reads the setting (on unless "false")', () => {
+    expect(load({ AWS_EXECUTION_ENV: LAMBDA }).tracerLoaded).toBe(true);
+    expect(load({ POWERTOOLS_TRACE_ENABLED: 'true', AWS_EXECUTION_ENV: LAMBDA }).tracerLoaded).toBe(true);
+  });
+
+  it("follows the rest of Powertools' rule: not under SAM local or the Amplify mock", () => {
+    expect(canTrace({ AWS_EXECUTION_ENV: LAMBDA })).toBe(true);
+    expect(canTrace({ AWS_EXECUTION_ENV: LAMBDA, AWS_SAM_LOCAL: 'true' })).toBe(false);
+    expect(canTrace({ AWS_EXECUTION_ENV: 'AWS_Lambda_amplify-mock' })).toBe(false);
   });
 });
 

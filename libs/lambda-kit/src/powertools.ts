@@ -12,13 +12,22 @@ export const logger = new Logger();
 export const metrics = new Metrics();
 
 /**
- * The Tracer, loaded only where tracing is on (it is unless POWERTOOLS_TRACE_ENABLED is `false`, as
- * Powertools reads it). The X-Ray SDK under it creates its async hooks when imported, whether it records
- * or not, and they then follow every promise of the process (aws/aws-xray-sdk-node#420): about a tenth of
- * a function's CPU in the local bench, for nothing where no segment is ever sent.
+ * The Tracer, loaded only where it can trace, by Powertools' own rule: in a Lambda execution environment
+ * (`AWS_EXECUTION_ENV` set, as Lambda and the local cloud's sandboxes set it) with POWERTOOLS_TRACE_ENABLED
+ * not `false`. The X-Ray SDK under it creates its async hooks when imported, whether it records or not, and
+ * they then follow every promise of the process (aws/aws-xray-sdk-node#420): about a tenth of a function's
+ * CPU in the local bench, and in a script or test that imports the adapters (the bench, the chaos run,
+ * with the local cloud in the same process) every promise of the local cloud, for nothing.
  */
-const tracing =
-  (process.env['POWERTOOLS_TRACE_ENABLED'] ?? '').toLowerCase() !== 'false' ? loadTracing() : undefined;
+export function canTrace(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (
+    (env['POWERTOOLS_TRACE_ENABLED'] ?? '').toLowerCase() !== 'false' &&
+    !!env['AWS_EXECUTION_ENV'] &&
+    env['AWS_EXECUTION_ENV'] !== 'AWS_Lambda_amplify-mock' &&
+    !env['AWS_SAM_LOCAL']
+  );
+}
+const tracing = canTrace() ? loadTracing() : undefined;
 
 function loadTracing() {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded on condition, see above */

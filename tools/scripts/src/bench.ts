@@ -47,8 +47,10 @@ const pct = (xs: number[], p: number) => {
 /** Settings the functions read at init, with plausible values (what the stacks set in AWS). */
 const INIT_ENV = {
   AWS_REGION: 'us-east-1',
-  // Tracing is active on every function in AWS: the Tracer and its X-Ray SDK load at init there.
+  // Tracing is active on every function in AWS: the Tracer and its X-Ray SDK load at init there (in a
+  // Lambda execution environment, which AWS_EXECUTION_ENV names).
   POWERTOOLS_TRACE_ENABLED: 'true',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
   TABLE_NAME: 'table',
   CONNECTIONS_TABLE: 'connections',
   CONNECTIONS_URL: 'https://example.execute-api.us-east-1.amazonaws.com/live',
