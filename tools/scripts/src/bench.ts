@@ -63,7 +63,7 @@ const INIT_ENV = {
   OUTBOX_TABLE_NAME: 'table',
 };
 
-/** Each bundle in dist/apps with its size and the time a fresh Node process takes to load it (module init, median of three). */
+/** Each bundle in dist/apps with its size and the time a fresh Node process takes to load it (module init, median of five). */
 function bundles(): { name: string; kib: number; initMs: number }[] {
   const dist = join(WORKSPACE_ROOT, 'dist', 'apps');
   const found: { name: string; kib: number; initMs: number }[] = [];
@@ -71,8 +71,8 @@ function bundles(): { name: string; kib: number; initMs: number }[] {
     for (const handler of readdirSync(join(dist, service))) {
       const file = join(dist, service, handler, 'index.js');
       const kib = statSync(file).size / 1024;
-      // The median of three fresh processes: one load varies by a third from run to run on this machine.
-      const samples = [0, 1, 2].map(() =>
+      // The median of five fresh processes: one load varies by half from run to run on this machine.
+      const samples = [0, 1, 2, 3, 4].map(() =>
         Number(
           execFileSync(
             process.execPath,
