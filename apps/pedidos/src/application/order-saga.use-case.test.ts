@@ -85,6 +85,24 @@ describe('order saga', () => {
     });
   });
 
+  it('reads the order once: after the charge it decides on the order it wrote, as its revision guards it', async () => {
+    // Prepare
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    let reads = 0;
+    const get = orders.get.bind(orders);
+    orders.get = async (id: string) => {
+      reads += 1;
+      return get(id);
+    };
+    // Act
+    const order = await onStockReserved({ orders, payments, now }, reserved);
+    // Assess
+    expect(order!.status).toBe('COMPLETED');
+    expect(reads).toBe(1);
+    expect(orders.orders.get('o1')).toMatchObject({ status: 'COMPLETED', revision: 2 });
+  });
+
   it('cancels on a declined payment and asks produtos to release the stock', async () => {
     // Prepare
     const orders = new InMemoryOrders();

@@ -26,14 +26,19 @@ export class OrderChangedConcurrentlyError extends Error {
   }
 }
 
-/** Re-reads and re-decides until the optimistic write holds; `decide` returns nothing when there is nothing to do. */
+/**
+ * Re-reads and re-decides until the optimistic write holds; `decide` returns nothing when there is nothing
+ * to do. `known`: the order as this invocation last wrote it, decided on first without a read (the write
+ * is conditioned on its revision, so a change made meanwhile fails it and the order is read again).
+ */
 async function withOrder(
   deps: SagaDeps,
   orderId: string,
   decide: (order: Order) => Promise<{ order: Order; events: DomainEvent[] } | undefined>,
+  known?: Order,
 ): Promise<Order | undefined> {
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const current = await deps.orders.get(orderId);
+    const current = i === 0 && known ? structuredClone(known) : await deps.orders.get(orderId);
     if (!current) throw new Error(`Order ${orderId} not found`);
     const next = await decide(current);
     if (!next) return current;
@@ -97,50 +102,55 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
     method: processing.payment.method,
     token: processing.payment.token,
   });
-  const settled = await withOrder(deps, orderId, async (order) => {
-    if (order.status !== 'PROCESSING') return undefined;
-    if (payment.status === 'approved') {
-      const next = withPayment(
-        transition(order, 'PaymentApproved', deps.now()),
-        'CAPTURED',
-        payment.chargeId,
-      );
-      const completed = newEvent(
-        'OrderCompleted',
+  const settled = await withOrder(
+    deps,
+    orderId,
+    async (order) => {
+      if (order.status !== 'PROCESSING') return undefined;
+      if (payment.status === 'approved') {
+        const next = withPayment(
+          transition(order, 'PaymentApproved', deps.now()),
+          'CAPTURED',
+          payment.chargeId,
+        );
+        const completed = newEvent(
+          'OrderCompleted',
+          'pedidos',
+          {
+            orderId,
+            customerId: order.customerId,
+            customerEmail: order.customerEmail,
+            items: order.items.map((l) => ({ ...l, unitPrice: l.unitPrice! })),
+            total: order.total!,
+            currency: 'BRL',
+            completedAt: deps.now().toISOString(),
+            ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
+            ...(order.buyer ? { buyer: order.buyer } : {}),
+            channel: order.channel,
+          },
+          trace(order, event),
+        );
+        return { order: next, events: [completed] };
+      }
+      const reason = `Payment declined: ${payment.reason}`;
+      const next = withPayment(transition(order, 'PaymentDeclined', deps.now(), reason), 'DECLINED');
+      const cancelled = newEvent(
+        'OrderCancelled',
         'pedidos',
         {
           orderId,
           customerId: order.customerId,
-          customerEmail: order.customerEmail,
-          items: order.items.map((l) => ({ ...l, unitPrice: l.unitPrice! })),
-          total: order.total!,
-          currency: 'BRL',
-          completedAt: deps.now().toISOString(),
-          ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
-          ...(order.buyer ? { buyer: order.buyer } : {}),
+          reason,
+          stockReserved: true,
           channel: order.channel,
+          items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
         },
         trace(order, event),
       );
-      return { order: next, events: [completed] };
-    }
-    const reason = `Payment declined: ${payment.reason}`;
-    const next = withPayment(transition(order, 'PaymentDeclined', deps.now(), reason), 'DECLINED');
-    const cancelled = newEvent(
-      'OrderCancelled',
-      'pedidos',
-      {
-        orderId,
-        customerId: order.customerId,
-        reason,
-        stockReserved: true,
-        channel: order.channel,
-        items: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
-      },
-      trace(order, event),
-    );
-    return { order: next, events: [cancelled] };
-  });
+      return { order: next, events: [cancelled] };
+    },
+    processing,
+  );
   // Cancelled by the customer while the charge ran: the charge is given back.
   if (settled?.status === 'CANCELLED') return refundIfCharged(deps, orderId, payment);
   return settled;
