@@ -440,13 +440,16 @@ describe('outboxPublisherHandler', () => {
     const batch = (...records: ReturnType<typeof record>[]) =>
       ({ Records: records }) as unknown as DynamoDBStreamEvent;
     /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
-    const wiring = (opts: { busRefuses?: string[]; unmarked?: string[]; markThrows?: boolean } = {}) => {
+    const wiring = (
+      opts: { busRefuses?: string[]; busThrows?: boolean; unmarked?: string[]; markThrows?: boolean } = {},
+    ) => {
       const calls = { topic: [] as string[], bus: [] as string[][], marks: [] as string[][] };
       const traces: (string | undefined)[] = [];
       const handler = outboxPublisherHandler(() => ({
         publisher: { publish: async (e) => void calls.topic.push(e.id) },
         bus: {
           publishAll: async (entries) => {
+            if (opts.busThrows) throw new Error('EventBridge unreachable');
             calls.bus.push(entries.map((x) => x.event.id));
             traces.push(...entries.map((x) => x.traceHeader));
             return (opts.busRefuses ?? []).map((eventId) => ({ eventId, reason: 'InternalFailure' }));
@@ -490,6 +493,13 @@ describe('outboxPublisherHandler', () => {
       );
       expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '3']);
       expect(calls.marks).toEqual([['b1']]);
+      const unreachable = wiring({ busThrows: true });
+      const all = await unreachable.handler(
+        batch(record('1', event('a1', 'A')), record('2', event('b1', 'B'))),
+        context,
+      );
+      expect(all.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['1', '2']);
+      expect(unreachable.calls.marks).toEqual([]);
     });
 
     it('retries what could not be marked, and everything when marking fails outright', async () => {

@@ -112,18 +112,21 @@ export function outboxPublisherHandler(
         }
       }),
     );
-    const inStreamOrder = (entries: Entry[]) =>
-      entries
-        .filter((e) => !failed.has(e))
-        .sort((a, b) => event.Records.indexOf(a.record) - event.Records.indexOf(b.record));
+    const position = new Map(event.Records.map((record, i) => [record, i]));
+    const inStreamOrder = (entries: Iterable<Entry>) =>
+      [...entries].sort((a, b) => position.get(a.record)! - position.get(b.record)!);
+    const succeeded = () => inStreamOrder(published.filter((e) => !failed.has(e)));
     // 2. The bus, for the events the topic took.
-    if (bus) {
-      const sent = inStreamOrder(published);
-      const refused = sent.length
-        ? await bus.publishAll(
-            sent.map((e) => ({ event: e.event!, ...(e.traceHeader ? { traceHeader: e.traceHeader } : {}) })),
-          )
-        : [];
+    const sent = bus ? succeeded() : [];
+    if (bus && sent.length) {
+      let refused: { eventId: string; reason: string }[];
+      try {
+        refused = await bus.publishAll(
+          sent.map((e) => ({ event: e.event!, ...(e.traceHeader ? { traceHeader: e.traceHeader } : {}) })),
+        );
+      } catch (error) {
+        refused = sent.map((e) => ({ eventId: e.event!.id, reason: String(error) }));
+      }
       for (const r of refused) {
         const entry = sent.find((e) => e.event!.id === r.eventId);
         if (entry)
@@ -132,7 +135,7 @@ export function outboxPublisherHandler(
     }
     // 3. The marks, for the events that went everywhere. After the publishes: a crash in between
     // republishes (consumers are idempotent), never loses.
-    const done = inStreamOrder(published);
+    const done = succeeded();
     let unmarked = new Set<string>();
     if (marker && done.length) {
       try {
@@ -154,15 +157,9 @@ export function outboxPublisherHandler(
       });
     }
     return {
-      batchItemFailures: inStreamOrderAll(event.Records, failed).map((itemIdentifier) => ({
-        itemIdentifier,
+      batchItemFailures: inStreamOrder(failed).map((e) => ({
+        itemIdentifier: e.record.dynamodb!.SequenceNumber!,
       })),
     };
   });
-}
-
-/** The sequence numbers of the failed records, in stream order. */
-function inStreamOrderAll(records: DynamoDBRecord[], failed: Set<{ record: DynamoDBRecord }>): string[] {
-  const seqs = new Set([...failed].map((f) => f.record));
-  return records.filter((r) => seqs.has(r)).map((r) => r.dynamodb!.SequenceNumber!);
 }
