@@ -40,7 +40,10 @@ describe('EventBridgePublisher', () => {
   it('puts the envelope on the bus as order-platform.<service>, typed, with its trace', async () => {
     const bodies: Record<string, unknown>[] = [];
     const client = recordingClient(bodies, { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
-    await new EventBridgePublisher(client, bus).publish(event, { traceHeader: 'Root=1-abc' });
+    const refused = await new EventBridgePublisher(client, bus).publishAll([
+      { event, traceHeader: 'Root=1-abc' },
+    ]);
+    expect(refused).toEqual([]);
     expect(bodies[0]).toMatchObject({
       Entries: [
         {
@@ -54,12 +57,14 @@ describe('EventBridgePublisher', () => {
     });
   });
 
-  it('fails the publish when the bus refuses the entry, so the outbox record is retried', async () => {
+  it('names an entry the bus refuses, so its outbox record is retried', async () => {
     const client = recordingClient([], {
       FailedEntryCount: 1,
       Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
     });
-    await expect(new EventBridgePublisher(client, bus).publish(event)).rejects.toThrow(/InternalFailure/);
+    expect(await new EventBridgePublisher(client, bus).publishAll([{ event }])).toEqual([
+      { eventId: event.id, reason: 'InternalFailure try again' },
+    ]);
   });
 
   it('puts many events ten per call, in order, and names the ones refused', async () => {

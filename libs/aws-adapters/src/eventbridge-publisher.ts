@@ -8,18 +8,13 @@ const MAX_BYTES = 200 * 1024;
 /**
  * Puts domain events on the stage's integration bus (ADR 0015): `source` `order-platform.<service>`,
  * `detail-type` the event type, `detail` the envelope, and the trace each event was written in. An entry
- * EventBridge refuses fails that event's publish, so its outbox record is retried rather than lost.
+ * EventBridge refuses is named, so its outbox record is retried rather than lost.
  */
 export class EventBridgePublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly busArn: string,
   ) {}
-
-  async publish(event: DomainEvent, options: { traceHeader?: string } = {}): Promise<void> {
-    const [refused] = await this.publishAll([{ event, ...options }]);
-    if (refused) throw new Error(`EventBridge refused event ${event.id}: ${refused.reason}`);
-  }
 
   /**
    * Puts many events with as few calls as the API allows (ten entries, 256 KB a call), in the order given;

@@ -1,4 +1,5 @@
 // The outbox replay tool against DynamoDB Local and the SQS/SNS emulator, through the real SDK clients.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +10,7 @@ import { CREDENTIALS } from '@order-platform/local-cloud';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { replayOutbox, targetOf } from './outbox-replay';
 
 let cloud: Awaited<ReturnType<typeof localEmulators>>;
@@ -45,13 +47,42 @@ describe('outbox replay', () => {
     const fresh = rejected('o-fresh', new Date());
     await repo.transactWithOutbox([], [stranded, other, published, fresh]);
     await new DynamoDbOutbox(cloud.doc, table).markPublished(published.id);
+    // The stage's bus, as EventBridge answers PutEvents (no emulator for it here): every entry taken.
+    const onBus: { id: string; bus: string }[] = [];
+    const eventbridge = new EventBridgeClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      requestHandler: {
+        handle: async (request: { body: string }) => {
+          const { Entries } = JSON.parse(request.body) as {
+            Entries: { Detail: string; EventBusName: string }[];
+          };
+          onBus.push(
+            ...Entries.map((e) => ({ id: (JSON.parse(e.Detail) as { id: string }).id, bus: e.EventBusName })),
+          );
+          return {
+            response: {
+              statusCode: 200,
+              headers: { 'content-type': 'application/x-amz-json-1.1' },
+              body: Readable.from([
+                JSON.stringify({ FailedEntryCount: 0, Entries: Entries.map(() => ({ EventId: 'x' })) }),
+              ]),
+            },
+          };
+        },
+      } as never,
+    });
+    const busArn = 'arn:aws:events:us-east-1:000000000000:event-bus/order-platform-t';
     const target = {
       dynamodb: cloud.raw,
       sns,
+      eventbridge,
       parameter: async (name: string) =>
-        ({ '/order-platform/t/pedidos/table-name': table, '/order-platform/t/pedidos/topic-arn': TopicArn })[
-          name
-        ],
+        ({
+          '/order-platform/t/pedidos/table-name': table,
+          '/order-platform/t/pedidos/topic-arn': TopicArn,
+          '/order-platform/t/platform/event-bus-arn': busArn,
+        })[name],
     };
     const quiet = () => undefined;
     // Act
@@ -90,6 +121,9 @@ describe('outbox replay', () => {
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     expect(got.Messages?.map((m) => JSON.parse(m.Body!).id).sort()).toEqual([stranded.id, other.id].sort());
+    // The integration bus gets them too, as the publisher sends them (the dry run put nothing).
+    expect(onBus.map((e) => e.id).sort()).toEqual([stranded.id, other.id].sort());
+    expect(new Set(onBus.map((e) => e.bus))).toEqual(new Set([busArn]));
     const record = await cloud.doc.send(
       new GetCommand({ TableName: table, Key: { pk: `OUTBOX#${stranded.id}`, sk: 'OUTBOX' } }),
     );

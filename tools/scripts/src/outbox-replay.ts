@@ -4,13 +4,21 @@
  * Republishes the events of outbox records that were never marked published (their publisher failed past
  * its retries, or its stream records expired), oldest first, and marks them. Consumers are idempotent per
  * event id, so a record that was in fact published and only not marked is harmless to send again.
- * Locally it reads `.local-cloud/outputs.json` (run `npm start` first); in AWS, the SSM parameters
- * `/order-platform/<stage>/<service>/{table-name,topic-arn}` with the credentials of the environment.
+ * Each event goes to its service's topic and, where the stage has one, to the integration bus (ADR 0015),
+ * as the publisher sends it. Locally it reads `.local-cloud/outputs.json` (run `npm start` first); in AWS,
+ * the SSM parameters `/order-platform/<stage>/<service>/{table-name,topic-arn}` and
+ * `/order-platform/<stage>/platform/event-bus-arn` with the credentials of the environment.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { documentClient, DynamoDbOutbox, SnsEventPublisher } from '@order-platform/aws-adapters';
+import {
+  documentClient,
+  DynamoDbOutbox,
+  EventBridgePublisher,
+  SnsEventPublisher,
+} from '@order-platform/aws-adapters';
 import { CREDENTIALS } from '@order-platform/local-cloud';
 import { replayOutbox as replayOutboxEvents } from '@order-platform/lambda-kit';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,6 +42,7 @@ export interface ReplayOptions {
 export interface ReplayTarget {
   dynamodb: DynamoDBClient;
   sns: SNSClient;
+  eventbridge: EventBridgeClient;
   parameter: (name: string) => Promise<string | undefined>;
 }
 
@@ -55,6 +64,7 @@ export function targetOf(stage: string, root = resolve(__dirname, '..', '..', '.
     return {
       dynamodb: new DynamoDBClient({ ...common, endpoint: outputs.emulators['dynamodb'] }),
       sns: new SNSClient({ ...common, endpoint: outputs.emulators['sqs'] }),
+      eventbridge: new EventBridgeClient({ ...common, endpoint: outputs.emulators['events'] }),
       parameter: async (name) => outputs.parameters?.[name],
     };
   }
@@ -62,6 +72,7 @@ export function targetOf(stage: string, root = resolve(__dirname, '..', '..', '.
   return {
     dynamodb: new DynamoDBClient({}),
     sns: new SNSClient({}),
+    eventbridge: new EventBridgeClient({}),
     parameter: async (name) =>
       (await ssm.send(new GetParameterCommand({ Name: name })).catch(() => undefined))?.Parameter?.Value,
   };
@@ -75,6 +86,8 @@ export async function replayOutbox(
   const log = options.log ?? console.log;
   const doc = documentClient(target.dynamodb);
   const counts: Record<string, number> = {};
+  const busArn = await target.parameter(`/order-platform/${options.stage}/platform/event-bus-arn`);
+  const bus = busArn ? new EventBridgePublisher(target.eventbridge, busArn) : undefined;
   for (const service of options.services) {
     const prefix = `/order-platform/${options.stage}/${service}`;
     const [table, topic] = await Promise.all([
@@ -83,7 +96,11 @@ export async function replayOutbox(
     ]);
     if (!table || !topic) throw new Error(`${service}: no ${prefix}/table-name or topic-arn parameter`);
     const { replayed } = await replayOutboxEvents(
-      { outbox: new DynamoDbOutbox(doc, table), publisher: new SnsEventPublisher(target.sns, topic) },
+      {
+        outbox: new DynamoDbOutbox(doc, table),
+        publisher: new SnsEventPublisher(target.sns, topic),
+        ...(bus ? { bus } : {}),
+      },
       { orderId: options.orderId, olderThanSeconds: options.olderThanSeconds, dryRun: options.dryRun },
       (line) => log(`${service}: ${line}`),
     );
