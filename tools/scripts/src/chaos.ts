@@ -14,9 +14,10 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '@order-platform/aws-adapters';
-import { DEFAULT_CHAOS, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
+import { CREDENTIALS, DEFAULT_CHAOS, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
 import { startPlatformLocally } from '@order-platform/local-platform';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -397,7 +398,16 @@ async function scenario(
   for (const q of dlqsBefore)
     if (q.depth && q.source) redriven += await redrive(cloud.clients.sqs, q.url, q.source);
   const replayed = await replayOutbox(
-    { dynamodb: cloud.clients.dynamodb, sns: cloud.clients.sns, parameter: async (n) => parameters[n] },
+    {
+      dynamodb: cloud.clients.dynamodb,
+      sns: cloud.clients.sns,
+      eventbridge: new EventBridgeClient({
+        region: cloud.outputs.region,
+        credentials: CREDENTIALS,
+        endpoint: cloud.outputs.emulators['events'],
+      }),
+      parameter: async (n) => parameters[n],
+    },
     {
       stage: 'local',
       services: ['produtos', 'pedidos', 'faturas'],
