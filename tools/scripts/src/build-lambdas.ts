@@ -4,8 +4,9 @@
  * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps,
  * dependencies bundled at the versions the lockfile pins).
  */
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { neverRun } from './lambda-shims/never-run';
+import { pureDependencies } from './lambda-shims/pure-dependencies';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -31,29 +32,6 @@ function shipPdfkitFiles(outdir: string): void {
     JSON.stringify({ private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } }, null, 2),
   );
 }
-
-/**
- * Packages whose modules only define things when imported (no registration, no patching): marked free of
- * side effects so esbuild drops what a handler never reaches — the Stripe SDK from every function but the
- * saga's, the API Gateway client from all but the partner admin routes. The composition roots mark their
- * lazy factories `@__PURE__` for the same reason.
- */
-const PURE_PACKAGES = /^(stripe|zod|pdfkit|@aws-sdk\/client-[a-z0-9-]+|@aws-sdk\/lib-dynamodb)(\/|$)/;
-const pureDependencies: Plugin = {
-  name: 'pure-dependencies',
-  setup(b) {
-    b.onResolve({ filter: PURE_PACKAGES }, async (args) => {
-      if (args.pluginData?.['resolving']) return undefined;
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: { resolving: true },
-      });
-      return resolved.errors.length ? undefined : { ...resolved, sideEffects: false };
-    });
-  },
-};
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -72,4 +72,24 @@ describe('the modules functions never run', () => {
     ]);
     expect(trimmed.exports['client']!()).toBeDefined();
   }, 60_000);
+
+  it("leave iconv-lite's double-byte tables out: Latin-1 still decodes, a CJK code page fails loudly", async () => {
+    // Prepare: what mysql2 does with a charset Node cannot decode itself.
+    const source = `import iconv from 'iconv-lite';
+      export const latin1 = (bytes: number[]) => iconv.decode(Buffer.from(bytes), 'cp1252');
+      export const shiftJis = (bytes: number[]) => iconv.decode(Buffer.from(bytes), 'shiftjis');`;
+    // Act
+    const plain = await bundle(source, false);
+    const trimmed = await bundle(source, true);
+    // Assess
+    const tables = (inputs: string[]) => inputs.filter((i) => i.includes('iconv-lite/encodings/tables/'));
+    expect(tables(plain.inputs).length).toBeGreaterThanOrEqual(8);
+    expect(tables(trimmed.inputs).every((i) => i.startsWith('never-run:'))).toBe(true);
+    expect(plain.bytes - trimmed.bytes).toBeGreaterThan(300 * 1024);
+    expect(trimmed.exports['latin1']!([0x50, 0xe9, 0x80])).toBe('Pé€');
+    expect(plain.exports['shiftJis']!([0x82, 0xa0])).toBe('あ');
+    expect(() => trimmed.exports['shiftJis']!([0x82, 0xa0])).toThrow(
+      /CJK code pages' tables are not bundled/,
+    );
+  }, 60_000);
 });

@@ -11,10 +11,12 @@ import { sep } from 'node:path';
  * - the AWS SDK's event stream support where only the protocol layer asks for it (a dynamic import for
  *   operations with event stream members, which no function calls; a client that needs it at
  *   construction — S3, Lambda — imports it statically and keeps the real module).
+ * - the double-byte (CJK) code pages' tables of iconv-lite (~390 KiB of JSON), which mysql2 brings to the
+ *   legacy write-back: that function's connection is UTF-8 (utf8mb4, mysql2's default).
  * The `create*Method` factories run when a zod schema is built, so they return a method that fails when
- * called; every other export fails when called.
+ * called; every other export fails when called. A data file (`data`) fails when it is loaded.
  */
-const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string }[] = [
+const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string; data?: true }[] = [
   {
     module: /^\.\.?\/.*(to-json-schema|json-schema-processors)\.js$/,
     importer: /node_modules\/zod\/v4\//,
@@ -25,6 +27,14 @@ const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string
     importer: /node_modules\/@smithy\/core\/dist-es\/submodules\/protocols\/HttpProtocol\.js$/,
     kind: 'dynamic-import',
     why: 'AWS SDK event streams are not bundled with the functions: no function calls such an operation',
+  },
+  {
+    // iconv-lite loads a code page's table on its first use; mysql2 asks it for the connection's charset
+    // only when Node cannot decode it itself (utf8mb4, the default, and Latin-1 never reach a table).
+    module: /^\.\/tables\/[\w-]+\.json$/,
+    importer: /node_modules\/iconv-lite\/encodings\/dbcs-data\.js$/,
+    why: "The CJK code pages' tables are not bundled with the functions: connect with charset utf8mb4",
+    data: true,
   },
 ];
 export const neverRun: Plugin = {
@@ -46,9 +56,11 @@ export const neverRun: Plugin = {
         pluginData: { resolving: true },
       });
       if (real.errors.length) return undefined;
-      return { path: real.path, namespace: 'never-run', pluginData: { why: rule.why } };
+      return { path: real.path, namespace: 'never-run', pluginData: { why: rule.why, data: rule.data } };
     });
     b.onLoad({ filter: /./, namespace: 'never-run' }, (args) => {
+      const { why: reason, data } = args.pluginData as { why: string; data?: true };
+      if (data) return { contents: `throw new Error(${JSON.stringify(reason)});`, loader: 'js' };
       const source = readFileSync(args.path, 'utf8');
       const names = new Set<string>();
       for (const m of source.matchAll(
@@ -63,7 +75,7 @@ export const neverRun: Plugin = {
             .pop();
           if (name) names.add(name);
         }
-      const why = JSON.stringify((args.pluginData as { why: string }).why);
+      const why = JSON.stringify(reason);
       const lines = [`const fail = () => { throw new Error(${why}); };`];
       for (const name of names)
         lines.push(
