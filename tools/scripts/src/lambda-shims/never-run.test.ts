@@ -2,9 +2,11 @@ import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { neverRun } from './never-run';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
+const PDFKIT_MODULE = 'node_modules/pdfkit/js/pdfkit.node.mjs';
 
 /** Bundles `source` as the functions are bundled (with or without the stand-ins); the bundle's bytes, inputs and exports. */
 async function bundle(source: string, withStandIns: boolean) {
@@ -24,6 +26,8 @@ async function bundle(source: string, withStandIns: boolean) {
       metafile: true,
       mainFields: ['module', 'main'],
       logLevel: 'silent',
+      // pdfkit finds its data files (fonts, colour profile) from its own module's URL: where it is installed.
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(root, PDFKIT_MODULE)).href) },
       plugins: withStandIns ? [neverRun] : [],
     });
     const output = Object.values(result.metafile.outputs)[0]!;
@@ -91,5 +95,30 @@ describe('the modules functions never run', () => {
     expect(() => trimmed.exports['shiftJis']!([0x82, 0xa0])).toThrow(
       /CJK code pages' tables are not bundled/,
     );
+  }, 60_000);
+
+  it("leave pdfkit's AES out: a PDF is still written, a password-protected one fails loudly", async () => {
+    // Prepare
+    const source = `import PDFDocument from 'pdfkit';
+      export const pdf = (options: object) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const doc = new PDFDocument({ size: 'A4', ...options });
+          const chunks: Buffer[] = [];
+          doc.on('data', (c: Buffer) => chunks.push(c));
+          doc.on('end', () => resolve(Buffer.concat(chunks)));
+          doc.on('error', reject);
+          doc.end();
+        });`;
+    // Act
+    const trimmed = await bundle(source, true);
+    // Assess
+    expect(trimmed.inputs.filter((i) => i.includes('@noble/ciphers'))).toEqual([
+      expect.stringMatching(/^never-run:.*@noble\/ciphers\/esm\/aes\.js$/),
+    ]);
+    const written = (await trimmed.exports['pdf']!({})) as Buffer;
+    expect(written.subarray(0, 5).toString()).toBe('%PDF-');
+    await expect(
+      (async () => trimmed.exports['pdf']!({ userPassword: 'secret', pdfVersion: '1.7' }))(),
+    ).rejects.toThrow(/PDF encryption is not bundled/);
   }, 60_000);
 });

@@ -11,6 +11,8 @@ import { sep } from 'node:path';
  * - the AWS SDK's event stream support where only the protocol layer asks for it (a dynamic import for
  *   operations with event stream members, which no function calls; a client that needs it at
  *   construction — S3, Lambda — imports it statically and keeps the real module).
+ * - pdfkit's AES, for password-protected PDFs, which the invoices are not: its tables are computed when the
+ *   module loads (~5 ms of the invoice function's init);
  * - the double-byte (CJK) code pages' tables of iconv-lite (~390 KiB of JSON), which mysql2 brings to the
  *   legacy write-back: that function's connection is UTF-8 (utf8mb4, mysql2's default).
  * The `create*Method` factories run when a zod schema is built, so they return a method that fails when
@@ -27,6 +29,11 @@ const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string
     importer: /node_modules\/@smithy\/core\/dist-es\/submodules\/protocols\/HttpProtocol\.js$/,
     kind: 'dynamic-import',
     why: 'AWS SDK event streams are not bundled with the functions: no function calls such an operation',
+  },
+  {
+    module: /^@noble\/ciphers\/aes(\.js)?$/,
+    importer: /node_modules\/pdfkit\//,
+    why: 'PDF encryption is not bundled with the functions: the invoices are not password-protected',
   },
   {
     // iconv-lite loads a code page's table on its first use; mysql2 asks it for the connection's charset
