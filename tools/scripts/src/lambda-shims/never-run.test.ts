@@ -1,43 +1,7 @@
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { neverRun } from './never-run';
+import { bundleForTest } from './test-bundle';
 
-const root = resolve(__dirname, '..', '..', '..', '..');
-const PDFKIT_MODULE = 'node_modules/pdfkit/js/pdfkit.node.mjs';
-
-/** Bundles `source` as the functions are bundled (with or without the stand-ins); the bundle's bytes, inputs and exports. */
-async function bundle(source: string, withStandIns: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), 'never-run-'));
-  try {
-    const entry = join(dir, 'entry.ts');
-    writeFileSync(entry, source);
-    const result = await build({
-      entryPoints: [entry],
-      outfile: join(dir, 'out.js'),
-      absWorkingDir: root,
-      nodePaths: [join(root, 'node_modules')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      minify: true,
-      metafile: true,
-      mainFields: ['module', 'main'],
-      logLevel: 'silent',
-      // pdfkit finds its data files (fonts, colour profile) from its own module's URL: where it is installed.
-      define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(root, PDFKIT_MODULE)).href) },
-      plugins: withStandIns ? [neverRun] : [],
-    });
-    const output = Object.values(result.metafile.outputs)[0]!;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just written
-    const exports = require(join(dir, 'out.js')) as Record<string, (...args: unknown[]) => unknown>;
-    return { bytes: output.bytes, inputs: Object.keys(output.inputs), exports };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const bundle = (source: string, withPlugin: boolean) => bundleForTest(source, withPlugin ? [neverRun] : []);
 
 describe('the modules functions never run', () => {
   it("leave zod's JSON Schema output out of a bundle; parsing works and JSON Schema output fails loudly", async () => {

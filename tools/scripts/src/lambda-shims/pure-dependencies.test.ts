@@ -1,40 +1,8 @@
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { pureDependencies } from './pure-dependencies';
+import { bundleForTest } from './test-bundle';
 
-const root = resolve(__dirname, '..', '..', '..', '..');
-
-/** Bundles `source` as the functions are bundled, with or without the plugin: its inputs and exports. */
-async function bundle(source: string, withPlugin: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), 'pure-dependencies-'));
-  try {
-    const entry = join(dir, 'entry.ts');
-    writeFileSync(entry, source);
-    const result = await build({
-      entryPoints: [entry],
-      outfile: join(dir, 'out.js'),
-      absWorkingDir: root,
-      nodePaths: [join(root, 'node_modules')],
-      tsconfig: join(root, 'tsconfig.base.json'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      minify: true,
-      metafile: true,
-      mainFields: ['module', 'main'],
-      logLevel: 'silent',
-      plugins: withPlugin ? [pureDependencies] : [],
-    });
-    const output = Object.values(result.metafile.outputs)[0]!;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just written
-    const exports = require(join(dir, 'out.js')) as Record<string, (...args: unknown[]) => unknown>;
-    return { bytes: output.bytes, inputs: Object.keys(output.inputs), exports };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const bundle = (source: string, withPlugin: boolean) =>
+  bundleForTest(source, withPlugin ? [pureDependencies] : []);
 
 describe('the side-effect-free modules of a function bundle', () => {
   it("leave the contracts' modules a function does not use out of its bundle, and keep the ones it does", async () => {
