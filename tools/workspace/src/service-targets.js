@@ -23,7 +23,8 @@ function serviceTargets(root, name, allServices = [name]) {
   return {
     build: {
       command: `tsx tools/scripts/src/build-lambdas.ts ${name}`,
-      inputs: ['production', '^production', '{workspaceRoot}/tools/scripts/src/build-lambdas.ts'],
+      // The bundler and its plugins and stand-ins (nx.json's `bundler`) make the bundles as much as the sources.
+      inputs: ['production', '^production', 'bundler'],
       outputs: [`{workspaceRoot}/dist/apps/${name}`],
     },
     lint: { command: `eslint ${root}` },
