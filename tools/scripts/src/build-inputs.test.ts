@@ -50,7 +50,7 @@ describe("the bundles' cache inputs", () => {
     expect(inNamedInput(bundler, 'tools/scripts/src/lambda-shims/never-run.test.ts')).toBe(false);
   });
 
-  it('are the inputs of every service build and of the end-to-end tests, as Nx resolves them', () => {
+  it('are the inputs of every service build and of the tests that run the platform, as Nx resolves them', () => {
     // What Nx itself makes of nx.json, the service plugin and the projects' own targets: its project graph.
     const file = join(mkdtempSync(join(tmpdir(), 'nx-graph-')), 'graph.json');
     execFileSync(process.execPath, [NX, 'graph', `--file=${file}`], {
@@ -58,12 +58,21 @@ describe("the bundles' cache inputs", () => {
       env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
     });
     const graph = JSON.parse(readFileSync(file, 'utf8')) as {
-      graph: { nodes: Record<string, { data: { targets: Record<string, { inputs?: unknown[] }> } }> };
+      graph: {
+        nodes: Record<string, { data: { targets: Record<string, { inputs?: unknown[] }> } }>;
+        dependencies: Record<string, { target: string }[]>;
+      };
     };
     rmSync(dirname(file), { recursive: true, force: true });
     const targets = (project: string) => graph.graph.nodes[project]!.data.targets;
     for (const service of ['produtos', 'pedidos', 'faturas', 'painel'])
       expect(targets(service)['build']!.inputs).toContain('bundler');
     expect(targets('e2e')['test']!.inputs).toContain('bundler');
+    // The order-usage guard (scripts:test) runs the whole platform: every service's sources are its inputs.
+    const services = ['produtos', 'pedidos', 'faturas', 'painel', 'infra'];
+    for (const project of ['e2e', 'scripts'])
+      expect(graph.graph.dependencies[project]!.map((d) => d.target)).toEqual(
+        expect.arrayContaining(services),
+      );
   }, 60_000);
 });
