@@ -230,6 +230,49 @@ describe('order saga', () => {
     expect(early.orders.get('o1')!.payment.status).toBe('VOIDED');
   });
 
+  it('keeps the payment token only while the charge is open', async () => {
+    // Prepare
+    const completed = new InMemoryOrders();
+    const declined = new InMemoryOrders();
+    const early = new InMemoryOrders();
+    for (const [orders, token] of [
+      [completed, 'tok_approved'],
+      [declined, 'tok_declined'],
+      [early, 'tok_approved'],
+    ] as const)
+      expect((await placed(orders, token)).payment).toMatchObject({ token, status: 'PENDING' });
+    // Act
+    await onStockReserved({ orders: completed, payments, now }, reserved);
+    await onStockReserved({ orders: declined, payments, now }, reserved);
+    await cancelOrder({ orders: early, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    // Assess
+    for (const orders of [completed, declined, early]) {
+      expect(orders.orders.get('o1')!.payment).not.toHaveProperty('token');
+      expect(JSON.stringify(orders.orders.get('o1'))).not.toContain('tok_');
+    }
+  });
+
+  it('refunds a withdrawn order by its charge once the token is gone', async () => {
+    // Prepare: a completed order (its token dropped), then withdrawn by the customer.
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    const refunds: { chargeId?: string; token?: string }[] = [];
+    const gateway: PaymentGateway = {
+      ...payments,
+      refund: async (request) => {
+        refunds.push({ chargeId: request.chargeId, token: request.token });
+        return payments.refund(request);
+      },
+    };
+    await onStockReserved({ orders, payments: gateway, now }, reserved);
+    await cancelOrder({ orders, now }, 'o1', { customerId: 'c1', isAdmin: false });
+    // Act
+    const order = await refundIfCharged({ orders, payments: gateway, now }, 'o1');
+    // Assess
+    expect(order).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED', chargeId: 'ch_o1' } });
+    expect(refunds).toEqual([{ chargeId: 'ch_o1', token: undefined }]);
+  });
+
   it('refunds a charge that a customer cancel raced: the order ends CANCELLED and REFUNDED', async () => {
     // Prepare
     const orders = new InMemoryOrders();

@@ -95,12 +95,15 @@ export async function onStockReserved(deps: SagaDeps, event: StockReservedV1): P
   if (processing.status === 'CANCELLED') return refundIfCharged(deps, orderId);
   if (processing.status !== 'PROCESSING') return processing;
 
+  // A PROCESSING order's payment is open, so it still holds its token (see withPayment).
+  const token = processing.payment.token;
+  if (!token) throw new Error(`Order ${orderId} is PROCESSING without a payment token to charge`);
   const payment = await deps.payments.charge({
     orderId,
     amount: processing.total!,
     currency: 'BRL',
     method: processing.payment.method,
-    token: processing.payment.token,
+    token,
   });
   const settled = await withOrder(
     deps,
@@ -170,7 +173,7 @@ export async function refundIfCharged(
   const refund = await deps.payments.refund({
     orderId,
     method: current.payment.method,
-    token: current.payment.token,
+    ...(current.payment.token ? { token: current.payment.token } : {}),
     amount: current.total,
     chargeId: current.payment.chargeId ?? (charge?.status === 'approved' ? charge.chargeId : undefined),
   });

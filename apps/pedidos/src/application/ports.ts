@@ -57,7 +57,8 @@ export interface ChargeRequest {
 export interface RefundRequest {
   orderId: string;
   method: 'card' | 'account';
-  token: string;
+  /** The token charged, while the order still holds it (a charge not yet recorded on the order). */
+  token?: string;
   /** The charge, when the order recorded it. */
   chargeId?: string;
   amount?: number;

@@ -31,8 +31,12 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** A card token (customers) or the partner's account (B2B orders are invoiced to the partner). */
-export type Payment = ({ method: 'card'; token: string } | { method: 'account'; token: string }) & {
+/**
+ * A card token (customers) or the partner's account (B2B orders are invoiced to the partner). The token is
+ * kept only while the charge is open: once the payment is settled (captured, declined, refunded or voided)
+ * the order no longer holds it; a refund goes by the charge.
+ */
+export type Payment = ({ method: 'card'; token?: string } | { method: 'account'; token?: string }) & {
   status?: PaymentStatus;
   chargeId?: string;
 };
@@ -54,8 +58,14 @@ export function mayHoldCharge(order: Order): boolean {
   );
 }
 
+/** The order with its payment at `status`; a settled payment drops the token it was charged with. */
 export function withPayment(order: Order, status: PaymentStatus, chargeId?: string): Order {
-  return { ...order, payment: { ...order.payment, status, ...(chargeId ? { chargeId } : {}) } };
+  const { token, ...kept } = order.payment;
+  const open = status === 'PENDING' || status === 'AUTHORIZED';
+  return {
+    ...order,
+    payment: { ...kept, ...(open && token ? { token } : {}), status, ...(chargeId ? { chargeId } : {}) },
+  };
 }
 
 export interface OrderLine {
