@@ -252,6 +252,20 @@ describe('order saga', () => {
     }
   });
 
+  it('charges nothing and fails the message when a PROCESSING order holds no token to charge', async () => {
+    // Prepare: an order stored without its token (none of the platform's writes leaves one so).
+    const orders = new InMemoryOrders();
+    await placed(orders);
+    delete orders.orders.get('o1')!.payment.token;
+    const provider = recordingProvider();
+    // Act
+    const handling = onStockReserved({ orders, payments: provider.gateway, now }, reserved);
+    // Assess: the message fails (retried, then parked in the DLQ); no charge is attempted.
+    await expect(handling).rejects.toThrow(/PROCESSING without a payment token/);
+    expect(provider.charges).toEqual([]);
+    expect(orders.orders.get('o1')!.status).toBe('PROCESSING');
+  });
+
   it('refunds a withdrawn order by its charge once the token is gone', async () => {
     // Prepare: a completed order (its token dropped), then withdrawn by the customer.
     const orders = new InMemoryOrders();
