@@ -68,7 +68,7 @@ describe('Meter (profiling the calls functions make)', () => {
     upstream.close();
   });
 
-  it('asks DynamoDB for the capacity each call consumed and sums it by function, reads apart from writes', async () => {
+  it('asks DynamoDB for the capacity each call consumed and sums it by function, reads apart from writes, and by table and index', async () => {
     // Prepare: an upstream that consumes 2 units when asked to say so, and records what it was sent.
     const seen: Record<string, unknown>[] = [];
     const upstream = http.createServer((req, res) => {
@@ -77,7 +77,14 @@ describe('Meter (profiling the calls functions make)', () => {
       req.on('end', () => {
         const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         seen.push(input);
-        const consumed = input['ReturnConsumedCapacity'] === 'INDEXES' ? { CapacityUnits: 2 } : undefined;
+        const consumed =
+          input['ReturnConsumedCapacity'] === 'INDEXES'
+            ? {
+                CapacityUnits: 2,
+                Table: { CapacityUnits: 1.5 },
+                GlobalSecondaryIndexes: { gsi1: { CapacityUnits: 0.5 } },
+              }
+            : undefined;
         const transact = String(req.headers['x-amz-target']).endsWith('TransactWriteItems');
         res.end(JSON.stringify({ ConsumedCapacity: transact ? [consumed, consumed] : consumed }));
       });
@@ -115,6 +122,16 @@ describe('Meter (profiling the calls functions make)', () => {
       'Orders/GetOrder': { read: 2, write: 0 },
       'Orders/PlaceOrder': { read: 0, write: 6 },
     });
+    expect(meter.capacityByPart()).toEqual([
+      { fn: 'Orders/PlaceOrder', operation: 'TransactWriteItems', part: 'table', units: 3 },
+      { fn: 'Orders/GetOrder', operation: 'GetItem', part: 'table', units: 1.5 },
+      { fn: 'Orders/PlaceOrder', operation: 'PutItem', part: 'table', units: 1.5 },
+      { fn: 'Orders/PlaceOrder', operation: 'TransactWriteItems', part: 'gsi1', units: 1 },
+      { fn: 'Orders/GetOrder', operation: 'GetItem', part: 'gsi1', units: 0.5 },
+      { fn: 'Orders/PlaceOrder', operation: 'PutItem', part: 'gsi1', units: 0.5 },
+    ]);
+    meter.reset();
+    expect(meter.capacityByPart()).toEqual([]);
     meter.stop();
     upstream.close();
   });
