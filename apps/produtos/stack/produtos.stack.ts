@@ -23,7 +23,8 @@ export class ProdutosStack extends Stack {
     super(scope, id, props);
     const service = 'produtos';
     const { table } = new ServiceTable(this, 'Catalog', {
-      indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+      // Keys only: stock moves rewrite products, and a copying index would bill each one twice.
+      indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' }],
     });
     const topic = serviceTopic(this, 'Events', props.stage, service);
     const environment = { TABLE_NAME: table.tableName };
@@ -40,6 +41,9 @@ export class ProdutosStack extends Stack {
     });
     listProducts.grant(
       new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/gsi1`] }),
+    );
+    listProducts.grant(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [table.tableArn] }),
     );
     getProduct.grant(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
     const handleOrderEvents = new ServiceFunction(this, 'HandleOrderEvents', {

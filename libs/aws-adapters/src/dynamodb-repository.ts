@@ -83,8 +83,12 @@ export class DynamoDbRepository {
   /**
    * The items of `keys` (`pk`/`sk`), in the order of the keys, missing ones left out: what a query on a
    * keys-only index reads next. Up to 100 keys per request; unprocessed keys (throttling) are asked again.
+   * Eventually consistent unless `consistent` (twice the read units).
    */
-  protected async batchGet<T extends Item>(keys: { pk: unknown; sk: unknown }[]): Promise<T[]> {
+  protected async batchGet<T extends Item>(
+    keys: { pk: unknown; sk: unknown }[],
+    consistent = false,
+  ): Promise<T[]> {
     const found = new Map<string, T>();
     const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
     for (let i = 0; i < keys.length; i += 100) {
@@ -94,7 +98,11 @@ export class DynamoDbRepository {
       for (let attempt = 0; pending?.length; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
         const res: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) },
+            },
+          }),
         );
         for (const item of (res.Responses?.[this.tableName] ?? []) as T[])
           found.set(id(item as unknown as { pk: unknown; sk: unknown }), item);

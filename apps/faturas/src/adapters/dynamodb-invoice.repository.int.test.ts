@@ -79,6 +79,21 @@ describe('DynamoDbInvoiceRepository', () => {
     expect(outbox).toEqual(['InvoiceCancelled', 'InvoiceIssued']);
   });
 
+  it("reads an order's invoice and its series' last number in one call, either or both absent", async () => {
+    // Prepare
+    const table = await cloud.newTable();
+    const invoices = new DynamoDbInvoiceRepository(cloud.doc, table);
+    // Act
+    const before = await invoices.getByOrderWithLastNumber('o1', '1');
+    await invoices.allocate(draft);
+    const after = await invoices.getByOrderWithLastNumber('o1', '1');
+    const other = await invoices.getByOrderWithLastNumber('o2', '1');
+    // Assess
+    expect(before).toEqual({});
+    expect(after).toEqual({ invoice: draft, lastNumber: 1 });
+    expect(other).toEqual({ lastNumber: 1 });
+  });
+
   it('does not cancel an invoice that is still being issued', async () => {
     const table = await cloud.newTable();
     const invoices = new DynamoDbInvoiceRepository(cloud.doc, table);

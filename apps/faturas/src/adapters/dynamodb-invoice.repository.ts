@@ -8,6 +8,11 @@ const invoiceKey = (orderId: string) => ({ pk: `INVOICE#${orderId}`, sk: 'INVOIC
 const seriesKey = (series: string) => ({ pk: `SERIES#${series}`, sk: 'SERIES' });
 const withdrawalKey = (orderId: string) => ({ pk: `WITHDRAWAL#${orderId}`, sk: 'WITHDRAWAL' });
 
+function toInvoice(item: Record<string, unknown>): Invoice {
+  const { pk: _pk, sk: _sk, kind: _kind, ...invoice } = item;
+  return invoice as unknown as Invoice;
+}
+
 /** Invoices (`INVOICE#<orderId>`) and number series (`SERIES#<series>`, holding `last`) in the faturas table. */
 export class DynamoDbInvoiceRepository extends DynamoDbRepository implements InvoiceStore {
   constructor(client: DynamoDBDocumentClient, tableName: string) {
@@ -19,9 +24,23 @@ export class DynamoDbInvoiceRepository extends DynamoDbRepository implements Inv
       invoiceKey(orderId).pk,
       invoiceKey(orderId).sk,
     );
-    if (!item) return undefined;
-    const { pk: _pk, sk: _sk, kind: _kind, ...invoice } = item;
-    return invoice as Invoice;
+    return item ? toInvoice(item) : undefined;
+  }
+
+  async getByOrderWithLastNumber(
+    orderId: string,
+    series: string,
+  ): Promise<{ invoice?: Invoice; lastNumber?: number }> {
+    const items = await this.batchGet<Record<string, unknown>>(
+      [invoiceKey(orderId), seriesKey(series)],
+      true,
+    );
+    const invoice = items.find((i) => i['pk'] === invoiceKey(orderId).pk);
+    const last = items.find((i) => i['pk'] === seriesKey(series).pk)?.['last'] as number | undefined;
+    return {
+      ...(invoice ? { invoice: toInvoice(invoice) } : {}),
+      ...(last !== undefined ? { lastNumber: last } : {}),
+    };
   }
 
   async lastNumber(series: string): Promise<number | undefined> {

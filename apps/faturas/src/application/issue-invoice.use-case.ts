@@ -18,7 +18,8 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * Issues the one invoice of a completed order:
- * 1. an ISSUED invoice for the order means it was done: only steps 5-6 may be owed;
+ * 1. reads the order's invoice and the series' last number together; an ISSUED invoice for the order means
+ *    it was done: only steps 5-6 may be owed;
  * 2. otherwise takes the next number of the series and records the invoice as ISSUING, in one transaction
  *    conditioned on the series not having moved (gap-free; a lost race re-reads and tries again);
  * 3. renders the PDF and the NF-e XML and stores both (same keys on a retry);
@@ -29,12 +30,15 @@ const MAX_ATTEMPTS = 10;
  */
 export async function issueInvoice(deps: IssueInvoiceDeps, event: OrderCompletedV1): Promise<Invoice> {
   const { orderId } = event.data;
-  let invoice = await deps.invoices.getByOrder(orderId);
+  // One read for the common case: the order's invoice (none yet) and where the series stands.
+  const first = await deps.invoices.getByOrderWithLastNumber(orderId, DEFAULT_SERIES);
+  let invoice = first.invoice;
   // Issued by an earlier delivery: only the mail may still be owed (its failure retried the message).
   if (invoice?.status === 'ISSUED') return settle(deps, invoice);
 
   for (let attempt = 0; !invoice && attempt < MAX_ATTEMPTS; attempt++) {
-    const number = nextNumber(await deps.invoices.lastNumber(DEFAULT_SERIES));
+    const last = attempt === 0 ? first.lastNumber : await deps.invoices.lastNumber(DEFAULT_SERIES);
+    const number = nextNumber(last);
     const draft: Invoice = {
       invoiceId: deps.newId(),
       status: 'ISSUING',

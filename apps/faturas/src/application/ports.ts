@@ -24,6 +24,11 @@ export type AllocateOutcome =
 /** Invoices and their number series: allocation and finalisation are each one transaction. */
 export interface InvoiceStore extends InvoiceRepository {
   lastNumber(series: string): Promise<number | undefined>;
+  /** The order's invoice and the last number of `series`, read together (strongly consistent). */
+  getByOrderWithLastNumber(
+    orderId: string,
+    series: string,
+  ): Promise<{ invoice?: Invoice; lastNumber?: number }>;
   /** Takes `invoice.number` in its series (on condition the series is still at `number - 1`) and records the invoice as ISSUING. */
   allocate(invoice: Invoice): Promise<AllocateOutcome>;
   /** ISSUING → ISSUED together with its InvoiceIssued event. */

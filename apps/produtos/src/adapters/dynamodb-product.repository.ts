@@ -3,7 +3,12 @@ import { decodePageToken, DynamoDbRepository, encodePageToken } from '@order-pla
 import type { Product } from '../domain/product';
 import type { ProductPage, ProductRepository } from '../application/ports';
 
-/** Catalog items `PRODUCT#<id>`, listed in id order through the `gsi1` index (`gsi1pk = CATALOG`). */
+/**
+ * Catalog items `PRODUCT#<id>`, listed in id order through the `gsi1` index (`gsi1pk = CATALOG`). The index
+ * holds keys only: every stock move rewrites a product, and an index that copied it would be written (and
+ * billed) again at each reservation; a page of keys is followed by one batch read of its products, whose
+ * stock is then the table's, not the index's lagging copy.
+ */
 export class DynamoDbProductRepository extends DynamoDbRepository implements ProductRepository {
   constructor(client: DynamoDBDocumentClient, tableName: string) {
     super(client, tableName);
@@ -15,7 +20,7 @@ export class DynamoDbProductRepository extends DynamoDbRepository implements Pro
   }
 
   async list(limit: number, nextToken?: string): Promise<ProductPage> {
-    const { items, lastKey } = await this.query<Record<string, unknown>>({
+    const { items: keys, lastKey } = await this.query<{ pk: string; sk: string }>({
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :catalog',
       ExpressionAttributeValues: { ':catalog': 'CATALOG' },
@@ -24,6 +29,8 @@ export class DynamoDbProductRepository extends DynamoDbRepository implements Pro
         ? decodePageToken(nextToken, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], { gsi1pk: 'CATALOG' })
         : undefined,
     });
+    // A product deleted between the two reads is left out (the batch read keeps the index's order).
+    const items = await this.batchGet<Record<string, unknown>>(keys);
     return { items: items.map(toProduct), nextToken: lastKey ? encodePageToken(lastKey) : undefined };
   }
 }

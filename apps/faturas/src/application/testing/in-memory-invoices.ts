@@ -13,6 +13,14 @@ export class InMemoryInvoices implements InvoiceStore {
   async lastNumber(series: string) {
     return this.series.get(series);
   }
+  async getByOrderWithLastNumber(orderId: string, series: string) {
+    const invoice = this.invoices.get(orderId);
+    const lastNumber = this.series.get(series);
+    return {
+      ...(invoice ? { invoice } : {}),
+      ...(lastNumber !== undefined ? { lastNumber } : {}),
+    };
+  }
   async allocate(invoice: Invoice): Promise<AllocateOutcome> {
     if ((this.series.get(invoice.series) ?? 0) !== invoice.number - 1)
       return { allocated: false, reason: 'series-moved' };
