@@ -19,7 +19,7 @@ import { callApi } from '@order-platform/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 import { costPerMillionOrders } from './cost-model';
 import { cpuBetween, cpuByGroup } from './process-cpu';
 import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
@@ -27,16 +27,17 @@ import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const { values: args } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '10' },
-    seconds: { type: 'string', default: '20' },
+const args = commandLine(
+  "npm run bench [-- options]: the local cloud's speed and cost figures (issue #12).",
+  {
+    orders: { type: 'integer', default: 1000, min: 1, describe: 'orders in the burst, placed 32 at a time' },
+    rate: { type: 'number', default: 10, min: 0.1, describe: 'orders per second in the steady run' },
+    seconds: { type: 'integer', default: 20, min: 1, describe: 'length of the steady run' },
   },
-});
-const BURST = Number(args.orders);
-const RATE = Number(args.rate);
-const STEADY_SECONDS = Number(args.seconds);
+);
+const BURST = args.orders;
+const RATE = args.rate;
+const STEADY_SECONDS = args.seconds;
 const CONCURRENCY = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
@@ -243,6 +244,8 @@ async function main(): Promise<void> {
     const capacity = Object.entries(cloud.meter!.capacityByFunction())
       .map(([fn, c]) => ({ fn, write: c.write / steadyCount, read: c.read / steadyCount }))
       .sort((a, b) => b.write - a.write);
+    // Where they go: the table itself or an index, by function and operation (reads and writes together).
+    const capacityParts = cloud.meter!.capacityByPart().map((c) => ({ ...c, units: c.units / steadyCount }));
     const toFinal = [...steadyFinal.values()].map((f) => Date.parse(f.finalAt) - Date.parse(f.createdAt));
 
     // 3. Intake and throughput: the raw rate of DynamoDB Local first, then the burst through the API.
@@ -322,6 +325,9 @@ async function main(): Promise<void> {
     console.log('\nDynamoDB capacity units per order, by function (write / read):');
     for (const c of capacity)
       console.log(`  ${c.write.toFixed(1).padStart(6)} / ${c.read.toFixed(1).padStart(5)}  ${c.fn}`);
+    console.log('\nDynamoDB capacity units per order, by function, operation and table or index (≥ 0.5):');
+    for (const c of capacityParts.filter((c) => c.units >= 0.5))
+      console.log(`  ${c.units.toFixed(1).padStart(6)}  ${c.fn} ${c.operation} ${c.part}`);
   } finally {
     await cloud.stop();
   }

@@ -20,7 +20,7 @@ import { documentClient } from '@order-platform/aws-adapters';
 import { CREDENTIALS, DEFAULT_CHAOS, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
 import { startPlatformLocally } from '@order-platform/local-platform';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 import { callApi } from '@order-platform/testing';
 import { replayOutbox } from './outbox-replay';
 
@@ -153,15 +153,13 @@ async function redrive(sqs: SQSClient, dlq: string, source: string): Promise<num
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      orders: { type: 'string', default: '1000' },
-      spec: { type: 'string', default: DEFAULT_CHAOS },
-      concurrency: { type: 'string', default: '16' },
-      timeout: { type: 'string', default: '900' },
-    },
+  const values = commandLine('npm run chaos [-- options]: orders of every kind under injected faults.', {
+    orders: { type: 'integer', default: 1000, min: 1, describe: 'orders to place' },
+    spec: { type: 'string', default: DEFAULT_CHAOS, describe: 'the faults (see the README)' },
+    concurrency: { type: 'integer', default: 16, min: 1, describe: 'orders placed at a time' },
+    timeout: { type: 'integer', default: 900, min: 1, describe: 'seconds to wait for orders to settle' },
   });
-  const total = Number(values.orders);
+  const total = values.orders;
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const say = (line: string) => console.log(`[${elapsed()}] ${line}`);
@@ -179,8 +177,8 @@ async function main(): Promise<number> {
   try {
     return await scenario(cloud, {
       total,
-      concurrency: Number(values.concurrency),
-      timeoutS: Number(values.timeout),
+      concurrency: values.concurrency,
+      timeoutS: values.timeout,
       say,
       outputsDir,
     });

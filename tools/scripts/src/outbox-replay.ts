@@ -23,7 +23,7 @@ import { CREDENTIALS } from '@order-platform/local-cloud';
 import { replayOutbox as replayOutboxEvents } from '@order-platform/lambda-kit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
 // The lockfile pins the SDK; its notice about Node 22 is noise in an operator's tool.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -112,26 +112,23 @@ export async function replayOutbox(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(__filename)) {
-  const { values } = parseArgs({
-    options: {
-      stage: { type: 'string', default: 'local' },
-      service: { type: 'string' },
-      'older-than': { type: 'string', default: '60' },
-      order: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
+  const values = commandLine(
+    'npm run outbox:replay [-- options]: republishes outbox events never marked published.',
+    {
+      stage: { type: 'string', default: 'local', describe: 'local, or a deployed stage (dev, prod)' },
+      service: { type: 'string', oneOf: SERVICES, describe: `one service only (${SERVICES.join(', ')})` },
+      'older-than': { type: 'integer', default: 60, min: 0, describe: 'seconds a record must be old' },
+      order: { type: 'string', describe: "one order's events only" },
+      'dry-run': { type: 'boolean', describe: 'list what would be replayed, change nothing' },
     },
-  });
+  );
   const services = values.service ? [values.service] : SERVICES;
-  if (values.service && !(SERVICES as readonly string[]).includes(values.service)) {
-    console.error(`Unknown service "${values.service}": use one of ${SERVICES.join(', ')}`);
-    process.exit(2);
-  }
-  replayOutbox(targetOf(values.stage!), {
-    stage: values.stage!,
+  replayOutbox(targetOf(values.stage), {
+    stage: values.stage,
     services,
-    olderThanSeconds: Number(values['older-than']),
+    olderThanSeconds: values['older-than'],
     orderId: values.order,
-    dryRun: values['dry-run']!,
+    dryRun: values['dry-run'],
   }).catch((error: Error) => {
     console.error(`Outbox replay failed: ${error.message}`);
     process.exit(1);
