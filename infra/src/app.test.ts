@@ -105,6 +105,23 @@ describe('service stacks', () => {
     });
   });
 
+  it("gather records over a window only where nobody waits: the dashboard's, the mails' and the invoices' consumers", () => {
+    const windowed: string[] = [];
+    const immediate: string[] = [];
+    for (const [service, t] of Object.entries({ pedidos, produtos, faturas, painel })) {
+      for (const m of Object.values(t.findResources('AWS::Lambda::EventSourceMapping'))) {
+        const ref = (m['Properties']['FunctionName'] as { Ref: string }).Ref;
+        const name = `${service}/${ref.replace(/Function[0-9A-F]{8}$/, '').replace(/[0-9A-F]{8}$/, '')}`;
+        (m['Properties']['MaximumBatchingWindowInSeconds'] > 0 ? windowed : immediate).push(name);
+      }
+    }
+    expect(windowed.sort()).toEqual(['faturas/IssueInvoice', 'painel/RecordEvent', 'pedidos/NotifyCustomer']);
+    // The order's own path answers at once.
+    expect(immediate).toEqual(
+      expect.arrayContaining(['pedidos/HandleEvents', 'produtos/HandleOrderEvents', 'pedidos/PublishEvents']),
+    );
+  });
+
   it('protect order routes with the Cognito authorizer and leave the catalog public', () => {
     pedidos.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',

@@ -119,6 +119,7 @@ export class FaturasStack extends Stack {
       sources: [{ service: 'pedidos', eventTypes: ['OrderCompleted', 'OrderCancelled'] }],
       consumer: issueInvoice,
       visibilityTimeout: Duration.seconds(180),
+      maxBatchingWindow: Duration.seconds(1),
     });
     const publishEvents = new ServiceFunction(this, 'PublishEvents', { service, handler: 'publish-events' });
     const api = new ServiceApi(this, 'Api', { stage: props.stage, service, ...props.api });

@@ -247,6 +247,7 @@ export class PainelStack extends Stack {
       sources: [{ service: 'produtos' }, { service: 'pedidos' }, { service: 'faturas' }],
       consumer: recordEvent,
       visibilityTimeout: Duration.seconds(120),
+      maxBatchingWindow: Duration.seconds(1),
     });
 
     // The page: static files in a private bucket, served by CloudFront through origin access control.

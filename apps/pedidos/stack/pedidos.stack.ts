@@ -154,6 +154,7 @@ export class PedidosStack extends Stack {
       ],
       consumer: notifyCustomer,
       visibilityTimeout: Duration.seconds(120),
+      maxBatchingWindow: Duration.seconds(1),
     });
 
     const api = new ServiceApi(this, 'Api', { stage: props.stage, service, ...props.api });

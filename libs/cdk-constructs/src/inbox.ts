@@ -30,6 +30,12 @@ export interface InboxProps {
   /** The consumer; omitted when something else (an API Gateway integration) feeds the queue directly. */
   consumer?: ServiceFunction;
   batchSize?: number;
+  /**
+   * How long the event source may gather messages before it invokes (none by default). For consumers off
+   * an order's critical path (the dashboard, mails, invoices): fewer, fuller invocations cost less per
+   * message than one invocation each, at the price of that much delay.
+   */
+  maxBatchingWindow?: Duration;
   maxConcurrency?: number;
   maxReceiveCount?: number;
   /** At least six times the consumer's timeout, as AWS advises for SQS event sources. */
@@ -96,7 +102,7 @@ export class Inbox extends Construct {
       props.consumer.function.addEventSource(
         new lambdaEvents.SqsEventSource(this.queue, {
           batchSize: props.batchSize ?? 10,
-          maxBatchingWindow: Duration.seconds(0),
+          maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(0),
           maxConcurrency: props.maxConcurrency ?? 5,
           reportBatchItemFailures: true,
         }),

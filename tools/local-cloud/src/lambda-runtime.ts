@@ -27,6 +27,12 @@ export interface FunctionSpec {
    * next record, as in AWS, where no function shares another's CPU.
    */
   background?: boolean;
+  /**
+   * A background function whose every event source gathers records over a batching window
+   * (`MaximumBatchingWindowInSeconds` > 0): it has said it is in no hurry, so its sandboxes run at a lower
+   * priority still, and on a saturated laptop the records an order waits on go first.
+   */
+  deferrable?: boolean;
 }
 
 /** What an invocation is told about the trace it belongs to (the upstream caller's `X-Amzn-Trace-Id`). */
@@ -89,7 +95,14 @@ export const DEFAULT_LOCAL_CONCURRENCY = 4;
 export const BACKGROUND_LOCAL_CONCURRENCY = 2;
 
 /** How much nicer a background function's sandboxes run than the local cloud (19 is the lowest priority). */
-const BACKGROUND_NICENESS = 10;
+export const BACKGROUND_NICENESS = 10;
+
+/**
+ * How much nicer a deferrable function's sandboxes run than the local cloud. At a steady 10 orders/s on two
+ * cores (both saturated), with the dashboard's, the mails' and the invoices' consumers at 15 instead of 10,
+ * an order went from RECEIVED to COMPLETED in 0.75–0.82 s (p50, three runs) instead of 1.1–1.7 s.
+ */
+export const DEFERRABLE_NICENESS = 15;
 
 /**
  * A function's execution environments, as Lambda keeps them: each concurrent invocation runs in its own
@@ -147,7 +160,10 @@ class Sandbox {
     if (this.spec.background && child.pid !== undefined) {
       try {
         // Relative to the local cloud's own (a sandbox inherits it): a cloud already niced keeps its order.
-        setPriority(child.pid, Math.min(19, getPriority() + BACKGROUND_NICENESS));
+        setPriority(
+          child.pid,
+          Math.min(19, getPriority() + (this.spec.deferrable ? DEFERRABLE_NICENESS : BACKGROUND_NICENESS)),
+        );
       } catch {
         // Not allowed here (some containers): the sandbox runs at normal priority.
       }

@@ -797,6 +797,24 @@ export function backgroundFunctions(provisioner: Pick<Provisioner, 'byType'>): S
   return fed;
 }
 
+/**
+ * The background functions in no hurry: every enabled mapping that feeds them gathers records over a
+ * batching window (`MaximumBatchingWindowInSeconds` > 0), as consumers off an order's critical path (a
+ * dashboard, mails) are configured to cost fewer invocations.
+ */
+export function deferrableFunctions(provisioner: Pick<Provisioner, 'byType'>): Set<string> {
+  const nameOf = (value: unknown) => String(value).split(':').pop()!;
+  const windows = new Map<string, boolean>();
+  for (const m of provisioner.byType('AWS::Lambda::EventSourceMapping')) {
+    if (m.properties['Enabled'] === false) continue;
+    const name = nameOf(m.properties['FunctionName']);
+    const windowed = Number(m.properties['MaximumBatchingWindowInSeconds'] ?? 0) > 0;
+    windows.set(name, (windows.get(name) ?? true) && windowed);
+  }
+  const background = backgroundFunctions(provisioner);
+  return new Set([...windows].filter(([name, all]) => all && background.has(name)).map(([name]) => name));
+}
+
 /** Registers every Node.js function of the templates with the runtime: its asset, handler, limits and environment. */
 function registerFunctions(
   runtime: LambdaRuntime,
@@ -810,6 +828,7 @@ function registerFunctions(
   const statements = roleStatements(provisioner);
   const inspected: { function: string; url: string }[] = [];
   const background = backgroundFunctions(provisioner);
+  const deferrable = deferrableFunctions(provisioner);
   for (const fn of provisioner.byType('AWS::Lambda::Function')) {
     const p = fn.properties;
     // Only Node.js runs here; the one other runtime in the templates is the CDK bucket deployment's
@@ -850,6 +869,7 @@ function registerFunctions(
       inspectPort,
       tracing,
       background: background.has(fn.ref),
+      deferrable: deferrable.has(fn.ref),
       environment: {
         ...functionEnv,
         LAMBDA_TASK_ROOT: codeDir,

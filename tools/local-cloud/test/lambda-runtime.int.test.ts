@@ -1,13 +1,15 @@
 // The Lambda runtime's local policies: background functions (fed by event sources only) run below the
-// functions someone waits on and with fewer environments; what it counts for the cost model.
+// functions someone waits on and with fewer environments, deferrable ones (batching windows) lower still; what it counts for the cost model.
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import {
   BACKGROUND_LOCAL_CONCURRENCY,
+  BACKGROUND_NICENESS,
   DEFAULT_LOCAL_CONCURRENCY,
+  DEFERRABLE_NICENESS,
   LambdaRuntime,
 } from '../src/lambda-runtime';
-import { backgroundFunctions } from '../src/local-cloud';
+import { backgroundFunctions, deferrableFunctions } from '../src/local-cloud';
 import type { Provisioner } from '../src/provision';
 
 const handlers = join(__dirname, 'fixture', 'handlers');
@@ -16,12 +18,13 @@ describe('sandbox priority', () => {
   let runtime: LambdaRuntime;
   afterEach(() => runtime?.stop());
 
-  it("runs a background function's sandbox at a lower priority than the local cloud, and others at its own", async () => {
+  it("runs a background function's sandbox at a lower priority than the local cloud, a deferrable one lower still, and others at its own", async () => {
     // Prepare
     runtime = new LambdaRuntime(() => undefined);
-    for (const [name, background] of [
-      ['api', false],
-      ['consumer', true],
+    for (const [name, background, deferrable] of [
+      ['api', false, false],
+      ['consumer', true, false],
+      ['mailer', true, true],
     ] as const) {
       runtime.register({
         name,
@@ -32,13 +35,20 @@ describe('sandbox priority', () => {
         timeoutMs: 5000,
         memoryMb: 128,
         background,
+        deferrable,
       });
     }
     // Act
-    const [api, consumer] = await Promise.all([runtime.invoke('api', {}), runtime.invoke('consumer', {})]);
+    const [api, consumer, mailer] = await Promise.all([
+      runtime.invoke('api', {}),
+      runtime.invoke('consumer', {}),
+      runtime.invoke('mailer', {}),
+    ]);
     // Assess
+    expect(BACKGROUND_NICENESS).toBeLessThan(DEFERRABLE_NICENESS);
     expect(api).toBe(getPriority());
-    expect(consumer).toBe(Math.min(19, getPriority() + 10));
+    expect(consumer).toBe(Math.min(19, getPriority() + BACKGROUND_NICENESS));
+    expect(mailer).toBe(Math.min(19, getPriority() + DEFERRABLE_NICENESS));
   });
 
   it('gives a background function two environments at once and any other four, unless it reserves its own', async () => {
@@ -111,5 +121,24 @@ describe('sandbox priority', () => {
     const provisioner = { byType: (type: string) => resources[type] ?? [] } as unknown as Provisioner;
     // Act / Assess
     expect([...backgroundFunctions(provisioner)]).toEqual(['consumer']);
+  });
+
+  it('counts as deferrable the background functions whose every enabled mapping gathers over a window', () => {
+    // Prepare: windowed consumers (one also fed without a window, one also invokable), and a plain one.
+    const resources: Record<string, { properties: Record<string, unknown> }[]> = {
+      'AWS::Lambda::EventSourceMapping': [
+        { properties: { FunctionName: 'mailer', MaximumBatchingWindowInSeconds: 1 } },
+        { properties: { FunctionName: 'mailer', MaximumBatchingWindowInSeconds: 5 } },
+        { properties: { FunctionName: 'mailer', Enabled: false } },
+        { properties: { FunctionName: 'mixed', MaximumBatchingWindowInSeconds: 1 } },
+        { properties: { FunctionName: 'mixed' } },
+        { properties: { FunctionName: 'saga', MaximumBatchingWindowInSeconds: 0 } },
+        { properties: { FunctionName: 'invokable', MaximumBatchingWindowInSeconds: 1 } },
+      ],
+      'AWS::Lambda::Permission': [{ properties: { FunctionName: 'invokable' } }],
+    };
+    const provisioner = { byType: (type: string) => resources[type] ?? [] } as unknown as Provisioner;
+    // Act / Assess
+    expect([...deferrableFunctions(provisioner)]).toEqual(['mailer']);
   });
 });
