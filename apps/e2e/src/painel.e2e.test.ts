@@ -218,16 +218,21 @@ describe('painel live feed (WebSocket)', () => {
       return res.status === 200 && res.body.status === 'COMPLETED' ? true : undefined;
     });
     const feed = await openFeed(await p.token('admin'));
-    // Act
-    feed.ws!.send(JSON.stringify({ action: 'ops.partners' }));
-    const answer = await feed.waitFor(
-      () =>
-        feed.received.find((m) => m.type === 'ops.partners') as unknown as
-          | {
-              partners: { partnerId: string; ordersToday: number; quota?: { used: number; limit: number } }[];
-            }
-          | undefined,
-    );
+    type Answer = {
+      partners: { partnerId: string; ordersToday: number; quota?: { used: number; limit: number } }[];
+    };
+    // Act: asked until the dashboard has taken the order in (it gathers events over a batching window, so
+    // it may lag pedidos by a second or two).
+    const answer = await p.waitFor(async () => {
+      const before = feed.received.length;
+      feed.ws!.send(JSON.stringify({ action: 'ops.partners' }));
+      const reply = await feed.waitFor(
+        () =>
+          feed.received.slice(before).find((m) => m.type === 'ops.partners') as unknown as Answer | undefined,
+      );
+      const counted = reply.partners.find((s) => s.partnerId === 'farmacia-demo')?.ordersToday ?? 0;
+      return counted >= 1 ? reply : undefined;
+    });
     feed.ws!.close();
     // Assess
     const stats = answer.partners.find((s) => s.partnerId === 'farmacia-demo');
