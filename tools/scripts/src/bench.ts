@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { commandLine } from './command-line';
 import { costPerMillionOrders } from './cost-model';
 import { cpuBetween, cpuByGroup } from './process-cpu';
-import { startCounting, usagePerOrder, waitUntilFinal } from './order-usage';
+import { startCounting, untilQuiet, usagePerOrder, waitUntilFinal } from './order-usage';
 
 // The lockfile pins the SDK: its notice about Node 22 for releases after early 2027 is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -238,8 +238,9 @@ async function main(): Promise<void> {
       120_000,
     );
     for (const p of steadyPlaced) await callApi(api, 'GET', `/orders/${p.orderId}`, { token: customer });
-    // Trailing effects (stock commit, invoice, mails) run after the final status: give them a moment.
-    await sleep(5000);
+    // Trailing effects (stock commit, invoice, mails, the dashboard) run after the final status, some
+    // gathered over batching windows: wait until nothing more happens.
+    await untilQuiet(cloud);
     const measured = usagePerOrder(cloud, since, steadyCount, 2);
     const capacity = Object.entries(cloud.meter!.capacityByFunction())
       .map(([fn, c]) => ({ fn, write: c.write / steadyCount, read: c.read / steadyCount }))

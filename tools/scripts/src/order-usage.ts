@@ -83,6 +83,28 @@ export function usagePerOrder(
   };
 }
 
+/**
+ * Waits until the platform is quiet: no call to an emulator and no invocation for `quietMs` (or `limitMs`
+ * passed). What follows an order's final status — the dashboard, the mails, the invoice, the publishers —
+ * runs later, some of it gathered over batching windows: a usage read sooner would miss part of it.
+ */
+export async function untilQuiet(cloud: LocalCloud, quietMs = 3000, limitMs = 60_000): Promise<void> {
+  const activity = () =>
+    cloud.meter!.calls().reduce((n, c) => n + c.count, 0) +
+    Object.values(cloud.runtime.stats()).reduce((n, s) => n + s.invocations, 0);
+  const deadline = Date.now() + limitMs;
+  let last = activity();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = activity();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+  }
+}
+
 const FINAL = new Set(['COMPLETED', 'REJECTED', 'CANCELLED']);
 
 /**
