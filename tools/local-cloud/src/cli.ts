@@ -98,32 +98,41 @@ export interface CliOptions {
   cdkOut?: string;
 }
 
-/** The command line, strictly: an unknown option, a missing value or a value out of its range is refused. */
-export function parseCliArgs(argv: string[]): CliOptions {
-  let values: Record<string, string | boolean | undefined>;
+/**
+ * Options and their values as written, strictly (with `-h, --help`): an unknown option, a stray word or a
+ * missing value is a CliUsageError naming it. Shared with the workspace's scripts.
+ */
+export function strictArgs(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean' }>,
+): Record<string, string | boolean | undefined> {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        quiet: { type: 'boolean' },
-        persist: { type: 'boolean' },
-        'api-port': { type: 'string' },
-        'ws-port': { type: 'string' },
-        'site-port': { type: 'string' },
-        waf: { type: 'string' },
-        iam: { type: 'string' },
-        xray: { type: 'string' },
-        inspect: { type: 'string' },
-        chaos: { type: 'string' },
-        'cdk-out': { type: 'string' },
-      },
-    }));
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+    }).values;
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
+}
+
+/** The command line, strictly: an unknown option, a missing value or a value out of its range is refused. */
+export function parseCliArgs(argv: string[]): CliOptions {
+  const values = strictArgs(argv, {
+    quiet: { type: 'boolean' },
+    persist: { type: 'boolean' },
+    'api-port': { type: 'string' },
+    'ws-port': { type: 'string' },
+    'site-port': { type: 'string' },
+    waf: { type: 'string' },
+    iam: { type: 'string' },
+    xray: { type: 'string' },
+    inspect: { type: 'string' },
+    chaos: { type: 'string' },
+    'cdk-out': { type: 'string' },
+  });
   const port = (name: string, fallback: number) => {
     const raw = values[name] as string | undefined;
     if (raw === undefined) return fallback;

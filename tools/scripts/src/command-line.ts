@@ -4,7 +4,7 @@
  * refused with what is wrong and the usage (exit 2) instead of running with `NaN` or a stack trace, and
  * `--help` lists every option with its default.
  */
-import { parseArgs } from 'node:util';
+import { CliUsageError, strictArgs } from '@order-platform/local-cloud';
 
 export type OptionSpec =
   | { type: 'integer' | 'number'; default: number; min: number; describe: string }
@@ -41,22 +41,18 @@ export function parseCommandLine<T extends Record<string, OptionSpec>>(
 ): Values<T> & { help: boolean } {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(
-          Object.entries(options).map(([name, o]) => [
-            name,
-            { type: o.type === 'boolean' ? ('boolean' as const) : ('string' as const) },
-          ]),
-        ),
-      },
-    }));
+    values = strictArgs(
+      argv,
+      Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [
+          name,
+          { type: o.type === 'boolean' ? ('boolean' as const) : ('string' as const) },
+        ]),
+      ),
+    );
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CliUsageError) throw new UsageError(error.message);
+    throw error;
   }
   const read: Record<string, unknown> = { help: values['help'] === true };
   for (const [name, o] of Object.entries(options)) {
