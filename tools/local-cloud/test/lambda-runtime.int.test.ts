@@ -51,7 +51,7 @@ describe('sandbox priority', () => {
     expect(mailer).toBe(Math.min(19, getPriority() + DEFERRABLE_NICENESS));
   });
 
-  it('gives a background function two environments at once and any other four, unless it reserves its own', async () => {
+  it('gives a background function two environments at once and any other eight, unless it reserves its own', async () => {
     // Prepare
     runtime = new LambdaRuntime(() => undefined);
     const spec = {
@@ -72,11 +72,11 @@ describe('sandbox priority', () => {
     });
     const pids = async (name: string) => {
       const all = await Promise.all(
-        Array.from({ length: 6 }, () => runtime.invoke(name, { ms: 300 }) as Promise<{ pid: number }>),
+        Array.from({ length: 10 }, () => runtime.invoke(name, { ms: 300 }) as Promise<{ pid: number }>),
       );
       return new Set(all.map((r) => r.pid)).size;
     };
-    // Act / Assess: six invocations at once, each 300 ms, run in as many environments as allowed.
+    // Act / Assess: ten invocations at once, each 300 ms, run in as many environments as allowed.
     expect(await pids('consumer')).toBe(BACKGROUND_LOCAL_CONCURRENCY);
     expect(await pids('api')).toBe(DEFAULT_LOCAL_CONCURRENCY);
     expect(await pids('reserved')).toBe(3);
