@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { OUTBOX_TTL_SECONDS, outboxPut } from './dynamodb-repository';
+import { DynamoDbRepository, OUTBOX_TTL_SECONDS, outboxPut } from './dynamodb-repository';
 
 describe('outboxPut', () => {
   it('records the event once, marked for the stream filter, with a TTL a week out', () => {
@@ -40,5 +40,51 @@ describe('outboxPut', () => {
     const header = 'Root=1-6b159355-b5f13f943e4b8ce29a174bac;Parent=b8c23355e16e4519;Sampled=1';
     expect(outboxPut('orders', event, Date.now(), header).Put!.Item!['traceHeader']).toBe(header);
     expect(outboxPut('orders', event, Date.now(), undefined).Put!.Item).not.toHaveProperty('traceHeader');
+  });
+});
+
+describe('DynamoDbRepository.batchGet', () => {
+  class Reader extends DynamoDbRepository {
+    read(keys: { pk: string; sk: string }[], consistent?: boolean) {
+      return this.batchGet<{ pk: string; sk: string; n: number }>(keys, consistent);
+    }
+  }
+  const key = (n: number) => ({ pk: `P#${n}`, sk: 'P' });
+
+  it('asks again for the keys DynamoDB left unprocessed (throttling) and answers in key order, missing ones left out', async () => {
+    // Prepare: a client that leaves one key unprocessed on the first call, and has no item for key 3.
+    const sent: { Keys: unknown[]; ConsistentRead?: boolean }[] = [];
+    const client = {
+      send: async (command: { input: { RequestItems: Record<string, { Keys: { pk: string }[] }> } }) => {
+        const asked = command.input.RequestItems['t']!;
+        sent.push(asked);
+        const found = asked.Keys.filter((k) => k.pk !== 'P#3').map((k) => ({ ...k, sk: 'P', n: 1 }));
+        return sent.length === 1
+          ? { Responses: { t: found.slice(1) }, UnprocessedKeys: { t: { Keys: [asked.Keys[0]] } } }
+          : { Responses: { t: found } };
+      },
+    };
+    const reader = new Reader(client as never, 't');
+    // Act
+    const items = await reader.read([key(1), key(2), key(3)]);
+    // Assess
+    expect(items.map((i) => i.pk)).toEqual(['P#1', 'P#2']);
+    expect(sent.map((s) => s.Keys)).toEqual([[key(1), key(2), key(3)], [key(1)]]);
+    expect(sent.every((s) => s.ConsistentRead === undefined)).toBe(true);
+  });
+
+  it('reads strongly consistent when asked, on every attempt', async () => {
+    const sent: { ConsistentRead?: boolean }[] = [];
+    const client = {
+      send: async (command: { input: { RequestItems: Record<string, { ConsistentRead?: boolean }> } }) => {
+        sent.push(command.input.RequestItems['t']!);
+        return sent.length === 1
+          ? { Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [key(1)] } } }
+          : { Responses: { t: [{ ...key(1), n: 1 }] } };
+      },
+    };
+    const items = await new Reader(client as never, 't').read([key(1)], true);
+    expect(items).toEqual([{ ...key(1), n: 1 }]);
+    expect(sent.map((s) => s.ConsistentRead)).toEqual([true, true]);
   });
 });
