@@ -780,12 +780,14 @@ function partitionKeys(provisioner: Provisioner): (table: string) => string | un
   return (table) => keys.get(table);
 }
 
+/** A function's name from a `FunctionName` property (a name or an ARN). */
+const nameOf = (value: unknown) => String(value).split(':').pop()!;
+
 /**
  * The functions only event sources invoke (an enabled event source mapping names them; no permission lets
  * an API Gateway or another service invoke them): nobody waits on their answer.
  */
 export function backgroundFunctions(provisioner: Pick<Provisioner, 'byType'>): Set<string> {
-  const nameOf = (value: unknown) => String(value).split(':').pop()!;
   const fed = new Set(
     provisioner
       .byType('AWS::Lambda::EventSourceMapping')
@@ -803,7 +805,6 @@ export function backgroundFunctions(provisioner: Pick<Provisioner, 'byType'>): S
  * dashboard, mails) are configured to cost fewer invocations.
  */
 export function deferrableFunctions(provisioner: Pick<Provisioner, 'byType'>): Set<string> {
-  const nameOf = (value: unknown) => String(value).split(':').pop()!;
   const windows = new Map<string, boolean>();
   for (const m of provisioner.byType('AWS::Lambda::EventSourceMapping')) {
     if (m.properties['Enabled'] === false) continue;

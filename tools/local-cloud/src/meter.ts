@@ -72,7 +72,8 @@ export class Meter {
   }
 
   private capacity(req: http.IncomingMessage, body: Buffer, status: number, answer: Buffer): void {
-    const kind = DYNAMODB_CAPACITY[operationOf(req, body)];
+    const operation = operationOf(req, body);
+    const kind = DYNAMODB_CAPACITY[operation];
     if (!kind || status !== 200) return;
     let consumed: unknown;
     try {
@@ -83,7 +84,6 @@ export class Meter {
     const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as ConsumedCapacity[];
     const fn = callerOf(req);
     const total = this.units.get(fn) ?? { read: 0, write: 0 };
-    const operation = operationOf(req, body);
     const items = operation === 'TransactWriteItems' ? transactionItemsByTable(body) : undefined;
     for (const c of list) {
       const missing = items

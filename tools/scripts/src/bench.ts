@@ -246,7 +246,8 @@ async function main(): Promise<void> {
     );
     await untilQuiet(cloud);
     const since = startCounting(cloud);
-    const steadyCount = RATE * STEADY_SECONDS;
+    // Whole orders, whatever the rate (`--rate 0.3` for 20 s places 6).
+    const steadyCount = Math.max(1, Math.round(RATE * STEADY_SECONDS));
     const steadyPlaced = await atRate(steadyCount);
     const steadyFinal = await untilFinal(
       steadyPlaced.map((p) => p.orderId),
