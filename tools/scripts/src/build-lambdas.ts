@@ -70,11 +70,11 @@ async function main(): Promise<void> {
     // The ES module builds of the SDK and Powertools, which esbuild can tree-shake (the CommonJS ones it
     // keeps whole: every protocol, every credential source).
     mainFields: ['module', 'main'],
-    // Smaller stand-ins for three dependencies whose bulk these functions never use (see each shim).
+    // Smaller stand-ins for dependencies whose bulk these functions never use (see each shim).
     alias: {
       '@aws-sdk/credential-provider-node': join(__dirname, 'lambda-shims', 'credential-provider.ts'),
+      '@aws-sdk/endpoint-cache': join(__dirname, 'lambda-shims', 'endpoint-cache.ts'),
       fontkit: join(__dirname, 'lambda-shims', 'fontkit.ts'),
-      semver: join(__dirname, 'lambda-shims', 'semver.ts'),
     },
   });
   // What each bundle is made of, for `npm run bench` and for a look with esbuild's analyser.

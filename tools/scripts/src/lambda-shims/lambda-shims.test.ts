@@ -1,17 +1,9 @@
+import { EndpointCache as RealEndpointCache } from '@aws-sdk/endpoint-cache';
 import { defaultProvider } from './credential-provider';
+import { EndpointCache } from './endpoint-cache';
 import { create } from './fontkit';
-import { gte } from './semver';
 
 describe('the Lambda bundle stand-ins', () => {
-  it('compare versions the way semver.gte does for x.y.z', () => {
-    expect(gte('3.972.84', '3.0.0')).toBe(true);
-    expect(gte('2.1193.0', '2.7.15')).toBe(true);
-    expect(gte('2.7.14', '2.7.15')).toBe(false);
-    expect(gte('2.7.15', '2.7.15')).toBe(true);
-    expect(gte('10.0.0', '9.99.99')).toBe(true);
-    expect(() => gte('latest', '1.0.0')).toThrow(/Invalid version/);
-  });
-
   it('refuse to embed a font instead of drawing nothing', () => {
     expect(() => create()).toThrow(/standard fonts/);
   });
@@ -50,6 +42,54 @@ describe('the Lambda bundle stand-ins', () => {
       await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'AKIDSECOND' });
     } finally {
       process.env = saved;
+    }
+  });
+
+  it('keep discovered endpoints as the SDK endpoint cache does: expiry, least recently used first out', () => {
+    const real = new RealEndpointCache(2);
+    const shim = new EndpointCache(2);
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      const run = (cache: RealEndpointCache | EndpointCache) => {
+        const seen: unknown[] = [cache.getEndpoint('a'), cache.has('a')];
+        cache.set('a', [{ Address: 'a.example', CachePeriodInMinutes: 1 }]);
+        cache.set('b', [{ Address: 'b.example', CachePeriodInMinutes: 10 }]);
+        seen.push(cache.getEndpoint('a'), cache.get('b'));
+        cache.set('c', [{ Address: 'c.example', CachePeriodInMinutes: 10 }]);
+        seen.push(cache.has('a'), cache.has('b'), cache.getEndpoint('c'));
+        now.mockReturnValue(1_000_000 + 61_000);
+        cache.set('d', [{ Address: 'd.example', CachePeriodInMinutes: 1 }]);
+        seen.push(cache.getEndpoint('b'), cache.has('c'), cache.getEndpoint('d'));
+        now.mockReturnValue(1_000_000 + 61_000 + 60_000);
+        seen.push(cache.getEndpoint('d'), cache.has('d'), cache.get('d'));
+        cache.delete('b');
+        seen.push(cache.has('b'));
+        cache.clear();
+        seen.push(cache.has('c'));
+        now.mockReturnValue(1_000_000);
+        return seen;
+      };
+      const expected = run(real);
+      expect(expected).toEqual([
+        undefined,
+        false,
+        'a.example',
+        [{ Address: 'b.example', Expires: 1_600_000 }],
+        false,
+        true,
+        'c.example',
+        undefined,
+        true,
+        'd.example',
+        undefined,
+        false,
+        undefined,
+        false,
+        false,
+      ]);
+      expect(run(shim)).toEqual(expected);
+    } finally {
+      now.mockRestore();
     }
   });
 });

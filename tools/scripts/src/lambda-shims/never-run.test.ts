@@ -85,4 +85,42 @@ describe('the modules functions never run', () => {
       (async () => trimmed.exports['pdf']!({ userPassword: 'secret', pdfVersion: '1.7' }))(),
     ).rejects.toThrow(/PDF encryption is not bundled/);
   }, 60_000);
+
+  it("leave the X-Ray SDK's centralized sampling, host plugins and SDK v2 patcher out: a v3 client is still traced", async () => {
+    // Prepare: what every function holds (Powertools Tracer over the X-Ray SDK), loaded as Lambda loads it.
+    const source = `import { Tracer } from '@aws-lambda-powertools/tracer';
+      import AWSXRay from 'aws-xray-sdk-core';
+      import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+      const tracer = new Tracer({ serviceName: 'test' });
+      export const traced = () => tracer.captureAWSv3Client(new DynamoDBClient({ region: 'us-east-1' }));
+      export const sampled = () => AWSXRay.middleware.sampler.shouldSample({ host: 'h', httpMethod: 'GET', urlPath: '/' });
+      export const hostData = () => AWSXRay.plugins.EC2Plugin.getData(() => undefined);
+      export const captureV2 = () => AWSXRay.captureAWS({});`;
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      LAMBDA_TASK_ROOT: '/var/task',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    });
+    try {
+      // Act
+      const plain = await bundle(source, false);
+      const trimmed = await bundle(source, true);
+      // Assess
+      const left =
+        /sampling\/default_sampler|plugins\/(ec2|ecs|elastic_beanstalk)_plugin|patchers\/aws_p\.js/;
+      expect(plain.inputs.filter((i) => left.test(i))).toHaveLength(5);
+      expect(trimmed.inputs.filter((i) => left.test(i)).every((i) => i.startsWith('never-run:'))).toBe(true);
+      for (const dropped of ['rule_poller', 'target_poller', 'service_connector', 'semver/'])
+        expect(trimmed.inputs.some((i) => i.includes(dropped))).toBe(false);
+      expect(plain.bytes - trimmed.bytes).toBeGreaterThan(10 * 1024);
+      const client = trimmed.exports['traced']!() as { middlewareStack: { identify(): string[] } };
+      expect(client.middlewareStack.identify().join()).toMatch(/XRaySDKInstrumentation/);
+      expect(typeof trimmed.exports['sampled']!()).toBe('boolean');
+      expect(() => trimmed.exports['hostData']!()).toThrow(/plugins are not bundled/);
+      expect(() => trimmed.exports['captureV2']!()).toThrow(/patcher for the AWS SDK v2 is not bundled/);
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
 });

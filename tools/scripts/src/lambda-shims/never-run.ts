@@ -14,11 +14,26 @@ import { sep } from 'node:path';
  * - pdfkit's AES, for password-protected PDFs, which the invoices are not: its tables are computed when the
  *   module loads (~5 ms of the invoice function's init);
  * - the double-byte (CJK) code pages' tables of iconv-lite (~390 KiB of JSON), which mysql2 brings to the
- *   legacy write-back: that function's connection is UTF-8 (utf8mb4, mysql2's default).
+ *   legacy write-back: that function's connection is UTF-8 (utf8mb4, mysql2's default);
+ * - the X-Ray SDK's centralized sampling (the rule and target pollers that ask the X-Ray API for sampling
+ *   rules, ~9 KiB), which its HTTP middleware holds by default and its own Lambda set-up replaces with the
+ *   local sampler when it loads: in Lambda the sampling decision comes with the invocation; and its
+ *   EC2, ECS and Elastic Beanstalk plugins (~3 KiB), which describe the host a segment ran on where that
+ *   host is one of those (`AWSXRay.config([...])`), never on Lambda; and its patcher for the AWS SDK v2
+ *   (`captureAWS`), where these functions use v3 clients (`captureAWSv3Client`).
  * The `create*Method` factories run when a zod schema is built, so they return a method that fails when
- * called; every other export fails when called. A data file (`data`) fails when it is loaded.
+ * called; every other export fails when called. A data file (`data`) fails when it is loaded; a CommonJS
+ * module (`commonJs`) is an object whose every property is a function that fails when called (its
+ * importers read them as they load).
  */
-const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string; data?: true }[] = [
+const NEVER_RUN: {
+  module: RegExp;
+  importer?: RegExp;
+  kind?: string;
+  why: string;
+  data?: true;
+  commonJs?: true;
+}[] = [
   {
     module: /^\.\.?\/.*(to-json-schema|json-schema-processors)\.js$/,
     importer: /node_modules\/zod\/v4\//,
@@ -43,6 +58,24 @@ const NEVER_RUN: { module: RegExp; importer?: RegExp; kind?: string; why: string
     why: "The CJK code pages' tables are not bundled with the functions: connect with charset utf8mb4",
     data: true,
   },
+  {
+    module: /^\.\/sampling\/default_sampler$/,
+    importer: /node_modules\/aws-xray-sdk-core\/dist\/lib\/middleware\/mw_utils\.js$/,
+    why: "The X-Ray SDK's centralized sampling is not bundled with the functions: in Lambda the invocation brings the sampling decision",
+    commonJs: true,
+  },
+  {
+    module: /^\.\/segments\/plugins\/(ec2|ecs|elastic_beanstalk)_plugin$/,
+    importer: /node_modules\/aws-xray-sdk-core\/dist\/lib\/aws-xray\.js$/,
+    why: "The X-Ray SDK's EC2, ECS and Elastic Beanstalk plugins are not bundled with the functions: they run on Lambda",
+    commonJs: true,
+  },
+  {
+    module: /^\.\/patchers\/aws_p$/,
+    importer: /node_modules\/aws-xray-sdk-core\/dist\/lib\/aws-xray\.js$/,
+    why: "The X-Ray SDK's patcher for the AWS SDK v2 is not bundled with the functions: they use v3 clients",
+    commonJs: true,
+  },
 ];
 export const neverRun: Plugin = {
   name: 'never-run',
@@ -63,11 +96,27 @@ export const neverRun: Plugin = {
         pluginData: { resolving: true },
       });
       if (real.errors.length) return undefined;
-      return { path: real.path, namespace: 'never-run', pluginData: { why: rule.why, data: rule.data } };
+      return {
+        path: real.path,
+        namespace: 'never-run',
+        pluginData: { why: rule.why, data: rule.data, commonJs: rule.commonJs },
+      };
     });
     b.onLoad({ filter: /./, namespace: 'never-run' }, (args) => {
-      const { why: reason, data } = args.pluginData as { why: string; data?: true };
+      const {
+        why: reason,
+        data,
+        commonJs,
+      } = args.pluginData as { why: string; data?: true; commonJs?: true };
       if (data) return { contents: `throw new Error(${JSON.stringify(reason)});`, loader: 'js' };
+      if (commonJs)
+        return {
+          contents: `const fail = () => { throw new Error(${JSON.stringify(reason)}); };
+            module.exports = new Proxy({}, {
+              get: (_, key) => (typeof key === 'string' && key !== '__esModule' && key !== 'then' ? fail : undefined),
+            });`,
+          loader: 'js',
+        };
       const source = readFileSync(args.path, 'utf8');
       const names = new Set<string>();
       for (const m of source.matchAll(

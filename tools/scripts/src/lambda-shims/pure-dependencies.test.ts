@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { pureDependencies } from './pure-dependencies';
 import { bundleForTest } from './test-bundle';
 
@@ -40,5 +41,28 @@ describe('the side-effect-free modules of a function bundle', () => {
     expect(() => trimmed.exports['parse']!({ ...event, type: 'Unheard' })).toThrow(
       /No schema for event Unheard\.v1/,
     );
+  }, 60_000);
+
+  it('leave the JWT verifier out of a function that only imports its module, and keep it working where used', async () => {
+    // Prepare: painel's composition root imports the verifier's adapter for the authorizer; the feed's
+    // consumer never builds it.
+    const composition = resolve(__dirname, '..', '..', '..', '..', 'apps', 'painel', 'src', 'composition');
+    const consumer = `import { dashboard } from '${composition}';
+      export const built = () => typeof dashboard;`;
+    const authorizer = `import { CognitoJwtVerifier } from 'aws-jwt-verify';
+      export const verify = (token: string) =>
+        CognitoJwtVerifier.create({ userPoolId: 'us-east-1_abc123', clientId: 'client', tokenUse: 'id' }).verify(token);`;
+    // Act
+    const plain = await bundle(consumer, false);
+    const trimmed = await bundle(consumer, true);
+    const used = await bundle(authorizer, true);
+    // Assess
+    const jwt = (inputs: string[]) => inputs.filter((i) => i.includes('node_modules/aws-jwt-verify/'));
+    expect(jwt(plain.inputs).length).toBeGreaterThan(5);
+    expect(jwt(trimmed.inputs)).toEqual([]);
+    expect(plain.bytes - trimmed.bytes).toBeGreaterThan(10 * 1024);
+    expect(trimmed.exports['built']!()).toBe('function');
+    expect(jwt(used.inputs).length).toBeGreaterThan(5);
+    await expect((async () => used.exports['verify']!('not-a-jwt'))()).rejects.toThrow(/JWT/);
   }, 60_000);
 });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 /**
  * Packages whose modules only define things when imported (no registration, no patching): marked free of
  * side effects so esbuild drops what a handler never reaches — the Stripe SDK from every function but the
- * saga's, the API Gateway client from all but the partner admin routes. The composition roots mark their
- * lazy factories `@__PURE__` for the same reason.
+ * saga's, the API Gateway client from all but the partner admin routes, the JWT verifier from all but the
+ * dashboard's authorizer (its modules define classes, regular expressions and enums, nothing else). The
+ * composition roots mark their lazy factories `@__PURE__` for the same reason.
  *
  * The platform's contracts (`libs/contracts`) are the same: schemas and functions, nothing else. A function
  * keeps the modules it uses (the REST contract for an API route, the event schemas for a consumer) and
@@ -13,7 +14,8 @@ import { join } from 'node:path';
  * Their `.meta({ id })` entries in zod's global registry are read only by the OpenAPI generator, which
  * imports them all.
  */
-const PURE_PACKAGES = /^(stripe|zod|pdfkit|@aws-sdk\/client-[a-z0-9-]+|@aws-sdk\/lib-dynamodb)(\/|$)/;
+const PURE_PACKAGES =
+  /^(stripe|zod|pdfkit|aws-jwt-verify|@aws-sdk\/client-[a-z0-9-]+|@aws-sdk\/lib-dynamodb)(\/|$)/;
 const CONTRACTS = join('libs', 'contracts', 'src');
 
 export const pureDependencies: Plugin = {
