@@ -105,6 +105,27 @@ describe('service stacks', () => {
     });
   });
 
+  it('give a table a stream exactly when a function reads it (the outboxes), none to the dashboard tables', () => {
+    const streamed: string[] = [];
+    for (const [service, t] of Object.entries({ pedidos, produtos, faturas, painel })) {
+      const read = new Set(
+        Object.values(t.findResources('AWS::Lambda::EventSourceMapping'))
+          .map((m) => (m['Properties']['EventSourceArn'] as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'])
+          .filter((ref) => ref?.[1] === 'StreamArn')
+          .map((ref) => ref![0]),
+      );
+      for (const [id, table] of Object.entries(t.findResources('AWS::DynamoDB::Table'))) {
+        const name = `${service}/${id.replace(/Table[0-9A-F]{8}$/, '')}`;
+        expect([name, table['Properties']['StreamSpecification'] !== undefined]).toEqual([
+          name,
+          read.has(id),
+        ]);
+        if (read.has(id)) streamed.push(name);
+      }
+    }
+    expect(streamed.sort()).toEqual(['faturas/Invoices', 'pedidos/Orders', 'produtos/Catalog']);
+  });
+
   it("gather records over a window only where nobody waits: the dashboard's, the mails' and the invoices' consumers", () => {
     const windowed: string[] = [];
     const immediate: string[] = [];

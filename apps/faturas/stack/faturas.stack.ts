@@ -27,7 +27,7 @@ export class FaturasStack extends Stack {
   constructor(scope: Construct, id: string, props: FaturasStackProps) {
     super(scope, id, props);
     const service = 'faturas';
-    const { table } = new ServiceTable(this, 'Invoices');
+    const { table } = new ServiceTable(this, 'Invoices', { stream: true });
     const topic = serviceTopic(this, 'Events', props.stage, service);
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {

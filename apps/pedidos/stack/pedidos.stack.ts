@@ -46,6 +46,7 @@ export class PedidosStack extends Stack {
     const service = 'pedidos';
     const senderEmail = props.senderEmail ?? 'pedidos@example.com';
     const { table } = new ServiceTable(this, 'Orders', {
+      stream: true,
       indexes: [
         // Keys only: an order is rewritten at every step, and an index holding all of it would bill each
         // step again per index; the list reads the orders of a page by key (ADR 0012).

@@ -23,6 +23,7 @@ export class ProdutosStack extends Stack {
     super(scope, id, props);
     const service = 'produtos';
     const { table } = new ServiceTable(this, 'Catalog', {
+      stream: true,
       // Keys only: stock moves rewrite products, and a copying index would bill each one twice.
       indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' }],
     });

@@ -85,7 +85,7 @@ describe('OutboxPublisher', () => {
   it('may mark only outbox records, announces its table, and alarms when events wait too long', () => {
     // Prepare
     const stack = new Stack(new App(), 'S');
-    const table = new ServiceTable(stack, 'T').table;
+    const table = new ServiceTable(stack, 'T', { stream: true }).table;
     const publisher = new ServiceFunction(stack, 'P', { service: 'svc', handler: 'consume', distDir });
     // Act
     new OutboxPublisher(stack, 'O', {
