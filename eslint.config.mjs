@@ -7,6 +7,15 @@ const noOtherService = {
   message: 'A service never imports another service.',
 };
 
+/**
+ * zod comes through the contracts' `z` (`zod/mini` with zod's English messages, ADR 0012): the classic API
+ * would bring all of zod (~45 KiB more) into every bundle, and `zod/mini` alone would answer "Invalid input".
+ */
+const noZodButContracts = {
+  regex: '^zod(/.*)?$',
+  message: "Use import * as z from '@order-platform/contracts/zod' (zod/mini with its messages).",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -34,7 +43,7 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             // Contracts are the shared language: zod only, nothing else.
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'zod/*'] },
             // A bounded service sees shared libraries only, never another service.
             { sourceTag: 'scope:produtos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:produtos'] },
             { sourceTag: 'scope:pedidos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pedidos'] },
@@ -57,8 +66,13 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
+    files: ['libs/**/*.ts', 'infra/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['libs/contracts/src/zod.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noZodButContracts] }] },
+  },
+  {
     files: ['apps/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noOtherService] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noOtherService, noZodButContracts] }] },
   },
   {
     // Domain, application and handlers stay free of AWS: the SDK and the adapters are wired by the
@@ -71,6 +85,7 @@ export default tseslint.config(
         {
           patterns: [
             noOtherService,
+            noZodButContracts,
             {
               group: ['@aws-sdk/*', 'aws-sdk', 'aws-cdk-lib', 'aws-cdk-lib/*', 'aws-xray-sdk*'],
               message: 'AWS belongs in src/adapters, wired by the composition root.',

@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { configSection, lazy, traced } from '@order-platform/lambda-kit';
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 import { documentClient } from './clients';
 import { DynamoDbOutbox } from './dynamodb-outbox';
 import { SnsEventPublisher } from './sns-event-publisher';
@@ -13,12 +13,16 @@ import { sqsRetryBackoff, type SqsMessageRef } from './sqs-backoff';
 
 const publisherConfig = configSection(
   z.object({
-    EVENT_TOPIC_ARN: z.string().min(1),
-    OUTBOX_TABLE_NAME: z.string().min(1),
-    EVENT_BUS_ARN: z.string().min(1).optional(),
+    EVENT_TOPIC_ARN: z.string().check(z.minLength(1)),
+    OUTBOX_TABLE_NAME: z.string().check(z.minLength(1)),
+    EVENT_BUS_ARN: z.optional(z.string().check(z.minLength(1))),
   }),
 );
 
+/**
+ * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
+ * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
+ */
 /**
  * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
  * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
@@ -38,6 +42,10 @@ export function outboxPublishing(): {
   };
 }
 
+/**
+ * The consumers' retry: a failed message comes back after `base`, 2 × `base`, 4 × `base`... seconds (2 by
+ * default) instead of the queue's visibility timeout. The SQS client is made on the first failure.
+ */
 /**
  * The consumers' retry: a failed message comes back after `base`, 2 × `base`, 4 × `base`... seconds (2 by
  * default) instead of the queue's visibility timeout. The SQS client is made on the first failure.

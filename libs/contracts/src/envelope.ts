@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from './zod';
 
+/** The services that publish events; `source` of every envelope. */
 /** The services that publish events; `source` of every envelope. */
 export const EventSource = z.enum([
   'produtos',
@@ -14,51 +15,61 @@ export type EventSource = z.infer<typeof EventSource>;
  * Builds the schema of one event type and major version: the common envelope
  * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
  */
-export function eventSchema<T extends string, V extends number, D extends z.ZodType>(
+/**
+ * Builds the schema of one event type and major version: the common envelope
+ * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
+ */
+export function eventSchema<T extends string, V extends number, D extends z.ZodMiniType>(
   type: T,
   version: V,
   data: D,
 ) {
   return z.object({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     type: z.literal(type),
     version: z.literal(version),
     source: EventSource,
     occurredAt: z.iso.datetime(),
-    correlationId: z.string().min(1),
-    causationId: z.string().min(1).nullable(),
+    correlationId: z.string().check(z.minLength(1)),
+    causationId: z.nullable(z.string().check(z.minLength(1))),
     data,
   });
 }
 
 /** Any envelope, data not yet validated: what a consumer reads before it picks the schema. */
+/** Any envelope, data not yet validated: what a consumer reads before it picks the schema. */
 export const AnyEventEnvelope = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  version: z.number().int().positive(),
+  id: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
   source: EventSource,
   occurredAt: z.iso.datetime(),
-  correlationId: z.string().min(1),
-  causationId: z.string().min(1).nullable(),
+  correlationId: z.string().check(z.minLength(1)),
+  causationId: z.nullable(z.string().check(z.minLength(1))),
   data: z.unknown(),
 });
 export type AnyEventEnvelope = z.infer<typeof AnyEventEnvelope>;
 
-export const Money = z.number().int().nonnegative().describe('integer cents');
+export const Money = z.described(z.int().check(z.nonnegative()), 'integer cents');
 export const Currency = z.literal('BRL');
 
 export const OrderLine = z.object({
-  productId: z.string().min(1),
-  quantity: z.number().int().positive(),
+  productId: z.string().check(z.minLength(1)),
+  quantity: z.int().check(z.positive()),
 });
-export const PricedOrderLine = OrderLine.extend({ unitPrice: Money });
+export const PricedOrderLine = z.extend(OrderLine, { unitPrice: Money });
 
 /** A line as sold: the product's SKU and name as they were at the time of sale (optional in v1 events). */
-export const SoldOrderLine = PricedOrderLine.extend({
-  sku: z.string().min(1).max(64).optional(),
-  name: z.string().min(1).max(200).optional(),
+/** A line as sold: the product's SKU and name as they were at the time of sale (optional in v1 events). */
+export const SoldOrderLine = z.extend(PricedOrderLine, {
+  sku: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(64))),
+  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
 });
 
+/**
+ * Where an order came in. On outcome events it is optional (events written before it was added lack it);
+ * the SNS publisher copies it to a `channel` message attribute, so a consumer of one channel filters on it.
+ */
 /**
  * Where an order came in. On outcome events it is optional (events written before it was added lack it);
  * the SNS publisher copies it to a `channel` message attribute, so a consumer of one channel filters on it.
@@ -67,30 +78,30 @@ export const OrderChannel = z.enum(['api', 'partner', 'legacy']);
 export type OrderChannel = z.infer<typeof OrderChannel>;
 
 /** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
+/** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
 export const DeliveryAddress = z.object({
-  name: z.string().min(1).max(120).optional(),
-  street: z.string().min(1).max(200).optional(),
-  number: z.string().min(1).max(20).optional(),
-  complement: z.string().min(1).max(120).optional(),
-  district: z.string().min(1).max(120).optional(),
-  city: z.string().min(1).max(120),
-  state: z.string().length(2),
-  postalCode: z.string().max(9).optional(),
-  phone: z.string().max(20).optional(),
+  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
+  street: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
+  number: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(20))),
+  complement: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
+  district: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
+  city: z.string().check(z.minLength(1)).check(z.maxLength(120)),
+  state: z.string().check(z.length(2)),
+  postalCode: z.optional(z.string().check(z.maxLength(9))),
+  phone: z.optional(z.string().check(z.maxLength(20))),
 });
 export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
 
 /** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
+/** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
 export const Buyer = z.object({
-  name: z.string().min(1).max(160).optional(),
-  taxId: z
-    .string()
-    .regex(/^\d{11}$|^\d{14}$/)
-    .optional(),
-  email: z.email().optional(),
+  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(160))),
+  taxId: z.optional(z.string().check(z.regex(/^\d{11}$|^\d{14}$/))),
+  email: z.optional(z.email()),
 });
 export type Buyer = z.infer<typeof Buyer>;
 
+/** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
 /** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
 export function productIdOf(sku: string): string {
   return `prod-${sku

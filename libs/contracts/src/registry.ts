@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { InvoiceCancelledV1 } from './events/invoice-cancelled.v1';
 import { InvoiceIssuedV1 } from './events/invoice-issued.v1';
 import { OrderCancelledV1 } from './events/order-cancelled.v1';
@@ -12,6 +12,7 @@ import { StockReservationFailedV1 } from './events/stock-reservation-failed.v1';
 import { StockReservedV1 } from './events/stock-reserved.v1';
 import { StockReleasedV1 } from './events/stock-released.v1';
 
+/** Every published event schema, keyed `<Type>.v<major>`: the catalogue the schema check and consumers use. */
 /** Every published event schema, keyed `<Type>.v<major>`: the catalogue the schema check and consumers use. */
 export const eventSchemas = {
   'OrderPlaced.v1': OrderPlacedV1,
@@ -42,10 +43,11 @@ export class UnknownEventError extends Error {
 }
 
 /** Validates an event against the schema of its type and version; throws on an unknown type or a bad body. */
+/** Validates an event against the schema of its type and version; throws on an unknown type or a bad body. */
 export function parseEvent(input: unknown): DomainEvent {
   const head = z.object({ type: z.string(), version: z.number() }).parse(input);
   const key = `${head.type}.v${head.version}`;
-  const schema = (eventSchemas as Record<string, z.ZodType>)[key];
+  const schema = (eventSchemas as Record<string, z.ZodMiniType>)[key];
   if (!schema) throw new UnknownEventError(key);
   return schema.parse(input) as DomainEvent;
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 
 export class ConfigError extends Error {
   constructor(readonly variables: string[]) {
@@ -11,7 +11,11 @@ export class ConfigError extends Error {
  * Parses the environment once, at start-up, with a zod object schema. A missing or malformed variable
  * fails with its name rather than at the first request that needs it.
  */
-export function parseConfig<S extends z.ZodObject>(
+/**
+ * Parses the environment once, at start-up, with a zod object schema. A missing or malformed variable
+ * fails with its name rather than at the first request that needs it.
+ */
+export function parseConfig<S extends z.ZodMiniObject>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
@@ -20,6 +24,11 @@ export function parseConfig<S extends z.ZodObject>(
   return result.data;
 }
 
+/**
+ * A value built on first use and kept for the life of the sandbox: how composition roots build clients,
+ * adapters and configuration sections only in the functions that use them (a function's missing setting
+ * fails its own cold start, not another's).
+ */
 /**
  * A value built on first use and kept for the life of the sandbox: how composition roots build clients,
  * adapters and configuration sections only in the functions that use them (a function's missing setting
@@ -38,6 +47,7 @@ export function lazy<T>(build: () => T): () => T {
 }
 
 /** A section of the environment, parsed on first use (see `parseConfig`). */
-export function configSection<S extends z.ZodObject>(schema: S): () => z.infer<S> {
+/** A section of the environment, parsed on first use (see `parseConfig`). */
+export function configSection<S extends z.ZodMiniObject>(schema: S): () => z.infer<S> {
   return lazy(() => parseConfig(schema));
 }

@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
+/** An error that maps to an HTTP status and an `application/problem+json` body. */
 /** An error that maps to an HTTP status and an `application/problem+json` body. */
 export class HttpError extends Error {
   constructor(
@@ -25,6 +26,10 @@ export class BadRequestError extends HttpError {
     this.name = 'BadRequestError';
   }
 }
+/**
+ * A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400 naming
+ * `query.nextToken`. Thrown by the adapters that decode page tokens, so no handler has to translate it.
+ */
 /**
  * A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400 naming
  * `query.nextToken`. Thrown by the adapters that decode page tokens, so no handler has to translate it.
@@ -76,7 +81,8 @@ export class TooManyRequestsError extends HttpError {
 }
 
 /** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
-export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+/** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
+export function fieldErrors(error: z.core.$ZodError, prefix?: string): FieldError[] {
   const name = (path: PropertyKey[]) =>
     [prefix, ...path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)');
   return error.issues.flatMap((issue) =>
@@ -96,6 +102,7 @@ export interface ProblemResponse {
   body: string;
 }
 
+/** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
 /** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
 export function toProblem(error: unknown, instance?: string): ProblemResponse {
   const http =

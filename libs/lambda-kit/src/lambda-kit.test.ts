@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, Context, DynamoDBStreamEvent, SQSEvent } fro
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 import { ConfigError, parseConfig } from './config';
 import { ConflictError } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
@@ -36,7 +36,10 @@ function apiEvent(over: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEven
 
 describe('httpHandler', () => {
   const handler = httpHandler(
-    { body: z.object({ name: z.string().min(1), qty: z.number().int().positive() }), auth: 'any' },
+    {
+      body: z.object({ name: z.string().check(z.minLength(1)), qty: z.int().check(z.positive()) }),
+      auth: 'any',
+    },
     async ({ body, principal }) => {
       if (body.name === 'dup') throw new ConflictError('Already there');
       return { status: 201, body: { ...body, owner: principal!.sub } };
@@ -122,7 +125,7 @@ describe('httpHandler', () => {
   it('names a field the request may not carry', async () => {
     // Prepare
     const strict = httpHandler(
-      { body: z.object({ price: z.number(), currency: z.literal('BRL').optional() }).strict() },
+      { body: z.strictObject({ price: z.number(), currency: z.optional(z.literal('BRL')) }) },
       async ({ body }) => ({ status: 201, body }),
     );
     // Act
@@ -440,6 +443,7 @@ describe('outboxPublisherHandler', () => {
     const batch = (...records: ReturnType<typeof record>[]) =>
       ({ Records: records }) as unknown as DynamoDBStreamEvent;
     /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
+    /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
     const wiring = (
       opts: { busRefuses?: string[]; busThrows?: boolean; unmarked?: string[]; markThrows?: boolean } = {},
     ) => {
@@ -532,7 +536,10 @@ describe('outboxPublisherHandler', () => {
 describe('parseConfig', () => {
   it('names every missing variable', () => {
     // Prepare
-    const schema = z.object({ TABLE_NAME: z.string().min(1), TOPIC_ARN: z.string().min(1) });
+    const schema = z.object({
+      TABLE_NAME: z.string().check(z.minLength(1)),
+      TOPIC_ARN: z.string().check(z.minLength(1)),
+    });
     // Act + Assess
     expect(() => parseConfig(schema, { TABLE_NAME: 't' })).toThrow(new ConfigError(['TOPIC_ARN']));
     expect(parseConfig(schema, { TABLE_NAME: 't', TOPIC_ARN: 'arn' })).toEqual({
@@ -571,6 +578,7 @@ describe('newEvent', () => {
 
 describe('the Tracer', () => {
   const LAMBDA = 'AWS_Lambda_nodejs22.x';
+  /** Loads powertools.ts afresh with these variables; whether the Tracer module was loaded. */
   /** Loads powertools.ts afresh with these variables; whether the Tracer module was loaded. */
   function load(env: { POWERTOOLS_TRACE_ENABLED?: string; AWS_EXECUTION_ENV?: string }): {
     tracerLoaded: boolean;

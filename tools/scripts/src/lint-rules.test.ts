@@ -70,7 +70,12 @@ describe('import boundaries (eslint.config.mjs)', () => {
     expect(await restrictedImports('fake-in-use-case-test.ts')).toEqual([]);
   });
 
+  it("takes zod from the contracts' z, never from the package", async () => {
+    expect(await restrictedImports('zod-outside-contracts.ts')).toEqual(['zod', 'zod/mini']);
+    expect(await restrictedImports('zod-in-use-case.ts')).toEqual(['zod']);
+  });
+
   it('checks every fixture here', () => {
-    expect(readdirSync(fixtures).filter((f) => f.endsWith('.ts'))).toHaveLength(6);
+    expect(readdirSync(fixtures).filter((f) => f.endsWith('.ts'))).toHaveLength(8);
   });
 });

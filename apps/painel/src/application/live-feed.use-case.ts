@@ -1,17 +1,21 @@
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboard';
 import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts, Traces } from './ports';
 
 /** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
+/** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
 export const ClientMessage = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('subscribe'),
-    types: z.array(z.string().min(1)).max(50).optional(),
-    orderId: z.string().min(1).max(100).optional(),
+    types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(50))),
+    orderId: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(100))),
   }),
   z.object({ action: z.literal('snapshot') }),
-  z.object({ action: z.literal('timeline'), orderId: z.string().min(1).max(100) }),
-  z.object({ action: z.literal('trace'), orderId: z.string().min(1).max(100) }),
+  z.object({
+    action: z.literal('timeline'),
+    orderId: z.string().check(z.minLength(1)).check(z.maxLength(100)),
+  }),
+  z.object({ action: z.literal('trace'), orderId: z.string().check(z.minLength(1)).check(z.maxLength(100)) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -26,8 +30,13 @@ export interface LiveFeedDeps {
 }
 
 /** Spans sent for one order at most (a long saga with retries stays readable). */
+/** Spans sent for one order at most (a long saga with retries stays readable). */
 export const MAX_TRACE_SPANS = 300;
 
+/**
+ * One order's X-Ray trace: the spans of the traces annotated with the correlation ids of its events, from
+ * a minute before its first event to ten minutes after its last (X-Ray finds a trace by its start).
+ */
 /**
  * One order's X-Ray trace: the spans of the traces annotated with the correlation ids of its events, from
  * a minute before its first event to ten minutes after its last (X-Ray finds a trace by its start).
@@ -48,6 +57,7 @@ export async function orderTrace(deps: Pick<LiveFeedDeps, 'log' | 'traces'>, ord
 }
 
 /** The dashboard's opening picture, built only from what painel keeps. */
+/** The dashboard's opening picture, built only from what painel keeps. */
 export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'alerts' | 'clock'>) {
   const now = deps.clock.now();
   const [orders, alerts, events] = await Promise.all([
@@ -58,6 +68,14 @@ export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'aler
   return buildSnapshot(now, orders, alerts, events);
 }
 
+/**
+ * Answers one client message on its connection:
+ * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;
+ * - `snapshot` sends the opening picture;
+ * - `timeline` sends one order's events, oldest first;
+ * - `trace` sends the spans of one order's X-Ray trace, oldest first.
+ * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
+ */
 /**
  * Answers one client message on its connection:
  * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;

@@ -1,10 +1,11 @@
 import { BadRequestError, ConflictError, httpHandler, parseConfig } from '@order-platform/lambda-kit';
 import { IdempotencyConflictError, placeOrder } from '../application/place-order.use-case';
-import * as z from 'zod';
+import * as z from '@order-platform/contracts/zod';
 import { placeOrderRequest, type PlaceOrderRequest } from '../domain/order-request';
 import { clock, orders } from '../composition';
 import { orderView } from './order-view';
 
+/** `POST /orders`: validates, stores the order as RECEIVED with its OrderPlaced event, answers 202 at once. */
 /** `POST /orders`: validates, stores the order as RECEIVED with its OrderPlaced event, answers 202 at once. */
 export async function placeOrderRoute(request: {
   body: PlaceOrderRequest;
@@ -48,7 +49,7 @@ export async function placeOrderRoute(request: {
 }
 
 const { PAYMENT_PROVIDER } = parseConfig(
-  z.object({ PAYMENT_PROVIDER: z.enum(['simulator', 'stripe']).default('simulator') }),
+  z.object({ PAYMENT_PROVIDER: z._default(z.enum(['simulator', 'stripe']), 'simulator') }),
 );
 
 export const handler = httpHandler(

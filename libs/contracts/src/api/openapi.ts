@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   GatewayError,
   placeOrderRequest,
@@ -14,12 +14,16 @@ type Service = RestOperation['service'];
 
 export interface OpenApiOptions {
   /** The stage the document describes (named in its title). */
+  /** The stage the document describes (named in its title). */
   stage: string;
   version: string;
   /** One origin for every route (the local cloud), or each service's API base URL (AWS: one API per service). */
+  /** One origin for every route (the local cloud), or each service's API base URL (AWS: one API per service). */
   servers: string | Record<Service, string>;
   /** The stage's payment provider: which card tokens `POST /orders` takes. */
+  /** The stage's payment provider: which card tokens `POST /orders` takes. */
   paymentProvider?: PaymentProvider;
+  /** Whether partner callbacks may point at loopback (the local stage only). */
   /** Whether partner callbacks may point at loopback (the local stage only). */
   allowLoopbackCallbacks?: boolean;
 }
@@ -32,10 +36,14 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
  * Turns zod schemas into OpenAPI 3.1 schemas (JSON Schema 2020-12): named schemas (`.meta({ id })`) go to
  * `components.schemas` and are referenced from where they are used.
  */
+/**
+ * Turns zod schemas into OpenAPI 3.1 schemas (JSON Schema 2020-12): named schemas (`.meta({ id })`) go to
+ * `components.schemas` and are referenced from where they are used.
+ */
 class SchemaSet {
   readonly components: Record<string, Json> = {};
 
-  add(schema: z.ZodType, io: 'input' | 'output'): Json {
+  add(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
     const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
     const defs = (json['$defs'] ?? {}) as Record<string, Json>;
     delete json['$defs'];
@@ -59,13 +67,14 @@ class SchemaSet {
   }
 }
 
-function bodyOf(op: RestOperation, options: OpenApiOptions): z.ZodType | undefined {
+function bodyOf(op: RestOperation, options: OpenApiOptions): z.ZodMiniType | undefined {
   if (op.operationId === 'placeOrder') return placeOrderRequest(options.paymentProvider ?? 'simulator');
   if (op.operationId === 'registerPartner')
     return registerPartnerRequest({ allowLoopbackCallbacks: options.allowLoopbackCallbacks ?? false });
   return op.body;
 }
 
+/** An operation's example body, with a card token the stage's provider takes. */
 /** An operation's example body, with a card token the stage's provider takes. */
 function exampleOf(op: RestOperation, options: OpenApiOptions): unknown {
   if (op.operationId === 'placeOrder' && options.paymentProvider === 'stripe')
@@ -103,6 +112,7 @@ function parameters(op: RestOperation, schemas: SchemaSet): Json[] {
   return list;
 }
 
+/** The answers of an operation: its success, then the errors its validation, auth and logic give. */
 /** The answers of an operation: its success, then the errors its validation, auth and logic give. */
 function responses(op: RestOperation, hasInput: boolean, schemas: SchemaSet): Json {
   const problem = (description: string) => ({
@@ -148,6 +158,10 @@ function responses(op: RestOperation, hasInput: boolean, schemas: SchemaSet): Js
   return out;
 }
 
+/**
+ * The stage's OpenAPI 3.1 document: every operation of `REST_OPERATIONS`, with the schemas the functions
+ * validate with, the error bodies, and the security schemes (Cognito ID token, partner API key).
+ */
 /**
  * The stage's OpenAPI 3.1 document: every operation of `REST_OPERATIONS`, with the schemas the functions
  * validate with, the error bodies, and the security schemes (Cognito ID token, partner API key).

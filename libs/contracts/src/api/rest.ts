@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { DeliveryAddress } from '../envelope';
 import { PartnerOrders } from './partner-orders';
 
@@ -11,97 +11,117 @@ import { PartnerOrders } from './partner-orders';
 // ── Shared ──────────────────────────────────────────────────────────────────────────────────────────────
 
 /** RFC 9457 problem details, as every function answers an error. */
-export const Problem = z
-  .object({
+/**
+ * The REST API's contract: every route's request and response schemas, the ones the handlers validate
+ * with and the OpenAPI document (`openApiDocument`) is generated from, so the two cannot drift. A route the
+ * stacks declare without an operation here fails the infra tests.
+ */
+
+// ── Shared ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** RFC 9457 problem details, as every function answers an error. */
+export const Problem = z.withMeta(
+  z.object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.int(),
     detail: z.string(),
-    instance: z.string().optional(),
-    errors: z
-      .array(z.object({ field: z.string(), message: z.string() }))
-      .optional()
-      .describe('One entry per refused field: `body.items.0.quantity`, `query.limit`, `path.id`, ...'),
-  })
-  .meta({ id: 'Problem' });
+    instance: z.optional(z.string()),
+    errors: z.described(
+      z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+      'One entry per refused field: `body.items.0.quantity`, `query.limit`, `path.id`, ...',
+    ),
+  }),
+  { id: 'Problem' },
+);
 
 /** What API Gateway itself answers before a function runs (authorizer, API key, validator, WAF). */
-export const GatewayError = z
-  .looseObject({ message: z.string() })
-  .meta({ id: 'GatewayError', description: "API Gateway's own answer: `{ message }` (application/json)." });
+/** What API Gateway itself answers before a function runs (authorizer, API key, validator, WAF). */
+export const GatewayError = z.withMeta(z.looseObject({ message: z.string() }), {
+  id: 'GatewayError',
+  description: "API Gateway's own answer: `{ message }` (application/json).",
+});
 
-const Id = z.string().min(1).max(64);
+const Id = z.string().check(z.minLength(1)).check(z.maxLength(64));
 const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  nextToken: z.string().min(1).max(2048).optional().describe('From the previous page; absent on the first.'),
+  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(100)), 20),
+  nextToken: z.described(
+    z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
+    'From the previous page; absent on the first.',
+  ),
 };
-const page = <T extends z.ZodType>(item: T, id: string) =>
-  z
-    .object({
+const page = <T extends z.ZodMiniType>(item: T, id: string) =>
+  z.withMeta(
+    z.object({
       items: z.array(item),
-      nextToken: z.string().optional().describe('Present when there are more items.'),
-    })
-    .meta({ id });
+      nextToken: z.described(z.optional(z.string()), 'Present when there are more items.'),
+    }),
+    { id },
+  );
 
 // ── produtos ────────────────────────────────────────────────────────────────────────────────────────────
 
 const Sku = z
   .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[A-Za-z0-9-_.]+$/, 'letters, digits, - _ .');
+  .check(z.trim())
+  .check(z.minLength(1))
+  .check(z.maxLength(40))
+  .check(z.regex(/^[A-Za-z0-9-_.]+$/, 'letters, digits, - _ .'));
 // Prices are BRL only: another currency is refused, never silently taken as BRL.
 const Brl = z.literal('BRL', { message: 'only BRL is supported' });
 
 export const ProductIdParams = z.object({ id: Id });
 
-export const CreateProductRequest = z
-  .object({
+export const CreateProductRequest = z.withMeta(
+  z.strictObject({
     sku: Sku,
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(2000).default(''),
-    price: z.number().int().positive().describe('integer cents, BRL'),
-    currency: Brl.optional(),
-    stock: z.number().int().nonnegative().max(1_000_000).default(0),
-  })
-  .strict()
-  .meta({ id: 'CreateProductRequest' });
+    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+    description: z._default(z.string().check(z.maxLength(2000)), ''),
+    price: z.described(z.int().check(z.positive()), 'integer cents, BRL'),
+    currency: z.optional(Brl),
+    stock: z._default(z.int().check(z.nonnegative()).check(z.lte(1_000_000)), 0),
+  }),
+  { id: 'CreateProductRequest' },
+);
 
-export const UpdateProductRequest = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(2000).default(''),
-    price: z.number().int().positive().describe('integer cents, BRL'),
-    currency: Brl.optional(),
-  })
-  .strict()
-  .meta({ id: 'UpdateProductRequest' });
+export const UpdateProductRequest = z.withMeta(
+  z.strictObject({
+    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+    description: z._default(z.string().check(z.maxLength(2000)), ''),
+    price: z.described(z.int().check(z.positive()), 'integer cents, BRL'),
+    currency: z.optional(Brl),
+  }),
+  { id: 'UpdateProductRequest' },
+);
 
-export const AdjustStockRequest = z
-  .object({
-    delta: z
-      .number()
-      .int()
-      .refine((d) => d !== 0, 'must not be zero')
-      .describe('units to add (restock) or remove (adjustment); never below zero, never 0'),
-    reason: z.string().trim().min(1).max(200),
-  })
-  .meta({ id: 'AdjustStockRequest' });
+export const AdjustStockRequest = z.withMeta(
+  z.object({
+    delta: z.described(
+      z
+        .number()
+        .check(z.int())
+        .check(z.refine((d) => d !== 0, 'must not be zero')),
+      'units to add (restock) or remove (adjustment); never below zero, never 0',
+    ),
+    reason: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+  }),
+  { id: 'AdjustStockRequest' },
+);
 
 export const ListProductsQuery = z.object(PageQuery);
 
-export const ProductView = z
-  .object({
+export const ProductView = z.withMeta(
+  z.object({
     id: z.string(),
     sku: z.string(),
     name: z.string(),
     description: z.string(),
-    price: z.number().int().describe('integer cents'),
+    price: z.described(z.int(), 'integer cents'),
     currency: z.literal('BRL'),
-    stock: z.object({ available: z.number().int().describe('units that can be sold now') }),
-  })
-  .meta({ id: 'Product' });
+    stock: z.object({ available: z.described(z.int(), 'units that can be sold now') }),
+  }),
+  { id: 'Product' },
+);
 export type ProductView = z.infer<typeof ProductView>;
 export const ProductPage = page(ProductView, 'ProductPage');
 
@@ -110,6 +130,7 @@ export const ProductPage = page(ProductView, 'ProductPage');
 export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
 
 /** Test tokens of the simulated payment gateway; any other token is refused at validation. */
+/** Test tokens of the simulated payment gateway; any other token is refused at validation. */
 export const PAYMENT_TEST_TOKENS = ['tok_approved', 'tok_declined'] as const;
 export type PaymentProvider = 'simulator' | 'stripe';
 
@@ -117,91 +138,100 @@ export type PaymentProvider = 'simulator' | 'stripe';
  * The card token a provider takes: the simulator's test tokens (anything else is refused here), or a Stripe
  * PaymentMethod id (`pm_...`) made by Stripe.js in the customer's browser.
  */
+/**
+ * The card token a provider takes: the simulator's test tokens (anything else is refused here), or a Stripe
+ * PaymentMethod id (`pm_...`) made by Stripe.js in the customer's browser.
+ */
 function cardToken(provider: PaymentProvider) {
   return provider === 'stripe'
-    ? z.string().regex(/^pm_[A-Za-z0-9_]{1,200}$/, 'a Stripe PaymentMethod id (pm_...)')
+    ? z.string().check(z.regex(/^pm_[A-Za-z0-9_]{1,200}$/, 'a Stripe PaymentMethod id (pm_...)'))
     : z.enum(PAYMENT_TEST_TOKENS, { message: 'unknown payment token' });
 }
 
 /** The body of `POST /orders` for the stage's payment provider. The customer comes from the token, never from here. */
+/** The body of `POST /orders` for the stage's payment provider. The customer comes from the token, never from here. */
 export const placeOrderRequest = (provider: PaymentProvider) =>
   z
     .object({
-      items: z
-        .array(
-          z.object({
-            productId: z.string().trim().min(1).max(64),
-            quantity: z.number().int().positive().max(1000),
-          }),
-        )
-        .min(1, 'at least one item')
-        .max(50, 'at most 50 lines')
-        .describe('one line per product (a product twice is refused)'),
+      items: z.described(
+        z
+          .array(
+            z.object({
+              productId: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(64)),
+              quantity: z.int().check(z.positive()).check(z.lte(1000)),
+            }),
+          )
+          .check(z.minLength(1, 'at least one item'))
+          .check(z.maxLength(50, 'at most 50 lines')),
+        'one line per product (a product twice is refused)',
+      ),
       payment: z.object({
         method: z.literal('card'),
         token: cardToken(provider),
       }),
-      shippingAddress: z
-        .object({
-          name: z.string().trim().min(1).max(120).optional(),
-          street: z.string().trim().min(1).max(200),
-          number: z.string().trim().min(1).max(20).optional(),
-          complement: z.string().trim().min(1).max(120).optional(),
-          district: z.string().trim().min(1).max(120).optional(),
-          city: z.string().trim().min(1).max(120),
-          state: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (UF)'),
-          postalCode: z.string().regex(/^\d{5}-?\d{3}$/, 'CEP like 01310-100'),
-        })
-        .strict()
-        .optional(),
+      shippingAddress: z.optional(
+        z.strictObject({
+          name: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
+          street: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+          number: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(20))),
+          complement: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
+          district: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
+          city: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120)),
+          state: z.string().check(z.regex(/^[A-Z]{2}$/, 'two capital letters (UF)')),
+          postalCode: z.string().check(z.regex(/^\d{5}-?\d{3}$/, 'CEP like 01310-100')),
+        }),
+      ),
     })
-    .superRefine((body, ctx) => {
-      const seen = new Set<string>();
-      body.items.forEach((item, i) => {
-        if (seen.has(item.productId)) {
-          ctx.addIssue({ code: 'custom', path: ['items', i, 'productId'], message: 'duplicate product' });
-        }
-        seen.add(item.productId);
-      });
-    });
+    .check(
+      z.superRefine((body, ctx) => {
+        const seen = new Set<string>();
+        body.items.forEach((item, i) => {
+          if (seen.has(item.productId)) {
+            ctx.addIssue({ code: 'custom', path: ['items', i, 'productId'], message: 'duplicate product' });
+          }
+          seen.add(item.productId);
+        });
+      }),
+    );
 export const PlaceOrderRequest = placeOrderRequest('simulator');
 export type PlaceOrderRequest = z.infer<ReturnType<typeof placeOrderRequest>>;
 
 export const OrderIdParams = z.object({ id: Id });
 export const ListOrdersQuery = z.object({
   ...PageQuery,
-  status: z.enum(ORDER_STATUSES).optional().describe('admins only: orders in this status'),
+  status: z.described(z.optional(z.enum(ORDER_STATUSES)), 'admins only: orders in this status'),
 });
 
-export const OrderView = z
-  .object({
+export const OrderView = z.withMeta(
+  z.object({
     orderId: z.string(),
     customerId: z.string(),
     status: z.enum(ORDER_STATUSES),
     channel: z.enum(['api', 'partner', 'legacy']),
-    partnerId: z.string().optional(),
-    partnerOrderRef: z.string().optional(),
-    externalRef: z.string().optional().describe('the number of a legacy-channel order in the ERP'),
+    partnerId: z.optional(z.string()),
+    partnerOrderRef: z.optional(z.string()),
+    externalRef: z.described(z.optional(z.string()), 'the number of a legacy-channel order in the ERP'),
     items: z.array(
       z.object({
         productId: z.string(),
-        quantity: z.number().int(),
-        unitPrice: z.number().int().optional().describe('integer cents, once priced'),
-        sku: z.string().optional(),
-        name: z.string().optional(),
+        quantity: z.int(),
+        unitPrice: z.described(z.optional(z.int()), 'integer cents, once priced'),
+        sku: z.optional(z.string()),
+        name: z.optional(z.string()),
       }),
     ),
-    deliveryAddress: DeliveryAddress.optional(),
-    total: z.number().int().optional().describe('integer cents, once priced'),
+    deliveryAddress: z.optional(DeliveryAddress),
+    total: z.described(z.optional(z.int()), 'integer cents, once priced'),
     currency: z.literal('BRL'),
     payment: z.object({ method: z.string(), status: z.string() }),
     createdAt: z.string(),
     statusHistory: z.array(
-      z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), reason: z.string().optional() }),
+      z.object({ status: z.enum(ORDER_STATUSES), at: z.string(), reason: z.optional(z.string()) }),
     ),
-    invoice: z.object({ invoiceId: z.string(), number: z.number().int() }).optional(),
-  })
-  .meta({ id: 'Order' });
+    invoice: z.optional(z.object({ invoiceId: z.string(), number: z.int() })),
+  }),
+  { id: 'Order' },
+);
 export type OrderView = z.infer<typeof OrderView>;
 export const OrderPage = page(OrderView, 'OrderPage');
 
@@ -212,39 +242,48 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 function callbackUrl(allowLoopback: boolean) {
   return z
     .url()
-    .max(500)
-    .refine(
-      (u) => {
-        const url = new URL(u);
-        if (url.username || url.password) return false;
-        if (url.protocol === 'https:') return allowLoopback || !LOOPBACK.includes(url.hostname);
-        return allowLoopback && url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
-      },
-      allowLoopback ? 'an https URL (http only for 127.0.0.1 or localhost)' : 'an https URL to a public host',
+    .check(z.maxLength(500))
+    .check(
+      z.refine(
+        (u) => {
+          const url = new URL(u);
+          if (url.username || url.password) return false;
+          if (url.protocol === 'https:') return allowLoopback || !LOOPBACK.includes(url.hostname);
+          return allowLoopback && url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
+        },
+        allowLoopback
+          ? 'an https URL (http only for 127.0.0.1 or localhost)'
+          : 'an https URL to a public host',
+      ),
     );
 }
 
+/** `POST /partners`: a partner as an admin registers it; `allowLoopbackCallbacks` only in the local stage. */
 /** `POST /partners`: a partner as an admin registers it; `allowLoopbackCallbacks` only in the local stage. */
 export const registerPartnerRequest = (options: { allowLoopbackCallbacks: boolean }) =>
   z.object({
     partnerId: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters'),
-    name: z.string().trim().min(1).max(120),
+      .check(
+        z.regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters'),
+      ),
+    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120)),
     email: z.email(),
     billing: z.object({
-      legalName: z.string().trim().min(1).max(160),
-      taxId: z.string().regex(/^\d{14}$/, 'a CNPJ of 14 digits'),
-      address: z.string().trim().max(300).optional(),
+      legalName: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(160)),
+      taxId: z.string().check(z.regex(/^\d{14}$/, 'a CNPJ of 14 digits')),
+      address: z.optional(z.string().check(z.trim()).check(z.maxLength(300))),
     }),
-    plan: z
-      .enum(['standard', 'trial'])
-      .default('standard')
-      .describe('`standard` (10 000 requests a day) or `trial` (100 a day)'),
-    callbackUrl: callbackUrl(options.allowLoopbackCallbacks)
-      .optional()
-      .describe("where each order's final status is posted, signed"),
-    customerId: Id.optional().describe(
+    plan: z.described(
+      z._default(z.enum(['standard', 'trial']), 'standard'),
+      '`standard` (10 000 requests a day) or `trial` (100 a day)',
+    ),
+    callbackUrl: z.described(
+      z.optional(callbackUrl(options.allowLoopbackCallbacks)),
+      "where each order's final status is posted, signed",
+    ),
+    customerId: z.described(
+      z.optional(Id),
       'the customer account its orders belong to; `partner-<id>` by default',
     ),
   });
@@ -254,61 +293,69 @@ export type RegisterPartnerRequest = z.infer<typeof RegisterPartnerRequest>;
 export const PartnerIdParams = z.object({ partnerId: Id });
 export const PartnerOrderRefParams = z.object({ partnerOrderRef: Id });
 
-export const PartnerView = z
-  .object({
+export const PartnerView = z.withMeta(
+  z.object({
     partnerId: z.string(),
     name: z.string(),
     status: z.enum(['ACTIVE', 'DISABLED']),
-    plan: z.enum(['standard', 'trial']).optional(),
+    plan: z.optional(z.enum(['standard', 'trial'])),
     customerId: z.string(),
-    email: z.string().optional(),
+    email: z.optional(z.string()),
     apiKeyId: z.string(),
-    callbackUrl: z.string().optional(),
-    billing: z
-      .object({ legalName: z.string(), taxId: z.string(), address: z.string().optional() })
-      .optional(),
-    createdAt: z.string().optional(),
-  })
-  .meta({ id: 'Partner' });
-export const RegisteredPartner = PartnerView.extend({
-  apiKey: z.string().describe('the API key, shown this once'),
-  callbackSecret: z.string().optional().describe('the callback signing secret, shown this once'),
-}).meta({ id: 'RegisteredPartner' });
-export const PartnerOrderView = OrderView.extend({ partnerOrderRef: z.string() }).meta({
+    callbackUrl: z.optional(z.string()),
+    billing: z.optional(
+      z.object({ legalName: z.string(), taxId: z.string(), address: z.optional(z.string()) }),
+    ),
+    createdAt: z.optional(z.string()),
+  }),
+  { id: 'Partner' },
+);
+export const RegisteredPartner = z.withMeta(
+  z.extend(PartnerView, {
+    apiKey: z.described(z.string(), 'the API key, shown this once'),
+    callbackSecret: z.described(z.optional(z.string()), 'the callback signing secret, shown this once'),
+  }),
+  { id: 'RegisteredPartner' },
+);
+export const PartnerOrderView = z.withMeta(z.extend(OrderView, { partnerOrderRef: z.string() }), {
   id: 'PartnerOrder',
 });
-export const PartnerOrdersAccepted = z
-  .object({ messageId: z.string().describe('the intake queue message that holds the request') })
-  .meta({ id: 'PartnerOrdersAccepted' });
+export const PartnerOrdersAccepted = z.withMeta(
+  z.object({ messageId: z.described(z.string(), 'the intake queue message that holds the request') }),
+  { id: 'PartnerOrdersAccepted' },
+);
 
 // ── faturas ─────────────────────────────────────────────────────────────────────────────────────────────
 
 export const InvoiceParams = z.object({ orderId: Id });
-export const InvoiceView = z
-  .object({
+export const InvoiceView = z.withMeta(
+  z.object({
     invoiceId: z.string(),
     status: z.enum(['ISSUED', 'CANCELLED']),
-    number: z.number().int(),
+    number: z.int(),
     series: z.string(),
     orderId: z.string(),
-    total: z.number().int().describe('integer cents'),
+    total: z.described(z.int(), 'integer cents'),
     currency: z.literal('BRL'),
     issuedAt: z.string(),
-    cancelledAt: z.string().optional(),
-    cancelReason: z.string().optional(),
-    pdfUrl: z.string().describe('a signed link, valid 5 minutes'),
-    xmlUrl: z.string().describe('a signed link, valid 5 minutes'),
-  })
-  .meta({ id: 'Invoice' });
+    cancelledAt: z.optional(z.string()),
+    cancelReason: z.optional(z.string()),
+    pdfUrl: z.described(z.string(), 'a signed link, valid 5 minutes'),
+    xmlUrl: z.described(z.string(), 'a signed link, valid 5 minutes'),
+  }),
+  { id: 'Invoice' },
+);
 export type InvoiceView = z.infer<typeof InvoiceView>;
 
 // ── The operations ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Who may call: anyone, a signed-in customer (Cognito ID token), an admin (group `admins`), a partner (API key). */
+/** Who may call: anyone, a signed-in customer (Cognito ID token), an admin (group `admins`), a partner (API key). */
 export type OperationAuth = 'public' | 'customer' | 'admin' | 'partner';
 
 export interface RestOperation {
   operationId: string;
+  /** The service whose REST API serves it (each has its own base URL in AWS). */
   /** The service whose REST API serves it (each has its own base URL in AWS). */
   service: 'produtos' | 'pedidos' | 'faturas';
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -317,15 +364,19 @@ export interface RestOperation {
   description?: string;
   tag: string;
   auth: OperationAuth;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** Headers the operation reads, besides authentication. */
-  headers?: { name: string; description: string; schema: z.ZodType }[];
+  /** Headers the operation reads, besides authentication. */
+  headers?: { name: string; description: string; schema: z.ZodMiniType }[];
   /** The success answer; errors are documented from the rest of the spec and `errors`. */
-  success: { status: number; description: string; body?: z.ZodType; headers?: Record<string, string> };
+  /** The success answer; errors are documented from the rest of the spec and `errors`. */
+  success: { status: number; description: string; body?: z.ZodMiniType; headers?: Record<string, string> };
+  /** Errors the operation's own logic answers (404, 409, 422), besides those of validation and auth. */
   /** Errors the operation's own logic answers (404, 409, 422), besides those of validation and auth. */
   errors?: Partial<Record<404 | 409 | 422, string>>;
+  /** Bodies that succeed, for the reference page and the contract test. */
   /** Bodies that succeed, for the reference page and the contract test. */
   example?: unknown;
 }
@@ -416,10 +467,7 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
       {
         name: 'Idempotency-Key',
         description: 'Retry-safe key for this order: 1-128 letters, digits, `.`, `:`, `-` or `_`',
-        schema: z
-          .string()
-          .regex(/^[\w.:-]{1,128}$/)
-          .optional(),
+        schema: z.optional(z.string().check(z.regex(/^[\w.:-]{1,128}$/))),
       },
     ],
     success: {

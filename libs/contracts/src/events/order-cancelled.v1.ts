@@ -1,23 +1,29 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { eventSchema, OrderLine, OrderChannel } from '../envelope';
 
 export const OrderCancelledV1 = eventSchema(
   'OrderCancelled',
   1,
   z.object({
-    orderId: z.string().min(1),
-    customerId: z.string().min(1),
-    reason: z.string().min(1),
+    orderId: z.string().check(z.minLength(1)),
+    customerId: z.string().check(z.minLength(1)),
+    reason: z.string().check(z.minLength(1)),
+    /** True when stock was reserved for this order and must be released. */
     /** True when stock was reserved for this order and must be released. */
     stockReserved: z.boolean(),
     /**
      * True when the order had completed (charged, stock sold, invoiced) and the customer withdrew from it:
      * the charge is refunded, the units return to stock and the invoice is cancelled. Absent otherwise.
      */
-    afterCompletion: z.boolean().optional(),
-    items: z.array(OrderLine).min(1),
+    /**
+     * True when the order had completed (charged, stock sold, invoiced) and the customer withdrew from it:
+     * the charge is refunded, the units return to stock and the invoice is cancelled. Absent otherwise.
+     */
+    afterCompletion: z.optional(z.boolean()),
+    items: z.array(OrderLine).check(z.minLength(1)),
     /** Where the order came in (absent on events written before it was added). */
-    channel: OrderChannel.optional(),
+    /** Where the order came in (absent on events written before it was added). */
+    channel: z.optional(OrderChannel),
   }),
 );
 export type OrderCancelledV1 = z.infer<typeof OrderCancelledV1>;

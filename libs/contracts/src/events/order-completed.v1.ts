@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   Buyer,
   Currency,
@@ -13,17 +13,18 @@ export const OrderCompletedV1 = eventSchema(
   'OrderCompleted',
   1,
   z.object({
-    orderId: z.string().min(1),
-    customerId: z.string().min(1),
-    customerEmail: z.email().optional(),
-    items: z.array(SoldOrderLine).min(1),
+    orderId: z.string().check(z.minLength(1)),
+    customerId: z.string().check(z.minLength(1)),
+    customerEmail: z.optional(z.email()),
+    items: z.array(SoldOrderLine).check(z.minLength(1)),
     total: Money,
     currency: Currency,
     completedAt: z.iso.datetime(),
-    deliveryAddress: DeliveryAddress.optional(),
-    buyer: Buyer.optional(),
+    deliveryAddress: z.optional(DeliveryAddress),
+    buyer: z.optional(Buyer),
     /** Where the order came in (absent on events written before it was added). */
-    channel: OrderChannel.optional(),
+    /** Where the order came in (absent on events written before it was added). */
+    channel: z.optional(OrderChannel),
   }),
 );
 export type OrderCompletedV1 = z.infer<typeof OrderCompletedV1>;

@@ -1,19 +1,20 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { DeliveryAddress, eventSchema, OrderLine } from '../envelope';
 
 export const OrderPlacedV1 = eventSchema(
   'OrderPlaced',
   1,
   z.object({
-    orderId: z.string().min(1),
-    customerId: z.string().min(1),
-    customerEmail: z.email().optional(),
+    orderId: z.string().check(z.minLength(1)),
+    customerId: z.string().check(z.minLength(1)),
+    customerEmail: z.optional(z.email()),
     channel: z.enum(['api', 'partner', 'legacy']),
-    partnerId: z.string().optional(),
+    partnerId: z.optional(z.string()),
     /** The order's number in the system it came from (the legacy channel's `numero`). */
-    externalRef: z.string().min(1).max(40).optional(),
-    items: z.array(OrderLine).min(1).max(50),
-    deliveryAddress: DeliveryAddress.optional(),
+    /** The order's number in the system it came from (the legacy channel's `numero`). */
+    externalRef: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(40))),
+    items: z.array(OrderLine).check(z.minLength(1)).check(z.maxLength(50)),
+    deliveryAddress: z.optional(DeliveryAddress),
   }),
 );
 export type OrderPlacedV1 = z.infer<typeof OrderPlacedV1>;

@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Currency, eventSchema, Money } from '../envelope';
 
 export const ProductCreatedV1 = eventSchema(
   'ProductCreated',
   1,
   z.object({
-    productId: z.string().min(1),
-    sku: z.string().min(1),
-    name: z.string().min(1),
+    productId: z.string().check(z.minLength(1)),
+    sku: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
     price: Money,
     currency: Currency,
-    available: z.number().int().nonnegative(),
+    available: z.int().check(z.nonnegative()),
   }),
 );
 export type ProductCreatedV1 = z.infer<typeof ProductCreatedV1>;

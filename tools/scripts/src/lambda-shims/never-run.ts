@@ -5,9 +5,6 @@ import { sep } from 'node:path';
 /**
  * Modules a function reaches through its dependencies' imports but never runs, each replaced by a stand-in
  * that names every export of the real module and fails loudly if one is used (~30 KiB per bundle):
- * - zod's JSON Schema output (`z.toJSONSchema` and the method on every schema), imported by zod's schemas
- *   whoever uses them: the platform writes JSON Schema at synthesis (API models, the OpenAPI document,
- *   the contracts' schemas), never in a function;
  * - the AWS SDK's event stream support where only the protocol layer asks for it (a dynamic import for
  *   operations with event stream members, which no function calls; a client that needs it at
  *   construction — S3, Lambda — imports it statically and keeps the real module).
@@ -21,8 +18,8 @@ import { sep } from 'node:path';
  *   EC2, ECS and Elastic Beanstalk plugins (~3 KiB), which describe the host a segment ran on where that
  *   host is one of those (`AWSXRay.config([...])`), never on Lambda; and its patcher for the AWS SDK v2
  *   (`captureAWS`), where these functions use v3 clients (`captureAWSv3Client`).
- * The `create*Method` factories run when a zod schema is built, so they return a method that fails when
- * called; every other export fails when called. A data file (`data`) fails when it is loaded; a CommonJS
+ * (zod's JSON Schema output was one, while the functions used classic zod, whose schemas all import it;
+ * `zod/mini` leaves it out by itself.) Every export of a stand-in fails when called. A data file (`data`) fails when it is loaded; a CommonJS
  * module (`commonJs`) is an object whose every property is a function that fails when called (its
  * importers read them as they load).
  */
@@ -34,11 +31,6 @@ const NEVER_RUN: {
   data?: true;
   commonJs?: true;
 }[] = [
-  {
-    module: /^\.\.?\/.*(to-json-schema|json-schema-processors)\.js$/,
-    importer: /node_modules\/zod\/v4\//,
-    why: "zod's JSON Schema output is not bundled with the functions: it is written at synthesis",
-  },
   {
     module: /^@smithy\/core\/event-streams$/,
     importer: /node_modules\/@smithy\/core\/dist-es\/submodules\/protocols\/HttpProtocol\.js$/,
@@ -135,11 +127,9 @@ export const neverRun: Plugin = {
       const lines = [`const fail = () => { throw new Error(${why}); };`];
       for (const name of names)
         lines.push(
-          /^create.*Method$/.test(name)
-            ? `export const ${name} = () => fail;`
-            : /^[A-Z]/.test(name)
-              ? `export class ${name} { constructor() { fail(); } }`
-              : `export const ${name} = fail;`,
+          /^[A-Z]/.test(name)
+            ? `export class ${name} { constructor() { fail(); } }`
+            : `export const ${name} = fail;`,
         );
       return { contents: lines.join('\n'), loader: 'js' };
     });

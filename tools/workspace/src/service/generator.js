@@ -41,14 +41,17 @@ module.exports = async function serviceGenerator(tree, options) {
   // The sample event contract, its producer-owned sample, and its place in the registry.
   tree.write(
     `libs/contracts/src/events/${eventFile}.ts`,
-    `import { z } from 'zod';
+    `import * as z from '../zod';
 import { eventSchema } from '../envelope';
 
 /** ${name}: an item was created (the generated service's sample event; rename or replace it). */
 export const ${eventType}V1 = eventSchema(
   '${eventType}',
   1,
-  z.object({ itemId: z.string().min(1), name: z.string().min(1).max(120) }),
+  z.object({
+    itemId: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1), z.maxLength(120)),
+  }),
 );
 export type ${eventType}V1 = z.infer<typeof ${eventType}V1>;
 `,
