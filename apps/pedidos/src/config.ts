@@ -2,18 +2,15 @@ import { configSection } from '@order-platform/lambda-kit';
 import * as z from '@order-platform/contracts/zod';
 
 /** The settings of pedidos' functions, one section per concern, each parsed on first use. */
-/** The settings of pedidos' functions, one section per concern, each parsed on first use. */
 export const tableConfig = configSection(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
 
 export const mailConfig = configSection(z.object({ SENDER_EMAIL: z.email() }));
 
 /** Whether partners' callbacks may go to this machine's loopback: the local stage only. */
-/** Whether partners' callbacks may go to this machine's loopback: the local stage only. */
 export const callbackConfig = configSection(
   z.object({ CALLBACKS_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false') }),
 );
 
-/** The partner usage plans by plan: `{ "standard": "<plan name>", "trial": "<plan name>" }` (admin routes). */
 /** The partner usage plans by plan: `{ "standard": "<plan name>", "trial": "<plan name>" }` (admin routes). */
 export const partnerPlansConfig = configSection(
   z.object({
@@ -27,7 +24,6 @@ export const partnerPlansConfig = configSection(
   }),
 );
 
-/** The stage's payment provider; Stripe needs the secret holding its key. */
 /** The stage's payment provider; Stripe needs the secret holding its key. */
 export const paymentConfig = configSection(
   z
@@ -43,12 +39,6 @@ export const paymentConfig = configSection(
     ),
 );
 
-/**
- * The legacy channel (seed 004): which table's changes become orders (`erp.pedidos` by default), and for
- * the write-back the secret with the database's address and credentials (RDS's shape: host, port,
- * username, password, dbname) and whether the connection must use TLS (`rds`: Amazon RDS's CA; `off`
- * only locally, where MariaDB listens on loopback).
- */
 /**
  * The legacy channel (seed 004): which table's changes become orders (`erp.pedidos` by default), and for
  * the write-back the secret with the database's address and credentials (RDS's shape: host, port,

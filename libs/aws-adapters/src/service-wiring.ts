@@ -23,10 +23,6 @@ const publisherConfig = configSection(
  * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
  * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
  */
-/**
- * A service's outbox publisher: its table's outbox records to its topic (`EVENT_TOPIC_ARN`,
- * `OUTBOX_TABLE_NAME`) and then to the stage's integration bus (`EVENT_BUS_ARN`, ADR 0015).
- */
 export function outboxPublishing(): {
   publisher: SnsEventPublisher;
   bus?: EventBridgePublisher;
@@ -42,10 +38,6 @@ export function outboxPublishing(): {
   };
 }
 
-/**
- * The consumers' retry: a failed message comes back after `base`, 2 × `base`, 4 × `base`... seconds (2 by
- * default) instead of the queue's visibility timeout. The SQS client is made on the first failure.
- */
 /**
  * The consumers' retry: a failed message comes back after `base`, 2 × `base`, 4 × `base`... seconds (2 by
  * default) instead of the queue's visibility timeout. The SQS client is made on the first failure.

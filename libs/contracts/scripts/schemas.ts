@@ -3,11 +3,6 @@
  * `check` fails when a committed schema is missing or changed incompatibly within its major version
  * (see `compatibility.ts`); a compatible change only asks for `nx run contracts:schemas`.
  */
-/**
- * Writes (`write`) or checks (`check`) the JSON Schemas generated from the zod event schemas.
- * `check` fails when a committed schema is missing or changed incompatibly within its major version
- * (see `compatibility.ts`); a compatible change only asks for `nx run contracts:schemas`.
- */
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../src/zod';

@@ -1,7 +1,6 @@
 import * as z from './zod';
 
 /** The services that publish events; `source` of every envelope. */
-/** The services that publish events; `source` of every envelope. */
 export const EventSource = z.enum([
   'produtos',
   'pedidos',
@@ -11,10 +10,6 @@ export const EventSource = z.enum([
 ]);
 export type EventSource = z.infer<typeof EventSource>;
 
-/**
- * Builds the schema of one event type and major version: the common envelope
- * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
- */
 /**
  * Builds the schema of one event type and major version: the common envelope
  * (`id, type, version, source, occurredAt, correlationId, causationId`) around its `data`.
@@ -36,7 +31,6 @@ export function eventSchema<T extends string, V extends number, D extends z.ZodM
   });
 }
 
-/** Any envelope, data not yet validated: what a consumer reads before it picks the schema. */
 /** Any envelope, data not yet validated: what a consumer reads before it picks the schema. */
 export const AnyEventEnvelope = z.object({
   id: z.string().check(z.minLength(1)),
@@ -60,16 +54,11 @@ export const OrderLine = z.object({
 export const PricedOrderLine = z.extend(OrderLine, { unitPrice: Money });
 
 /** A line as sold: the product's SKU and name as they were at the time of sale (optional in v1 events). */
-/** A line as sold: the product's SKU and name as they were at the time of sale (optional in v1 events). */
 export const SoldOrderLine = z.extend(PricedOrderLine, {
-  sku: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(64))),
-  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
+  sku: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
-/**
- * Where an order came in. On outcome events it is optional (events written before it was added lack it);
- * the SNS publisher copies it to a `channel` message attribute, so a consumer of one channel filters on it.
- */
 /**
  * Where an order came in. On outcome events it is optional (events written before it was added lack it);
  * the SNS publisher copies it to a `channel` message attribute, so a consumer of one channel filters on it.
@@ -78,14 +67,13 @@ export const OrderChannel = z.enum(['api', 'partner', 'legacy']);
 export type OrderChannel = z.infer<typeof OrderChannel>;
 
 /** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
-/** Where an order goes: a customer's shipping address or a partner's store (Brazilian address). */
 export const DeliveryAddress = z.object({
-  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
-  street: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(200))),
-  number: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(20))),
-  complement: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
-  district: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(120))),
-  city: z.string().check(z.minLength(1)).check(z.maxLength(120)),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+  street: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  number: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
+  complement: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+  district: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+  city: z.string().check(z.minLength(1), z.maxLength(120)),
   state: z.string().check(z.length(2)),
   postalCode: z.optional(z.string().check(z.maxLength(9))),
   phone: z.optional(z.string().check(z.maxLength(20))),
@@ -93,15 +81,13 @@ export const DeliveryAddress = z.object({
 export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
 
 /** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
-/** Who pays and is invoiced: the customer's e-mail, or a partner's legal name and CNPJ. */
 export const Buyer = z.object({
-  name: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(160))),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(160))),
   taxId: z.optional(z.string().check(z.regex(/^\d{11}$|^\d{14}$/))),
   email: z.optional(z.email()),
 });
 export type Buyer = z.infer<typeof Buyer>;
 
-/** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
 /** The product id a SKU stands for (`CAFE-500G` → `prod-cafe-500g`): how partners' SKU lines find products. */
 export function productIdOf(sku: string): string {
   return `prod-${sku

@@ -13,7 +13,6 @@ import { StockReservedV1 } from './events/stock-reserved.v1';
 import { StockReleasedV1 } from './events/stock-released.v1';
 
 /** Every published event schema, keyed `<Type>.v<major>`: the catalogue the schema check and consumers use. */
-/** Every published event schema, keyed `<Type>.v<major>`: the catalogue the schema check and consumers use. */
 export const eventSchemas = {
   'OrderPlaced.v1': OrderPlacedV1,
   'OrderProcessing.v1': OrderProcessingV1,
@@ -42,7 +41,6 @@ export class UnknownEventError extends Error {
   }
 }
 
-/** Validates an event against the schema of its type and version; throws on an unknown type or a bad body. */
 /** Validates an event against the schema of its type and version; throws on an unknown type or a bad body. */
 export function parseEvent(input: unknown): DomainEvent {
   const head = z.object({ type: z.string(), version: z.number() }).parse(input);

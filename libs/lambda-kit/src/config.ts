@@ -11,10 +11,6 @@ export class ConfigError extends Error {
  * Parses the environment once, at start-up, with a zod object schema. A missing or malformed variable
  * fails with its name rather than at the first request that needs it.
  */
-/**
- * Parses the environment once, at start-up, with a zod object schema. A missing or malformed variable
- * fails with its name rather than at the first request that needs it.
- */
 export function parseConfig<S extends z.ZodMiniObject>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
@@ -24,11 +20,6 @@ export function parseConfig<S extends z.ZodMiniObject>(
   return result.data;
 }
 
-/**
- * A value built on first use and kept for the life of the sandbox: how composition roots build clients,
- * adapters and configuration sections only in the functions that use them (a function's missing setting
- * fails its own cold start, not another's).
- */
 /**
  * A value built on first use and kept for the life of the sandbox: how composition roots build clients,
  * adapters and configuration sections only in the functions that use them (a function's missing setting
@@ -46,7 +37,6 @@ export function lazy<T>(build: () => T): () => T {
   };
 }
 
-/** A section of the environment, parsed on first use (see `parseConfig`). */
 /** A section of the environment, parsed on first use (see `parseConfig`). */
 export function configSection<S extends z.ZodMiniObject>(schema: S): () => z.infer<S> {
   return lazy(() => parseConfig(schema));

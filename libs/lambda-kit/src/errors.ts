@@ -6,7 +6,6 @@ export interface FieldError {
 }
 
 /** An error that maps to an HTTP status and an `application/problem+json` body. */
-/** An error that maps to an HTTP status and an `application/problem+json` body. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -26,10 +25,6 @@ export class BadRequestError extends HttpError {
     this.name = 'BadRequestError';
   }
 }
-/**
- * A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400 naming
- * `query.nextToken`. Thrown by the adapters that decode page tokens, so no handler has to translate it.
- */
 /**
  * A `nextToken` that is not one this API issued (or not for this listing): the caller's error, a 400 naming
  * `query.nextToken`. Thrown by the adapters that decode page tokens, so no handler has to translate it.
@@ -81,7 +76,6 @@ export class TooManyRequestsError extends HttpError {
 }
 
 /** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
-/** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
 export function fieldErrors(error: z.core.$ZodError, prefix?: string): FieldError[] {
   const name = (path: PropertyKey[]) =>
     [prefix, ...path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)');
@@ -102,7 +96,6 @@ export interface ProblemResponse {
   body: string;
 }
 
-/** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
 /** Renders any error as RFC 9457 problem details; an unknown error is a 500 that tells nothing inside. */
 export function toProblem(error: unknown, instance?: string): ProblemResponse {
   const http =

@@ -6,10 +6,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { instrumented, logger, metrics, withCorrelation } from './powertools';
 
 /** Who called, from the Cognito authorizer's claims. */
-/** Who called, from the Cognito authorizer's claims. */
 export interface Principal {
   sub: string;
-  /** The caller's e-mail, only when Cognito says it is verified (`email_verified`). */
   /** The caller's e-mail, only when Cognito says it is verified (`email_verified`). */
   email?: string;
   groups: string[];
@@ -21,7 +19,6 @@ export interface HttpRequest<B, Q, P> {
   params: P;
   headers: Record<string, string>;
   principal?: Principal;
-  /** The id of the API key API Gateway checked (routes that require one). */
   /** The id of the API key API Gateway checked (routes that require one). */
   apiKeyId?: string;
   correlationId: string;
@@ -39,13 +36,11 @@ export interface HttpSpec<B extends z.ZodMiniType, Q extends z.ZodMiniType, P ex
   query?: Q;
   params?: P;
   /** Require a signed-in caller (401 otherwise); a list of groups further requires one of them (403). */
-  /** Require a signed-in caller (401 otherwise); a list of groups further requires one of them (403). */
   auth?: 'any' | string[];
 }
 
 type Out<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
-/** Reads the Cognito groups claim, which API Gateway passes as a string ("a,b" or "[a b]") or an array. */
 /** Reads the Cognito groups claim, which API Gateway passes as a string ("a,b" or "[a b]") or an array. */
 export function groupsOf(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.map(String);
@@ -78,10 +73,6 @@ function parsePart<S extends z.ZodMiniType | undefined>(schema: S, value: unknow
   return result.data as Out<S>;
 }
 
-/**
- * Wraps an API Gateway (REST, Lambda proxy) handler: validates body, query and path parameters with zod,
- * checks the caller, tags logs with the correlation id, and maps errors to `application/problem+json`.
- */
 /**
  * Wraps an API Gateway (REST, Lambda proxy) handler: validates body, query and path parameters with zod,
  * checks the caller, tags logs with the correlation id, and maps errors to `application/problem+json`.
@@ -156,7 +147,6 @@ export function httpHandler<
 }
 
 /** The origins the stage lets browsers call from (`CORS_ALLOWED_ORIGINS`, set by the ServiceApi construct). */
-/** The origins the stage lets browsers call from (`CORS_ALLOWED_ORIGINS`, set by the ServiceApi construct). */
 const allowedOrigins = new Set(
   (process.env['CORS_ALLOWED_ORIGINS'] ?? '')
     .split(',')
@@ -164,7 +154,6 @@ const allowedOrigins = new Set(
     .filter(Boolean),
 );
 
-/** CORS headers for a request's origin: only an allowed origin is named, and caches are told it varies. */
 /** CORS headers for a request's origin: only an allowed origin is named, and caches are told it varies. */
 export function corsHeaders(
   origin: string | undefined,
@@ -175,11 +164,6 @@ export function corsHeaders(
   return ok ? { 'Access-Control-Allow-Origin': origin!, Vary: 'Origin' } : { Vary: 'Origin' };
 }
 
-/**
- * The correlation id of a request: the caller's `x-correlation-id` when it is a short id (a UUID or up to
- * 64 of `A-Z a-z 0-9 . _ -`), so nothing a client types flows unchecked into logs, events and mails;
- * otherwise API Gateway's request id, or a new UUID.
- */
 /**
  * The correlation id of a request: the caller's `x-correlation-id` when it is a short id (a UUID or up to
  * 64 of `A-Z a-z 0-9 . _ -`), so nothing a client types flows unchecked into logs, events and mails;

@@ -443,7 +443,6 @@ describe('outboxPublisherHandler', () => {
     const batch = (...records: ReturnType<typeof record>[]) =>
       ({ Records: records }) as unknown as DynamoDBStreamEvent;
     /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
-    /** A wiring that records every call: the topic's publishes, the bus's and the marker's batches. */
     const wiring = (
       opts: { busRefuses?: string[]; busThrows?: boolean; unmarked?: string[]; markThrows?: boolean } = {},
     ) => {
@@ -578,7 +577,6 @@ describe('newEvent', () => {
 
 describe('the Tracer', () => {
   const LAMBDA = 'AWS_Lambda_nodejs22.x';
-  /** Loads powertools.ts afresh with these variables; whether the Tracer module was loaded. */
   /** Loads powertools.ts afresh with these variables; whether the Tracer module was loaded. */
   function load(env: { POWERTOOLS_TRACE_ENABLED?: string; AWS_EXECUTION_ENV?: string }): {
     tracerLoaded: boolean;

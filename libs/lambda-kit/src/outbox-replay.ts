@@ -4,24 +4,15 @@ import type { BatchEventPublisher, EventPublisher } from './outbox-stream';
 import { instrumented, logger } from './powertools';
 
 /** The outbox records never marked published, page by page (a service table's `DynamoDbOutbox`). */
-/** The outbox records never marked published, page by page (a service table's `DynamoDbOutbox`). */
 export interface PendingOutbox {
   markPublished(eventId: string): Promise<void>;
   pending(olderThan: Date, orderId?: string): AsyncGenerator<{ event: DomainEvent }[], void, void>;
 }
 
 /** What a replay is asked: one order's events (or every pending one), older than a minute by default. */
-/** What a replay is asked: one order's events (or every pending one), older than a minute by default. */
 export const OutboxReplayRequest = z.strictObject({
-  orderId: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(100))),
-  olderThanSeconds: z._default(
-    z
-      .number()
-      .check(z.int())
-      .check(z.gte(0))
-      .check(z.lte(30 * 86400)),
-    60,
-  ),
+  orderId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(30 * 86400)), 60),
   dryRun: z._default(z.boolean(), false),
 });
 
@@ -30,12 +21,6 @@ export interface OutboxReplayResult {
   replayed: { eventId: string; type: string; occurredAt: string }[];
 }
 
-/**
- * Republishes the events of outbox records that were never marked published (their publisher failed
- * past its retries, or their stream records expired), oldest first, and marks them; the operator's replay
- * (the painel operations view, `npm run outbox:replay`). Consumers are idempotent per event id, so a record
- * that was published and only not marked is harmless to send again.
- */
 /**
  * Republishes the events of outbox records that were never marked published (their publisher failed
  * past its retries, or their stream records expired), oldest first, and marks them; the operator's replay
@@ -68,7 +53,6 @@ export async function replayOutbox(
   return { dryRun, replayed };
 }
 
-/** The replay as a function of a service (invoked directly, never by an event source). */
 /** The replay as a function of a service (invoked directly, never by an event source). */
 export function outboxReplayHandler(
   outbox: () => { publisher: EventPublisher; bus?: BatchEventPublisher; marker: PendingOutbox },

@@ -3,19 +3,15 @@ import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboa
 import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts, Traces } from './ports';
 
 /** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
-/** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
 export const ClientMessage = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('subscribe'),
     types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(50))),
-    orderId: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(100))),
+    orderId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   }),
   z.object({ action: z.literal('snapshot') }),
-  z.object({
-    action: z.literal('timeline'),
-    orderId: z.string().check(z.minLength(1)).check(z.maxLength(100)),
-  }),
-  z.object({ action: z.literal('trace'), orderId: z.string().check(z.minLength(1)).check(z.maxLength(100)) }),
+  z.object({ action: z.literal('timeline'), orderId: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  z.object({ action: z.literal('trace'), orderId: z.string().check(z.minLength(1), z.maxLength(100)) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -30,13 +26,8 @@ export interface LiveFeedDeps {
 }
 
 /** Spans sent for one order at most (a long saga with retries stays readable). */
-/** Spans sent for one order at most (a long saga with retries stays readable). */
 export const MAX_TRACE_SPANS = 300;
 
-/**
- * One order's X-Ray trace: the spans of the traces annotated with the correlation ids of its events, from
- * a minute before its first event to ten minutes after its last (X-Ray finds a trace by its start).
- */
 /**
  * One order's X-Ray trace: the spans of the traces annotated with the correlation ids of its events, from
  * a minute before its first event to ten minutes after its last (X-Ray finds a trace by its start).
@@ -57,7 +48,6 @@ export async function orderTrace(deps: Pick<LiveFeedDeps, 'log' | 'traces'>, ord
 }
 
 /** The dashboard's opening picture, built only from what painel keeps. */
-/** The dashboard's opening picture, built only from what painel keeps. */
 export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'alerts' | 'clock'>) {
   const now = deps.clock.now();
   const [orders, alerts, events] = await Promise.all([
@@ -68,14 +58,6 @@ export async function snapshot(deps: Pick<LiveFeedDeps, 'log' | 'orders' | 'aler
   return buildSnapshot(now, orders, alerts, events);
 }
 
-/**
- * Answers one client message on its connection:
- * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;
- * - `snapshot` sends the opening picture;
- * - `timeline` sends one order's events, oldest first;
- * - `trace` sends the spans of one order's X-Ray trace, oldest first.
- * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
- */
 /**
  * Answers one client message on its connection:
  * - `subscribe` narrows (or, with neither field, widens again) the events pushed to it;

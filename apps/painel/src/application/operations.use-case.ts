@@ -18,32 +18,22 @@ import type {
 } from './ports';
 
 /** What an admin may ask of the operations view (the WebSocket API routes on `action`). */
-/** What an admin may ask of the operations view (the WebSocket API routes on `action`). */
 export const OperationMessage = z.discriminatedUnion('action', [
   z.object({ action: z.literal('ops.queues') }),
   z.object({
     action: z.literal('ops.redrive'),
-    queue: z.string().check(z.minLength(1)).check(z.maxLength(256)),
+    queue: z.string().check(z.minLength(1), z.maxLength(256)),
     /** One message; without it, every message of the queue. */
-    /** One message; without it, every message of the queue. */
-    messageId: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(128))),
+    messageId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   }),
   z.object({
     action: z.literal('ops.stuck'),
-    olderThanMinutes: z._default(
-      z
-        .number()
-        .check(z.int())
-        .check(z.gte(1))
-        .check(z.lte(24 * 60)),
-      15,
-    ),
+    olderThanMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(24 * 60)), 15),
   }),
   z.object({ action: z.literal('ops.partners') }),
   z.object({
     action: z.literal('ops.replay'),
-    orderId: z.string().check(z.minLength(1)).check(z.maxLength(100)),
-    /** Records younger than this are left to the stream publisher (60 s by default). */
+    orderId: z.string().check(z.minLength(1), z.maxLength(100)),
     /** Records younger than this are left to the stream publisher (60 s by default). */
     olderThanSeconds: OutboxReplayRequest.shape.olderThanSeconds,
   }),
@@ -62,7 +52,6 @@ export interface OperationsDeps {
   newId(): string;
 }
 
-/** Messages read per DLQ for the view (one SQS receive). */
 /** Messages read per DLQ for the view (one SQS receive). */
 export const PEEK = 10;
 
@@ -109,12 +98,6 @@ async function partnersView(deps: OperationsDeps) {
  * of the feed, so every admin sees it and it stays in painel's log.
  */
 /** Records an operator's action in painel's log (the feed): what, by whom, with what outcome. */
-/**
- * Redrives a DLQ (one message or all) back to the queue its redrive policy names, and audits it: the
- * action, who asked (the admin who opened the connection) and what moved become an `OperatorAction` entry
- * of the feed, so every admin sees it and it stays in painel's log.
- */
-/** Records an operator's action in painel's log (the feed): what, by whom, with what outcome. */
 async function audit(deps: OperationsDeps, connectionId: string, data: Record<string, unknown>) {
   const who = await deps.connections.get(connectionId);
   const at = deps.clock.now().toISOString();
@@ -131,7 +114,6 @@ async function audit(deps: OperationsDeps, connectionId: string, data: Record<st
   return { at, actionId };
 }
 
-/** Asks every service to republish one order's unpublished outbox records (the outbox replay), audited. */
 /** Asks every service to republish one order's unpublished outbox records (the outbox replay), audited. */
 async function replay(deps: OperationsDeps, connectionId: string, orderId: string, olderThanSeconds: number) {
   const results = await deps.replays.replay(orderId, olderThanSeconds);
@@ -180,15 +162,6 @@ async function redrive(
   };
 }
 
-/**
- * Answers one operations message on its connection (the WebSocket API admits admins only, at `$connect`):
- * - `ops.queues`: every DLQ with depth, oldest age, alarm and its first messages (event, order, last error);
- * - `ops.redrive`: moves one message or all back to the source queue, audited;
- * - `ops.stuck`: orders in a non-final status longer than `olderThanMinutes` (15 by default);
- * - `ops.partners`: per partner today's orders, rejections, completions, dead callbacks and quota used;
- * - `ops.replay`: every service republishes the order's outbox records never marked published, audited.
- * A message that fits none of these gets `{ type: 'error', errors }` naming the fields.
- */
 /**
  * Answers one operations message on its connection (the WebSocket API admits admins only, at `$connect`):
  * - `ops.queues`: every DLQ with depth, oldest age, alarm and its first messages (event, order, last error);

@@ -12,10 +12,6 @@ import { mergeLines } from './partner-intake.use-case';
  * One change of the legacy database as AWS DMS writes it to Kinesis (JSON message format): the row in
  * `data`, and in `metadata` what happened to it. `load` is a row of the full load, `insert` a new row.
  */
-/**
- * One change of the legacy database as AWS DMS writes it to Kinesis (JSON message format): the row in
- * `data`, and in `metadata` what happened to it. `load` is a row of the full load, `insert` a new row.
- */
 export const DmsChange = z.object({
   data: z.record(z.string(), z.unknown()),
   metadata: z.object({
@@ -28,28 +24,23 @@ export const DmsChange = z.object({
 export type DmsChange = z.infer<typeof DmsChange>;
 
 /** `erp.pedidos.itens`: `[{ "sku": "...", "quantidade": n }]`, as JSON text (DMS sends JSON columns as text). */
-/** `erp.pedidos.itens`: `[{ "sku": "...", "quantidade": n }]`, as JSON text (DMS sends JSON columns as text). */
 const LegacyItems = z
   .array(
     z.strictObject({
       sku: z
         .string()
-        .check(z.minLength(1))
-        .check(z.maxLength(40))
-        .check(z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, - _ .')),
-      quantidade: z.int().check(z.gte(1)).check(z.lte(1000)),
+        .check(z.minLength(1), z.maxLength(40), z.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, - _ .')),
+      quantidade: z.int().check(z.gte(1), z.lte(1000)),
     }),
   )
-  .check(z.minLength(1, 'at least one item'))
-  .check(z.maxLength(50));
+  .check(z.minLength(1, 'at least one item'), z.maxLength(50));
 
 const LegacyRow = z.object({
-  numero: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(40)),
+  numero: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   cliente_email: z.email(),
   itens: z.string(),
 });
 
-/** The statuses the platform writes back to the row: the legacy system's names for an order's outcome. */
 /** The statuses the platform writes back to the row: the legacy system's names for an order's outcome. */
 export const LEGACY_STATUS: Readonly<Partial<Record<OrderStatus, string>>> = {
   COMPLETED: 'CONCLUIDO',
@@ -60,23 +51,10 @@ export const LEGACY_STATUS: Readonly<Partial<Record<OrderStatus, string>>> = {
 export type LegacyOutcome = 'accepted' | 'replayed' | 'rejected' | 'ignored' | 'conflict';
 
 /** The legacy database's customers pay on account with the ERP, as partners do. */
-/** The legacy database's customers pay on account with the ERP, as partners do. */
 const LEGACY_ACCOUNT = 'legacy-erp';
 export const legacyCustomerId = (email: string) => `legacy:${email.trim().toLowerCase()}`;
 const legacyKey = (numero: string) => `LEGACY#${numero}`;
 
-/**
- * Takes in one change of `erp.pedidos` from the stream:
- * 1. only new rows count: an `insert` (or a row of the full load) whose status is `NOVO`; every update —
- *    the platform's own write-backs among them, so they never loop — delete or other table is ignored;
- * 2. a row that cannot become an order (bad e-mail, `itens` not JSON or not `[{sku, quantidade}]`) becomes
- *    a REJECTED order naming the reason, under its `numero`; unknown SKUs are rejected by produtos on the
- *    normal path;
- * 3. the `numero` is the order's permanent idempotency key: the same change delivered again (Kinesis
- *    retries, a DMS restart, a second full load) makes no second order.
- * A change without a `numero` at all cannot be keyed: it throws, and the stream's on-failure destination
- * keeps it (with an alarm).
- */
 /**
  * Takes in one change of `erp.pedidos` from the stream:
  * 1. only new rows count: an `insert` (or a row of the full load) whose status is `NOVO`; every update —
@@ -168,19 +146,11 @@ export async function takeLegacyOrder(
 }
 
 /** Where a legacy order's outcome is written: the row of `erp.pedidos` with that `numero`. */
-/** Where a legacy order's outcome is written: the row of `erp.pedidos` with that `numero`. */
 export interface LegacyStatusWriter {
-  /** Sets the row's status; true when a row with that numero exists. */
   /** Sets the row's status; true when a row with that numero exists. */
   write(numero: string, status: string): Promise<boolean>;
 }
 
-/**
- * Writes a legacy order's outcome back to its row, so the legacy system sees it. The order is read again,
- * so whatever order its events arrive in the row ends with the order's current status (a withdrawal after
- * completion ends as CANCELADO); writing the same status twice is harmless. Orders of other channels and
- * orders not final yet are skipped.
- */
 /**
  * Writes a legacy order's outcome back to its row, so the legacy system sees it. The order is read again,
  * so whatever order its events arrive in the row ends with the order's current status (a withdrawal after

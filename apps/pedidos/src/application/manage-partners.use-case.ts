@@ -5,7 +5,6 @@ import type { RegisterPartnerRequest } from '@order-platform/contracts';
 import type { Partner, PartnerKeys, PartnerRegistry } from './ports';
 
 /** `POST /partners`'s body is part of the REST contract (`@order-platform/contracts`, OpenAPI). */
-/** `POST /partners`'s body is part of the REST contract (`@order-platform/contracts`, OpenAPI). */
 export { registerPartnerRequest, RegisterPartnerRequest } from '@order-platform/contracts';
 
 export class PartnerExistsError extends Error {
@@ -20,17 +19,9 @@ export interface ManagePartnersDeps {
   keys: PartnerKeys;
   now(): Date;
   /** A new random secret (hex) for signing a partner's callbacks. */
-  /** A new random secret (hex) for signing a partner's callbacks. */
   newSecret(): string;
 }
 
-/**
- * Registers a partner and issues its API key:
- * 1. refuses an id already taken (409) before creating anything;
- * 2. creates an enabled key in its tier's usage plan (throttle and daily quota come with the plan);
- * 3. stores the partner; if another admin took the id meanwhile, the new key is deleted again;
- * 4. returns the key's value, which is shown this once and stored nowhere.
- */
 /**
  * Registers a partner and issues its API key:
  * 1. refuses an id already taken (409) before creating anything;
@@ -64,10 +55,6 @@ export async function registerPartner(
   return { partner, apiKey, callbackSecret: partner.callbackSecret };
 }
 
-/**
- * Disables a partner: its key first (API Gateway then refuses it with 403), then its record (an order
- * already queued from it becomes REJECTED). Disabling twice changes nothing more.
- */
 /**
  * Disables a partner: its key first (API Gateway then refuses it with 403), then its record (an order
  * already queued from it becomes REJECTED). Disabling twice changes nothing more.

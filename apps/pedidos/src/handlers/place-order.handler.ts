@@ -6,7 +6,6 @@ import { clock, orders } from '../composition';
 import { orderView } from './order-view';
 
 /** `POST /orders`: validates, stores the order as RECEIVED with its OrderPlaced event, answers 202 at once. */
-/** `POST /orders`: validates, stores the order as RECEIVED with its OrderPlaced event, answers 202 at once. */
 export async function placeOrderRoute(request: {
   body: PlaceOrderRequest;
   headers: Record<string, string>;

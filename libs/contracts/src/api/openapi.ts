@@ -14,16 +14,12 @@ type Service = RestOperation['service'];
 
 export interface OpenApiOptions {
   /** The stage the document describes (named in its title). */
-  /** The stage the document describes (named in its title). */
   stage: string;
   version: string;
   /** One origin for every route (the local cloud), or each service's API base URL (AWS: one API per service). */
-  /** One origin for every route (the local cloud), or each service's API base URL (AWS: one API per service). */
   servers: string | Record<Service, string>;
   /** The stage's payment provider: which card tokens `POST /orders` takes. */
-  /** The stage's payment provider: which card tokens `POST /orders` takes. */
   paymentProvider?: PaymentProvider;
-  /** Whether partner callbacks may point at loopback (the local stage only). */
   /** Whether partner callbacks may point at loopback (the local stage only). */
   allowLoopbackCallbacks?: boolean;
 }
@@ -32,10 +28,6 @@ const PROBLEM = 'application/problem+json';
 const JSON_TYPE = 'application/json';
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-/**
- * Turns zod schemas into OpenAPI 3.1 schemas (JSON Schema 2020-12): named schemas (`.meta({ id })`) go to
- * `components.schemas` and are referenced from where they are used.
- */
 /**
  * Turns zod schemas into OpenAPI 3.1 schemas (JSON Schema 2020-12): named schemas (`.meta({ id })`) go to
  * `components.schemas` and are referenced from where they are used.
@@ -75,7 +67,6 @@ function bodyOf(op: RestOperation, options: OpenApiOptions): z.ZodMiniType | und
 }
 
 /** An operation's example body, with a card token the stage's provider takes. */
-/** An operation's example body, with a card token the stage's provider takes. */
 function exampleOf(op: RestOperation, options: OpenApiOptions): unknown {
   if (op.operationId === 'placeOrder' && options.paymentProvider === 'stripe')
     return { ...(op.example as object), payment: { method: 'card', token: 'pm_card_visa' } };
@@ -112,7 +103,6 @@ function parameters(op: RestOperation, schemas: SchemaSet): Json[] {
   return list;
 }
 
-/** The answers of an operation: its success, then the errors its validation, auth and logic give. */
 /** The answers of an operation: its success, then the errors its validation, auth and logic give. */
 function responses(op: RestOperation, hasInput: boolean, schemas: SchemaSet): Json {
   const problem = (description: string) => ({
@@ -158,10 +148,6 @@ function responses(op: RestOperation, hasInput: boolean, schemas: SchemaSet): Js
   return out;
 }
 
-/**
- * The stage's OpenAPI 3.1 document: every operation of `REST_OPERATIONS`, with the schemas the functions
- * validate with, the error bodies, and the security schemes (Cognito ID token, partner API key).
- */
 /**
  * The stage's OpenAPI 3.1 document: every operation of `REST_OPERATIONS`, with the schemas the functions
  * validate with, the error bodies, and the security schemes (Cognito ID token, partner API key).

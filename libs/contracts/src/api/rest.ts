@@ -11,15 +11,6 @@ import { PartnerOrders } from './partner-orders';
 // ── Shared ──────────────────────────────────────────────────────────────────────────────────────────────
 
 /** RFC 9457 problem details, as every function answers an error. */
-/**
- * The REST API's contract: every route's request and response schemas, the ones the handlers validate
- * with and the OpenAPI document (`openApiDocument`) is generated from, so the two cannot drift. A route the
- * stacks declare without an operation here fails the infra tests.
- */
-
-// ── Shared ──────────────────────────────────────────────────────────────────────────────────────────────
-
-/** RFC 9457 problem details, as every function answers an error. */
 export const Problem = z.withMeta(
   z.object({
     type: z.string(),
@@ -36,17 +27,16 @@ export const Problem = z.withMeta(
 );
 
 /** What API Gateway itself answers before a function runs (authorizer, API key, validator, WAF). */
-/** What API Gateway itself answers before a function runs (authorizer, API key, validator, WAF). */
 export const GatewayError = z.withMeta(z.looseObject({ message: z.string() }), {
   id: 'GatewayError',
   description: "API Gateway's own answer: `{ message }` (application/json).",
 });
 
-const Id = z.string().check(z.minLength(1)).check(z.maxLength(64));
+const Id = z.string().check(z.minLength(1), z.maxLength(64));
 const PageQuery = {
-  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(100)), 20),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
   nextToken: z.described(
-    z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
+    z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
     'From the previous page; absent on the first.',
   ),
 };
@@ -63,10 +53,7 @@ const page = <T extends z.ZodMiniType>(item: T, id: string) =>
 
 const Sku = z
   .string()
-  .check(z.trim())
-  .check(z.minLength(1))
-  .check(z.maxLength(40))
-  .check(z.regex(/^[A-Za-z0-9-_.]+$/, 'letters, digits, - _ .'));
+  .check(z.trim(), z.minLength(1), z.maxLength(40), z.regex(/^[A-Za-z0-9-_.]+$/, 'letters, digits, - _ .'));
 // Prices are BRL only: another currency is refused, never silently taken as BRL.
 const Brl = z.literal('BRL', { message: 'only BRL is supported' });
 
@@ -75,18 +62,18 @@ export const ProductIdParams = z.object({ id: Id });
 export const CreateProductRequest = z.withMeta(
   z.strictObject({
     sku: Sku,
-    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     description: z._default(z.string().check(z.maxLength(2000)), ''),
     price: z.described(z.int().check(z.positive()), 'integer cents, BRL'),
     currency: z.optional(Brl),
-    stock: z._default(z.int().check(z.nonnegative()).check(z.lte(1_000_000)), 0),
+    stock: z._default(z.int().check(z.nonnegative(), z.lte(1_000_000)), 0),
   }),
   { id: 'CreateProductRequest' },
 );
 
 export const UpdateProductRequest = z.withMeta(
   z.strictObject({
-    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     description: z._default(z.string().check(z.maxLength(2000)), ''),
     price: z.described(z.int().check(z.positive()), 'integer cents, BRL'),
     currency: z.optional(Brl),
@@ -97,13 +84,13 @@ export const UpdateProductRequest = z.withMeta(
 export const AdjustStockRequest = z.withMeta(
   z.object({
     delta: z.described(
-      z
-        .number()
-        .check(z.int())
-        .check(z.refine((d) => d !== 0, 'must not be zero')),
+      z.number().check(
+        z.int(),
+        z.refine((d) => d !== 0, 'must not be zero'),
+      ),
       'units to add (restock) or remove (adjustment); never below zero, never 0',
     ),
-    reason: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   }),
   { id: 'AdjustStockRequest' },
 );
@@ -130,14 +117,9 @@ export const ProductPage = page(ProductView, 'ProductPage');
 export const ORDER_STATUSES = ['RECEIVED', 'PROCESSING', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
 
 /** Test tokens of the simulated payment gateway; any other token is refused at validation. */
-/** Test tokens of the simulated payment gateway; any other token is refused at validation. */
 export const PAYMENT_TEST_TOKENS = ['tok_approved', 'tok_declined'] as const;
 export type PaymentProvider = 'simulator' | 'stripe';
 
-/**
- * The card token a provider takes: the simulator's test tokens (anything else is refused here), or a Stripe
- * PaymentMethod id (`pm_...`) made by Stripe.js in the customer's browser.
- */
 /**
  * The card token a provider takes: the simulator's test tokens (anything else is refused here), or a Stripe
  * PaymentMethod id (`pm_...`) made by Stripe.js in the customer's browser.
@@ -149,7 +131,6 @@ function cardToken(provider: PaymentProvider) {
 }
 
 /** The body of `POST /orders` for the stage's payment provider. The customer comes from the token, never from here. */
-/** The body of `POST /orders` for the stage's payment provider. The customer comes from the token, never from here. */
 export const placeOrderRequest = (provider: PaymentProvider) =>
   z
     .object({
@@ -157,12 +138,11 @@ export const placeOrderRequest = (provider: PaymentProvider) =>
         z
           .array(
             z.object({
-              productId: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(64)),
-              quantity: z.int().check(z.positive()).check(z.lte(1000)),
+              productId: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
+              quantity: z.int().check(z.positive(), z.lte(1000)),
             }),
           )
-          .check(z.minLength(1, 'at least one item'))
-          .check(z.maxLength(50, 'at most 50 lines')),
+          .check(z.minLength(1, 'at least one item'), z.maxLength(50, 'at most 50 lines')),
         'one line per product (a product twice is refused)',
       ),
       payment: z.object({
@@ -171,12 +151,12 @@ export const placeOrderRequest = (provider: PaymentProvider) =>
       }),
       shippingAddress: z.optional(
         z.strictObject({
-          name: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
-          street: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(200)),
-          number: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(20))),
-          complement: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
-          district: z.optional(z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120))),
-          city: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120)),
+          name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))),
+          street: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+          number: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
+          complement: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))),
+          district: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))),
+          city: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
           state: z.string().check(z.regex(/^[A-Z]{2}$/, 'two capital letters (UF)')),
           postalCode: z.string().check(z.regex(/^\d{5}-?\d{3}$/, 'CEP like 01310-100')),
         }),
@@ -240,25 +220,20 @@ export const OrderPage = page(OrderView, 'OrderPage');
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
 function callbackUrl(allowLoopback: boolean) {
-  return z
-    .url()
-    .check(z.maxLength(500))
-    .check(
-      z.refine(
-        (u) => {
-          const url = new URL(u);
-          if (url.username || url.password) return false;
-          if (url.protocol === 'https:') return allowLoopback || !LOOPBACK.includes(url.hostname);
-          return allowLoopback && url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
-        },
-        allowLoopback
-          ? 'an https URL (http only for 127.0.0.1 or localhost)'
-          : 'an https URL to a public host',
-      ),
-    );
+  return z.url().check(
+    z.maxLength(500),
+    z.refine(
+      (u) => {
+        const url = new URL(u);
+        if (url.username || url.password) return false;
+        if (url.protocol === 'https:') return allowLoopback || !LOOPBACK.includes(url.hostname);
+        return allowLoopback && url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
+      },
+      allowLoopback ? 'an https URL (http only for 127.0.0.1 or localhost)' : 'an https URL to a public host',
+    ),
+  );
 }
 
-/** `POST /partners`: a partner as an admin registers it; `allowLoopbackCallbacks` only in the local stage. */
 /** `POST /partners`: a partner as an admin registers it; `allowLoopbackCallbacks` only in the local stage. */
 export const registerPartnerRequest = (options: { allowLoopbackCallbacks: boolean }) =>
   z.object({
@@ -267,12 +242,12 @@ export const registerPartnerRequest = (options: { allowLoopbackCallbacks: boolea
       .check(
         z.regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 3-40 characters'),
       ),
-    name: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(120)),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
     email: z.email(),
     billing: z.object({
-      legalName: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(160)),
+      legalName: z.string().check(z.trim(), z.minLength(1), z.maxLength(160)),
       taxId: z.string().check(z.regex(/^\d{14}$/, 'a CNPJ of 14 digits')),
-      address: z.optional(z.string().check(z.trim()).check(z.maxLength(300))),
+      address: z.optional(z.string().check(z.trim(), z.maxLength(300))),
     }),
     plan: z.described(
       z._default(z.enum(['standard', 'trial']), 'standard'),
@@ -350,12 +325,10 @@ export type InvoiceView = z.infer<typeof InvoiceView>;
 // ── The operations ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Who may call: anyone, a signed-in customer (Cognito ID token), an admin (group `admins`), a partner (API key). */
-/** Who may call: anyone, a signed-in customer (Cognito ID token), an admin (group `admins`), a partner (API key). */
 export type OperationAuth = 'public' | 'customer' | 'admin' | 'partner';
 
 export interface RestOperation {
   operationId: string;
-  /** The service whose REST API serves it (each has its own base URL in AWS). */
   /** The service whose REST API serves it (each has its own base URL in AWS). */
   service: 'produtos' | 'pedidos' | 'faturas';
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -368,15 +341,11 @@ export interface RestOperation {
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
   /** Headers the operation reads, besides authentication. */
-  /** Headers the operation reads, besides authentication. */
   headers?: { name: string; description: string; schema: z.ZodMiniType }[];
-  /** The success answer; errors are documented from the rest of the spec and `errors`. */
   /** The success answer; errors are documented from the rest of the spec and `errors`. */
   success: { status: number; description: string; body?: z.ZodMiniType; headers?: Record<string, string> };
   /** Errors the operation's own logic answers (404, 409, 422), besides those of validation and auth. */
-  /** Errors the operation's own logic answers (404, 409, 422), besides those of validation and auth. */
   errors?: Partial<Record<404 | 409 | 422, string>>;
-  /** Bodies that succeed, for the reference page and the contract test. */
   /** Bodies that succeed, for the reference page and the contract test. */
   example?: unknown;
 }

@@ -2,7 +2,6 @@ import * as z from '../zod';
 import { eventSchema } from '../envelope';
 
 /** An issued invoice was cancelled (its order withdrawn from): the number stays taken, never reused. */
-/** An issued invoice was cancelled (its order withdrawn from): the number stays taken, never reused. */
 export const InvoiceCancelledV1 = eventSchema(
   'InvoiceCancelled',
   1,

@@ -23,7 +23,6 @@ export const OrderCompletedV1 = eventSchema(
     deliveryAddress: z.optional(DeliveryAddress),
     buyer: z.optional(Buyer),
     /** Where the order came in (absent on events written before it was added). */
-    /** Where the order came in (absent on events written before it was added). */
     channel: z.optional(OrderChannel),
   }),
 );

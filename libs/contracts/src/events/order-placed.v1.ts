@@ -11,9 +11,8 @@ export const OrderPlacedV1 = eventSchema(
     channel: z.enum(['api', 'partner', 'legacy']),
     partnerId: z.optional(z.string()),
     /** The order's number in the system it came from (the legacy channel's `numero`). */
-    /** The order's number in the system it came from (the legacy channel's `numero`). */
-    externalRef: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(40))),
-    items: z.array(OrderLine).check(z.minLength(1)).check(z.maxLength(50)),
+    externalRef: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+    items: z.array(OrderLine).check(z.minLength(1), z.maxLength(50)),
     deliveryAddress: z.optional(DeliveryAddress),
   }),
 );

@@ -9,7 +9,6 @@ export const OrderRejectedV1 = eventSchema(
     customerId: z.string().check(z.minLength(1)),
     reason: z.string().check(z.minLength(1)),
     /** Where the order came in (absent on events written before it was added). */
-    /** Where the order came in (absent on events written before it was added). */
     channel: z.optional(OrderChannel),
   }),
 );

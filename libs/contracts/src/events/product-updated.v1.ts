@@ -13,7 +13,6 @@ export const ProductUpdatedV1 = eventSchema(
     onHand: z.int().check(z.nonnegative()),
     available: z.int().check(z.nonnegative()),
     /** Why it changed: `details` (name, description, price) or `stock` (restock or adjustment). */
-    /** Why it changed: `details` (name, description, price) or `stock` (restock or adjustment). */
     change: z.enum(['details', 'stock']),
     reason: z.optional(z.string()),
   }),

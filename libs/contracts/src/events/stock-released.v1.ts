@@ -7,7 +7,6 @@ export const StockReleasedV1 = eventSchema(
   z.object({
     orderId: z.string().check(z.minLength(1)),
     /** The lines whose reservation went back to available stock (empty when nothing had been reserved). */
-    /** The lines whose reservation went back to available stock (empty when nothing had been reserved). */
     items: z.array(OrderLine),
   }),
 );

@@ -16,8 +16,7 @@ export const StockReservationFailedV1 = eventSchema(
       )
       .check(z.minLength(1)),
     /** Why, when it is not plain lack of stock (an order produtos cannot reserve as it stands). */
-    /** Why, when it is not plain lack of stock (an order produtos cannot reserve as it stands). */
-    reason: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(500))),
+    reason: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
   }),
 );
 export type StockReservationFailedV1 = z.infer<typeof StockReservationFailedV1>;

@@ -7,14 +7,9 @@ export const StockReservedV1 = eventSchema(
   z.object({
     orderId: z.string().check(z.minLength(1)),
     /** Authoritative unit prices, SKUs and names at the moment of the reservation. */
-    /** Authoritative unit prices, SKUs and names at the moment of the reservation. */
     items: z
       .array(
         z.extend(SoldOrderLine, {
-          /**
-           * Available stock of the product once this reservation is taken, as produtos saw it when it
-           * planned the reservation (concurrent orders may have taken more since): for low-stock signals.
-           */
           /**
            * Available stock of the product once this reservation is taken, as produtos saw it when it
            * planned the reservation (concurrent orders may have taken more since): for low-stock signals.
