@@ -4,18 +4,13 @@
  * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps,
  * dependencies bundled at the versions the lockfile pins).
  */
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { neverRun } from './lambda-shims/never-run';
 import { pureDependencies } from './lambda-shims/pure-dependencies';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
-const services = process.argv.slice(2);
-if (!services.length) {
-  console.error('Usage: build-lambdas <service>...');
-  process.exit(2);
-}
 
 /** pdfkit loads its data files (ICC profile) next to itself and its standard fonts through a computed
  * `require('#standard-fonts/<name>')`, which no bundler can follow: ship both with the bundle, and map the
@@ -33,11 +28,12 @@ function shipPdfkitFiles(outdir: string): void {
   );
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const distApps = join(root, 'dist', 'apps');
+/** Every handler of `services` as the functions are bundled: into `outdir`, or only measured (`write: false`). */
+export async function bundleHandlers(
+  services: string[],
+  options: { outdir: string; write: boolean },
+): Promise<Metafile> {
   const entryPoints = services.flatMap((service) => {
-    rmSync(join(distApps, service), { recursive: true, force: true });
     const handlersDir = join(root, 'apps', service, 'src', 'handlers');
     return readdirSync(handlersDir)
       .filter((f) => f.endsWith('.handler.ts'))
@@ -50,7 +46,8 @@ async function main(): Promise<void> {
   // one self-contained bundle per entry point.
   const result = await build({
     entryPoints,
-    outdir: distApps,
+    outdir: options.outdir,
+    write: options.write,
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -77,21 +74,37 @@ async function main(): Promise<void> {
       fontkit: join(__dirname, 'lambda-shims', 'fontkit.ts'),
     },
   });
+  return result.metafile;
+}
+
+async function main(services: string[]): Promise<void> {
+  const started = Date.now();
+  const distApps = join(root, 'dist', 'apps');
+  for (const service of services) rmSync(join(distApps, service), { recursive: true, force: true });
+  const metafile = await bundleHandlers(services, { outdir: distApps, write: true });
   // What each bundle is made of, for `npm run bench` and for a look with esbuild's analyser.
   const metaDir = join(root, 'dist', 'bundle-meta');
   mkdirSync(metaDir, { recursive: true });
-  writeFileSync(join(metaDir, `${services.join('+')}.json`), JSON.stringify(result.metafile));
-  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  writeFileSync(join(metaDir, `${services.join('+')}.json`), JSON.stringify(metafile));
+  for (const [file, output] of Object.entries(metafile.outputs)) {
     if (!file.endsWith('index.js')) continue;
     const outdir = dirname(join(root, file));
     if (Object.keys(output.inputs).some((input) => input.includes('node_modules/pdfkit/')))
       shipPdfkitFiles(outdir);
     console.log(`${relative(distApps, outdir)}: ${(output.bytes / 1024).toFixed(0)} KiB`);
   }
-  console.log(`${services.join(', ')}: ${entryPoints.length} handlers bundled in ${Date.now() - started} ms`);
+  const bundles = Object.keys(metafile.outputs).filter((f) => f.endsWith('index.js')).length;
+  console.log(`${services.join(', ')}: ${bundles} handlers bundled in ${Date.now() - started} ms`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  const services = process.argv.slice(2);
+  if (!services.length) {
+    console.error('Usage: build-lambdas <service>...');
+    process.exit(2);
+  }
+  main(services).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
