@@ -575,6 +575,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     apiDocs = documents;
 
+    for (const change of provisioner.keptTableChanges)
+      log('persist', `kept table brought to its template: ${change}`);
     const parameters = Object.fromEntries(provisioner.ssm);
     let seeded: SeedResult = { users: {}, apiKeys: [] };
     const keptSeed = state?.read<SeedResult>('seed.json');

@@ -1,6 +1,6 @@
 import {
   CreateTableCommand,
-  DescribeTableCommand,
+  type AttributeDefinition,
   type TableDescription,
   DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -18,6 +18,7 @@ import {
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { reconcileKeptTable, type TableShape } from './kept-tables';
 import { NotReadyError, references, resolve, type ResolveContext } from './intrinsics';
 import { generateSecretString, type LocalSecretsManager } from './secrets-manager';
 
@@ -160,6 +161,8 @@ export class Provisioner {
   readonly ssm = new Map<string, string>();
   readonly notEmulated = new Map<string, string[]>();
   readonly inert = new Map<string, number>();
+  /** What a kept table (`--persist`) changed to match its template: `<table>: <change>`. */
+  readonly keptTableChanges: string[] = [];
   /** The local Secrets Manager, where the templates' secrets are created. */
   secrets?: LocalSecretsManager;
   /** MariaDB, standing in for the templates' RDS clusters; undefined when it is not installed. */
@@ -466,12 +469,19 @@ export class Provisioner {
               : undefined,
           }),
         );
-        // A table kept from an earlier run (--persist) is adopted as it is, with its items and stream.
+        // A table kept from an earlier run (--persist) is adopted with its items and brought to the
+        // template's stream and indexes (kept-tables.ts).
         const table: TableDescription = await created.then(
           (r) => r.TableDescription!,
           async (error: Error) => {
             if (error.name !== 'ResourceInUseException') throw error;
-            return (await this.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table!;
+            const { table, changes } = await reconcileKeptTable(this.clients.dynamodb, name, {
+              attributeDefinitions: p['AttributeDefinitions'] as AttributeDefinition[],
+              indexes: (gsis ?? []) as TableShape['indexes'],
+              stream: (p['StreamSpecification'] as { StreamViewType: string } | undefined)?.StreamViewType,
+            });
+            for (const change of changes) this.keptTableChanges.push(`${name}: ${change}`);
+            return table;
           },
         );
         const ttl = p['TimeToLiveSpecification'] as { AttributeName: string; Enabled: boolean } | undefined;
