@@ -4,12 +4,14 @@
  * 1. start: ready from nothing built (bundles and synthesis, what `npm start` does after `npm ci`) and
  *    with nothing changed;
  * 2. latency at a steady rate, after 5 s of warm-up at that rate: `POST /orders` p50, and RECEIVED -> final
- *    p50/p99 from each order's own status history; the same orders, metered, give the usage and the cost
- *    per million orders;
+ *    p50/p99 from each order's own status history;
  * 3. intake and throughput: `--orders` placed by 32 clients at once, against the raw rate of DynamoDB
  *    Local for the same transaction shape (two items) at the same concurrency; then the time until all
  *    are final, as orders per second end to end and as a ratio of the time to accept them;
- * 4. every function bundle's size and module init (require plus top-level code, in a fresh Node process).
+ * 4. what each order uses and costs: the same steady rate again, on a second start of the platform with
+ *    the meter in front of every emulator (every call counted, with its capacity). Steps 2 and 3 run
+ *    without it, as `npm start` does: the meter's extra hop per call cost the burst's intake 10-15 %;
+ * 5. every function bundle's size and module init (require plus top-level code, in a fresh Node process).
  * Figures also go to dist/bench.json.
  */
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -173,50 +175,11 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   // One account places the whole load: the per-caller rate limit (which would stop it, as in AWS) is lifted.
   // X-Ray off: locally every request is traced, where AWS samples about 5 % (see cost-model.ts).
-  const cloud = await startPlatformLocally({
-    outputsDir: null,
-    apiPort: 0,
-    waf: 'off',
-    meter: true,
-    tracing: false,
-  });
+  const cloud = await startPlatformLocally({ outputsDir: null, apiPort: 0, waf: 'off', tracing: false });
   const warmMs = Date.now() - t0;
+  let closing: LocalCloud | undefined = cloud;
   try {
-    const api = cloud.outputs.apiUrl;
-    const token = async (user: string) => {
-      const u = cloud.outputs.users[user]!;
-      const auth = await cloud.clients.cognito.send(
-        new InitiateAuthCommand({
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          ClientId: cloud.outputs.cognito.clientId!,
-          AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
-        }),
-      );
-      return auth.AuthenticationResult!.IdToken!;
-    };
-    const [customer, admin] = [await token('customer'), await token('admin')];
-    const sku = `BENCH-${Date.now()}`;
-    const created = await callApi(api, 'POST', '/products', {
-      token: admin,
-      body: { sku, name: 'Bench product', price: 990, stock: 1_000_000 },
-    });
-    if (created.status !== 201) throw new Error(`Creating the bench product: HTTP ${created.status}`);
-    const productId = `prod-${sku.toLowerCase()}`;
-    const place = async (): Promise<Placed> => {
-      const s = performance.now();
-      const res = await callApi(api, 'POST', '/orders', {
-        token: customer,
-        body: {
-          items: [{ productId, quantity: 1 }],
-          payment: { method: 'card', token: 'tok_approved' },
-        },
-      });
-      if (res.status !== 201 && res.status !== 202)
-        throw new Error(`POST /orders: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-      return { orderId: (res.body as { orderId: string }).orderId, postMs: performance.now() - s };
-    };
-    const untilFinal = (ids: string[], limitMs: number) => waitUntilFinal(cloud, ids, limitMs);
-
+    const { api, place, untilFinal, atRate, customer } = await client(cloud);
     const latencies: number[] = [];
     for (let i = 0; i < 200; i++) {
       const s = performance.now();
@@ -225,44 +188,16 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - s);
     }
 
-    // 2. A steady rate, metered: latency, then what each order used (placing, the pipeline, one read). The
-    // same rate runs WARM_UP_SECONDS first, not counted: the functions' first sandboxes start then (each
-    // ~0.25 s of CPU), and on two saturated cores the backlog of a cold start never drains in the 20 s
-    // measured (p50 0.7 s in one run, 2.9 s in the next, with nothing else changed).
-    const atRate = async (count: number) => {
-      const placed: Promise<Placed>[] = [];
-      const s0 = Date.now();
-      for (let i = 0; i < count; i++) {
-        await sleep(Math.max(0, s0 + (i * 1000) / RATE - Date.now()));
-        placed.push(place());
-      }
-      return Promise.all(placed);
-    };
+    // 2. A steady rate: latency. The same rate runs WARM_UP_SECONDS first, not counted: the functions'
+    // first sandboxes start then (each ~0.25 s of CPU), and on two saturated cores the backlog of a cold
+    // start never drains in the 20 s measured (p50 0.7 s in one run, 2.9 s in the next, nothing else changed).
     console.log(`steady: ${RATE} orders/s for ${WARM_UP_SECONDS} s (warm-up), then ${STEADY_SECONDS} s`);
-    const warmUp = await atRate(Math.ceil(RATE * WARM_UP_SECONDS));
-    await untilFinal(
-      warmUp.map((p) => p.orderId),
-      120_000,
-    );
-    await untilQuiet(cloud);
-    const since = startCounting(cloud);
-    // Whole orders, whatever the rate (`--rate 0.3` for 20 s places 6).
-    const steadyCount = Math.max(1, Math.round(RATE * STEADY_SECONDS));
-    const steadyPlaced = await atRate(steadyCount);
+    const steadyPlaced = await steadyRun(cloud, atRate, untilFinal);
     const steadyFinal = await untilFinal(
       steadyPlaced.map((p) => p.orderId),
       120_000,
     );
-    for (const p of steadyPlaced) await callApi(api, 'GET', `/orders/${p.orderId}`, { token: customer });
-    // Trailing effects (stock commit, invoice, mails, the dashboard) run after the final status, some
-    // gathered over batching windows: wait until nothing more happens.
-    await untilQuiet(cloud);
-    const measured = usagePerOrder(cloud, since, steadyCount, 2);
-    const capacity = Object.entries(cloud.meter!.capacityByFunction())
-      .map(([fn, c]) => ({ fn, write: c.write / steadyCount, read: c.read / steadyCount }))
-      .sort((a, b) => b.write - a.write);
-    // Where they go: the table itself or an index, by function and operation (reads and writes together).
-    const capacityParts = cloud.meter!.capacityByPart().map((c) => ({ ...c, units: c.units / steadyCount }));
+    const steadyCount = steadyPlaced.length;
     const toFinal = [...steadyFinal.values()].map((f) => Date.parse(f.finalAt) - Date.parse(f.createdAt));
 
     // 3. Intake and throughput: the raw rate of DynamoDB Local first, then the burst through the API.
@@ -286,7 +221,47 @@ async function main(): Promise<void> {
     const finalMs =
       Math.max(...[...burstFinal.values()].map((f) => Date.parse(f.finalAt)), b0 + acceptMs) - b0;
 
-    // 4. Bundles.
+    await cloud.stop();
+    closing = undefined;
+
+    // 4. What each order uses: the steady rate again, metered, on a second start (not timed).
+    console.log(
+      `usage: ${RATE} orders/s for ${WARM_UP_SECONDS} s (warm-up), then ${STEADY_SECONDS} s, metered`,
+    );
+    const metered = await startPlatformLocally({
+      outputsDir: null,
+      apiPort: 0,
+      waf: 'off',
+      meter: true,
+      tracing: false,
+    });
+    closing = metered;
+    const m = await client(metered);
+    let since: ReturnType<typeof startCounting> | undefined;
+    const usagePlaced = await steadyRun(metered, m.atRate, m.untilFinal, () => {
+      since = startCounting(metered);
+    });
+    await m.untilFinal(
+      usagePlaced.map((p) => p.orderId),
+      120_000,
+    );
+    for (const p of usagePlaced) await callApi(m.api, 'GET', `/orders/${p.orderId}`, { token: m.customer });
+    // Trailing effects (stock commit, invoice, mails, the dashboard) run after the final status, some
+    // gathered over batching windows: wait until nothing more happens.
+    await untilQuiet(metered);
+    const measured = usagePerOrder(metered, since!, usagePlaced.length, 2);
+    const capacity = Object.entries(metered.meter!.capacityByFunction())
+      .map(([fn, c]) => ({ fn, write: c.write / usagePlaced.length, read: c.read / usagePlaced.length }))
+      .sort((a, b) => b.write - a.write);
+    // Where they go: the table itself or an index, by function and operation (reads and writes together).
+    const capacityParts = metered.meter!.capacityByPart().map((c) => ({
+      ...c,
+      units: c.units / usagePlaced.length,
+    }));
+    await metered.stop();
+    closing = undefined;
+
+    // 5. Bundles.
     const sizes = bundles();
 
     const figures = {
@@ -346,8 +321,78 @@ async function main(): Promise<void> {
     for (const c of capacityParts.filter((c) => c.units >= 0.5))
       console.log(`  ${c.units.toFixed(1).padStart(6)}  ${c.fn} ${c.operation} ${c.part}`);
   } finally {
-    await cloud.stop();
+    await closing?.stop();
   }
+}
+
+/**
+ * A customer's token, a product with stock for any run, and the calls the runs make on `cloud`: placing
+ * one order, placing at the steady rate, waiting until orders are final.
+ */
+async function client(cloud: LocalCloud) {
+  const api = cloud.outputs.apiUrl;
+  const token = async (user: string) => {
+    const u = cloud.outputs.users[user]!;
+    const auth = await cloud.clients.cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: cloud.outputs.cognito.clientId!,
+        AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
+      }),
+    );
+    return auth.AuthenticationResult!.IdToken!;
+  };
+  const [customer, admin] = [await token('customer'), await token('admin')];
+  const sku = `BENCH-${Date.now()}`;
+  const created = await callApi(api, 'POST', '/products', {
+    token: admin,
+    body: { sku, name: 'Bench product', price: 990, stock: 1_000_000 },
+  });
+  if (created.status !== 201) throw new Error(`Creating the bench product: HTTP ${created.status}`);
+  const productId = `prod-${sku.toLowerCase()}`;
+  const place = async (): Promise<Placed> => {
+    const s = performance.now();
+    const res = await callApi(api, 'POST', '/orders', {
+      token: customer,
+      body: {
+        items: [{ productId, quantity: 1 }],
+        payment: { method: 'card', token: 'tok_approved' },
+      },
+    });
+    if (res.status !== 201 && res.status !== 202)
+      throw new Error(`POST /orders: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return { orderId: (res.body as { orderId: string }).orderId, postMs: performance.now() - s };
+  };
+  const untilFinal = (ids: string[], limitMs: number) => waitUntilFinal(cloud, ids, limitMs);
+
+  const atRate = async (count: number) => {
+    const placed: Promise<Placed>[] = [];
+    const s0 = Date.now();
+    for (let i = 0; i < count; i++) {
+      await sleep(Math.max(0, s0 + (i * 1000) / RATE - Date.now()));
+      placed.push(place());
+    }
+    return Promise.all(placed);
+  };
+  return { api, customer, place, atRate, untilFinal };
+}
+
+/** WARM_UP_SECONDS at the steady rate (waited out until all is quiet), then `onMeasured`, then the run measured. */
+async function steadyRun(
+  cloud: LocalCloud,
+  atRate: (count: number) => Promise<Placed[]>,
+  untilFinal: (ids: string[], limitMs: number) => Promise<unknown>,
+  onMeasured?: () => void,
+): Promise<Placed[]> {
+  const warmUp = await atRate(Math.ceil(RATE * WARM_UP_SECONDS));
+  await untilFinal(
+    warmUp.map((p) => p.orderId),
+    120_000,
+  );
+  await untilQuiet(cloud);
+  onMeasured?.();
+  // Whole orders, whatever the rate (`--rate 0.3` for 20 s places 6).
+  return atRate(Math.max(1, Math.round(RATE * STEADY_SECONDS)));
 }
 
 type Figures = {
