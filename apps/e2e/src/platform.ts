@@ -1,6 +1,5 @@
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCloud } from '@order-platform/local-cloud';
-import { startPlatformLocally } from '@order-platform/local-platform';
+import { signIn, startPlatformLocally } from '@order-platform/local-platform';
 import { callApi, type Json } from '@order-platform/testing';
 
 /** The running platform and a small client of its public REST API. */
@@ -25,17 +24,7 @@ export async function startPlatform(): Promise<Platform> {
     cloud,
     api,
     async token(user) {
-      if (!tokens.has(user)) {
-        const u = cloud.outputs.users[user]!;
-        const res = await cloud.clients.cognito.send(
-          new InitiateAuthCommand({
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            ClientId: cloud.outputs.cognito.clientId!,
-            AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
-          }),
-        );
-        tokens.set(user, res.AuthenticationResult!.IdToken!);
-      }
+      if (!tokens.has(user)) tokens.set(user, await signIn(cloud, user));
       return tokens.get(user)!;
     },
     call: (method, path, options = {}) => callApi(api, method, path, options),

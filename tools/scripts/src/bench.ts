@@ -14,10 +14,9 @@
  * 5. every function bundle's size and module init (require plus top-level code, in a fresh Node process).
  * Figures also go to dist/bench.json.
  */
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DeleteTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
-import { startPlatformLocally } from '@order-platform/local-platform';
+import { signIn, startPlatformLocally } from '@order-platform/local-platform';
 import { callApi } from '@order-platform/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -331,18 +330,7 @@ async function main(): Promise<void> {
  */
 async function client(cloud: LocalCloud) {
   const api = cloud.outputs.apiUrl;
-  const token = async (user: string) => {
-    const u = cloud.outputs.users[user]!;
-    const auth = await cloud.clients.cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: cloud.outputs.cognito.clientId!,
-        AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
-      }),
-    );
-    return auth.AuthenticationResult!.IdToken!;
-  };
-  const [customer, admin] = [await token('customer'), await token('admin')];
+  const [customer, admin] = [await signIn(cloud, 'customer'), await signIn(cloud, 'admin')];
   const sku = `BENCH-${Date.now()}`;
   const created = await callApi(api, 'POST', '/products', {
     token: admin,

@@ -6,7 +6,6 @@
  * sent twice), waits for them to settle, redrives what ended in a DLQ and replays what the outbox could
  * not publish, and checks the platform's promises, printing each with its figure. Exits 1 if one fails.
  */
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -18,7 +17,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '@order-platform/aws-adapters';
 import { CREDENTIALS, DEFAULT_CHAOS, WORKSPACE_ROOT, type LocalCloud } from '@order-platform/local-cloud';
-import { startPlatformLocally } from '@order-platform/local-platform';
+import { signIn, startPlatformLocally } from '@order-platform/local-platform';
 import { join } from 'node:path';
 import { commandLine } from './command-line';
 import { callApi } from '@order-platform/testing';
@@ -201,17 +200,7 @@ async function scenario(
   const o = cloud.outputs;
   say(`chaos: ${o.chaos}`);
   const call = apiClient(o.apiUrl);
-  const token = async (user: string) => {
-    const u = o.users[user]!;
-    const res = await cloud.clients.cognito.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: o.cognito.clientId!,
-        AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
-      }),
-    );
-    return res.AuthenticationResult!.IdToken!;
-  };
+  const token = (user: string) => signIn(cloud, user);
   const [admin, customer, customer2] = await Promise.all([
     token('admin'),
     token('customer'),

@@ -4,9 +4,8 @@
  * through the API. A change that adds a call per event or widens an item shows here before it shows on a
  * bill. `npm run bench` prints the same figures with the cost per million orders.
  */
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCloud } from '@order-platform/local-cloud';
-import { startPlatformLocally } from '@order-platform/local-platform';
+import { signIn, startPlatformLocally } from '@order-platform/local-platform';
 import { callApi } from '@order-platform/testing';
 import { startCounting, untilQuiet, usagePerOrder, waitUntilFinal } from './order-usage';
 
@@ -51,15 +50,7 @@ afterAll(async () => {
 it('keeps what one order costs within its budget', async () => {
   // Prepare
   const api = cloud.outputs.apiUrl;
-  const u = cloud.outputs.users['customer']!;
-  const auth = await cloud.clients.cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: cloud.outputs.cognito.clientId!,
-      AuthParameters: { USERNAME: u.username, PASSWORD: u.password },
-    }),
-  );
-  const token = auth.AuthenticationResult!.IdToken!;
+  const token = await signIn(cloud, 'customer');
   const since = startCounting(cloud);
   const orders = 10;
   // Act: orders placed two at a time, each read once by its customer once final.
