@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const warmMs = Date.now() - t0;
   let closing: LocalCloud | undefined = cloud;
   try {
-    const { api, place, untilFinal, atRate, customer } = await client(cloud);
+    const { api, place, untilFinal, atRate } = await client(cloud);
     const latencies: number[] = [];
     for (let i = 0; i < 200; i++) {
       const s = performance.now();
