@@ -43,7 +43,11 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             // Contracts are the shared language: zod only, nothing else.
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], allowedExternalImports: ['zod', 'zod/*'] },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['zod', 'zod/*'],
+            },
             // A bounded service sees shared libraries only, never another service.
             { sourceTag: 'scope:produtos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:produtos'] },
             { sourceTag: 'scope:pedidos', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pedidos'] },
