@@ -120,3 +120,46 @@ it('gives a kept table the stream its template gained, and a new stream for anot
   expect(again.changes).toEqual([]);
   expect(again.table.LatestStreamArn).toBe(changed.table.LatestStreamArn);
 }, 60_000);
+
+it('stops at a change DynamoDB refuses, naming the table, the change and the way out; the items stay', async () => {
+  // Prepare: the template now types `pk` as a number and keys a new index on it, where the kept table's
+  // key is a string: only a new table could take that.
+  const TableName = `kept-refused-${Date.now()}`;
+  await keptTable(TableName);
+  const shape: TableShape = {
+    attributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'N' }, S('gsi1pk'), S('gsi2pk')],
+    indexes: [
+      index('gsi1', 'gsi1pk', 'ALL'),
+      index('gsi2', 'gsi2pk', 'ALL'),
+      index('gsi9', 'pk', 'KEYS_ONLY'),
+    ],
+    stream: 'NEW_IMAGE',
+  };
+  // Act
+  const refused = reconcileKeptTable(client, TableName, shape);
+  // Assess
+  await expect(refused).rejects.toThrow(
+    new RegExp(`^${TableName}: the table kept .* \\(index gsi9 created from the kept items\\): .*state`),
+  );
+  const after = (await client.send(new DescribeTableCommand({ TableName }))).Table!;
+  expect(after.ItemCount).toBe(1);
+  expect(after.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+}, 60_000);
+
+it('makes again an index whose key attribute changed type', async () => {
+  // Prepare: gsi2's key is a number in the template, a string in the kept table.
+  const TableName = `kept-retyped-${Date.now()}`;
+  await keptTable(TableName);
+  // Act
+  const { table, changes } = await reconcileKeptTable(client, TableName, {
+    attributeDefinitions: [S('pk'), S('gsi1pk'), { AttributeName: 'gsi2pk', AttributeType: 'N' }],
+    indexes: [index('gsi1', 'gsi1pk', 'ALL'), index('gsi2', 'gsi2pk', 'ALL')],
+    stream: 'NEW_IMAGE',
+  });
+  // Assess
+  expect(changes).toEqual([
+    'index gsi2 removed (its keys or projection changed)',
+    'index gsi2 created from the kept items',
+  ]);
+  expect(table.AttributeDefinitions?.find((a) => a.AttributeName === 'gsi2pk')?.AttributeType).toBe('N');
+}, 60_000);

@@ -18,8 +18,15 @@ export interface TableShape {
 
 const projectionOf = (p: Projection | undefined) =>
   JSON.stringify([p?.ProjectionType ?? 'ALL', [...(p?.NonKeyAttributes ?? [])].sort()]);
-const keysOf = (k: KeySchemaElement[] | undefined) =>
-  JSON.stringify((k ?? []).map((e) => [e.AttributeName, e.KeyType]));
+/** An index's keys with their types: an index whose key attribute changed type is made again. */
+const keysOf = (k: KeySchemaElement[] | undefined, definitions: AttributeDefinition[] | undefined) =>
+  JSON.stringify(
+    (k ?? []).map((e) => [
+      e.AttributeName,
+      e.KeyType,
+      definitions?.find((d) => d.AttributeName === e.AttributeName)?.AttributeType,
+    ]),
+  );
 
 /**
  * Brings a table kept from an earlier run (`--persist`) to the shape its template declares now, its items
@@ -38,20 +45,31 @@ export async function reconcileKeptTable(
 ): Promise<{ table: TableDescription; changes: string[] }> {
   const describe = async () => (await client.send(new DescribeTableCommand({ TableName }))).Table!;
   const changes: string[] = [];
+  // A change DynamoDB refuses (an attribute redefined with another type, ...) stops the start with what
+  // was asked and the way out; the table keeps its items and what was changed before.
+  const update = async (change: string, input: ConstructorParameters<typeof UpdateTableCommand>[0]) => {
+    try {
+      await client.send(new UpdateTableCommand(input));
+    } catch (error) {
+      throw new Error(
+        `${TableName}: the table kept from the last run (--persist) cannot take its template's change ` +
+          `(${change}): ${(error as Error).message.replace(/\.$/, '')}. Delete the state folder (.local-cloud/state) to start afresh.`,
+        { cause: error },
+      );
+    }
+  };
   let table = await describe();
 
   const has = table.StreamSpecification?.StreamEnabled ? table.StreamSpecification.StreamViewType : undefined;
   if (has !== shape.stream) {
-    if (has)
-      await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } }));
+    const change = `stream ${has ?? 'none'} → ${shape.stream ?? 'none'}`;
+    if (has) await update(change, { TableName, StreamSpecification: { StreamEnabled: false } });
     if (shape.stream)
-      await client.send(
-        new UpdateTableCommand({
-          TableName,
-          StreamSpecification: { StreamEnabled: true, StreamViewType: shape.stream as never },
-        }),
-      );
-    changes.push(`stream ${has ?? 'none'} → ${shape.stream ?? 'none'}`);
+      await update(change, {
+        TableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: shape.stream as never },
+      });
+    changes.push(change);
   }
 
   const wanted = new Map(shape.indexes.map((i) => [i.IndexName, i]));
@@ -60,42 +78,52 @@ export async function reconcileKeptTable(
     const want = wanted.get(index.IndexName!);
     if (
       want &&
-      keysOf(want.KeySchema) === keysOf(index.KeySchema) &&
+      keysOf(want.KeySchema, shape.attributeDefinitions) ===
+        keysOf(index.KeySchema, table.AttributeDefinitions) &&
       projectionOf(want.Projection) === projectionOf(index.Projection)
     ) {
       kept.add(index.IndexName!);
       continue;
     }
-    await client.send(
-      new UpdateTableCommand({
-        TableName,
-        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }],
-      }),
-    );
-    changes.push(`index ${index.IndexName} removed${want ? ' (its keys or projection changed)' : ''}`);
+    const change = `index ${index.IndexName} removed${want ? ' (its keys or projection changed)' : ''}`;
+    await update(change, {
+      TableName,
+      GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }],
+    });
+    changes.push(change);
+  }
+  // An index is created once those removed are gone (one of the same name cannot be made while DELETING).
+  const waitMs = options.waitMs ?? 60_000;
+  const deadline = Date.now() + waitMs;
+  const stillThere = (t: TableDescription) =>
+    (t.GlobalSecondaryIndexes ?? []).filter((i) => !kept.has(i.IndexName!)).map((i) => i.IndexName);
+  for (table = await describe(); stillThere(table).length; table = await describe()) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `${TableName}: index ${stillThere(table).join(', ')} still not removed after ${waitMs} ms`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
   }
   for (const index of shape.indexes) {
     if (kept.has(index.IndexName)) continue;
     const used = new Set(index.KeySchema.map((k) => k.AttributeName));
-    await client.send(
-      new UpdateTableCommand({
-        TableName,
-        AttributeDefinitions: shape.attributeDefinitions.filter((a) => used.has(a.AttributeName)),
-        GlobalSecondaryIndexUpdates: [{ Create: index }],
-      }),
-    );
-    changes.push(`index ${index.IndexName} created from the kept items`);
+    const change = `index ${index.IndexName} created from the kept items`;
+    await update(change, {
+      TableName,
+      AttributeDefinitions: shape.attributeDefinitions.filter((a) => used.has(a.AttributeName)),
+      GlobalSecondaryIndexUpdates: [{ Create: index }],
+    });
+    changes.push(change);
   }
 
   // A new index is queryable once ACTIVE (DynamoDB Local fills it in the background, in well under a second
   // for a laptop's data).
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
   for (table = await describe(); ; table = await describe()) {
     const creating = (table.GlobalSecondaryIndexes ?? []).filter((i) => i.IndexStatus !== 'ACTIVE');
     if (!creating.length) break;
     if (Date.now() > deadline)
       throw new Error(
-        `${TableName}: index ${creating.map((i) => i.IndexName).join(', ')} still not active after ${options.waitMs ?? 60_000} ms`,
+        `${TableName}: index ${creating.map((i) => i.IndexName).join(', ')} still not active after ${waitMs} ms`,
       );
     await new Promise((r) => setTimeout(r, 100));
   }
