@@ -1,6 +1,6 @@
 /**
  * The platform's zod: everything of `zod/mini`, the tree-shakable form of the same library (one function
- * per check, so a bundle keeps what it uses: ~30 KiB of zod instead of ~75 in every Lambda bundle, ADR
+ * per check, so a bundle keeps what it uses: ~38 KiB of zod instead of ~75 in every Lambda bundle, ADR
  * 0012), set up with zod's English messages, which the classic API loads itself and `zod/mini` leaves to
  * its user. Import it as `import * as z from '@order-platform/contracts/zod'`, never `zod` itself (a lint
  * rule holds it), and as a namespace, which is what lets the bundler keep only what is used.

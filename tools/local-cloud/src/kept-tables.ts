@@ -18,6 +18,9 @@ export interface TableShape {
 
 const projectionOf = (p: Projection | undefined) =>
   JSON.stringify([p?.ProjectionType ?? 'ALL', [...(p?.NonKeyAttributes ?? [])].sort()]);
+/** How long an index may take to go or to fill before the start gives up. */
+const WAIT_MS = 60_000;
+
 /** An index's keys with their types: an index whose key attribute changed type is made again. */
 const keysOf = (k: KeySchemaElement[] | undefined, definitions: AttributeDefinition[] | undefined) =>
   JSON.stringify(
@@ -41,7 +44,6 @@ export async function reconcileKeptTable(
   client: DynamoDBClient,
   TableName: string,
   shape: TableShape,
-  options: { waitMs?: number } = {},
 ): Promise<{ table: TableDescription; changes: string[] }> {
   const describe = async () => (await client.send(new DescribeTableCommand({ TableName }))).Table!;
   const changes: string[] = [];
@@ -93,14 +95,13 @@ export async function reconcileKeptTable(
     changes.push(change);
   }
   // An index is created once those removed are gone (one of the same name cannot be made while DELETING).
-  const waitMs = options.waitMs ?? 60_000;
-  const deadline = Date.now() + waitMs;
+  const deadline = Date.now() + WAIT_MS;
   const stillThere = (t: TableDescription) =>
     (t.GlobalSecondaryIndexes ?? []).filter((i) => !kept.has(i.IndexName!)).map((i) => i.IndexName);
   for (table = await describe(); stillThere(table).length; table = await describe()) {
     if (Date.now() > deadline)
       throw new Error(
-        `${TableName}: index ${stillThere(table).join(', ')} still not removed after ${waitMs} ms`,
+        `${TableName}: index ${stillThere(table).join(', ')} still not removed after ${WAIT_MS} ms`,
       );
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -123,7 +124,7 @@ export async function reconcileKeptTable(
     if (!creating.length) break;
     if (Date.now() > deadline)
       throw new Error(
-        `${TableName}: index ${creating.map((i) => i.IndexName).join(', ')} still not active after ${waitMs} ms`,
+        `${TableName}: index ${creating.map((i) => i.IndexName).join(', ')} still not active after ${WAIT_MS} ms`,
       );
     await new Promise((r) => setTimeout(r, 100));
   }
