@@ -75,11 +75,35 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
-/** Field errors of a zod failure, with dotted paths prefixed by where the input came from. */
+type Bound = { code: 'too_big'; maximum: number | bigint } | { code: 'too_small'; minimum: number | bigint };
+
+/**
+ * Whether another issue of the same field says the same thing with a stricter bound: `?limit=1e21` broke
+ * both an integer's safe range and the schema's own `<= 100`, and only the second tells the caller anything.
+ */
+function looserBound(issue: z.core.$ZodIssue, all: z.core.$ZodIssue[]): boolean {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return false;
+  const key = issue.path.map(String).join('.');
+  const own = issue as Bound;
+  return all.some((other) => {
+    if (other === issue || other.code !== issue.code || other.path.map(String).join('.') !== key)
+      return false;
+    const o = other as Bound;
+    return own.code === 'too_big' && o.code === 'too_big'
+      ? o.maximum < own.maximum
+      : own.code === 'too_small' && o.code === 'too_small' && o.minimum > own.minimum;
+  });
+}
+
+/**
+ * Field errors of a zod failure, with dotted paths prefixed by where the input came from; of two bounds a
+ * field broke the same way, only the stricter is named.
+ */
 export function fieldErrors(error: z.core.$ZodError, prefix?: string): FieldError[] {
   const name = (path: PropertyKey[]) =>
     [prefix, ...path.map(String)].filter(Boolean).join('.') || (prefix ?? '(root)');
-  return error.issues.flatMap((issue) =>
+  const issues = error.issues.filter((issue) => !looserBound(issue, error.issues));
+  return issues.flatMap((issue) =>
     // A field the request may not carry is named itself, so the caller sees what was refused.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({

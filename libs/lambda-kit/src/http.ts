@@ -68,7 +68,10 @@ function parsePart<S extends z.ZodMiniType | undefined>(schema: S, value: unknow
   const result = schema.safeParse(value);
   if (!result.success) {
     const errors = fieldErrors(result.error, where);
-    throw new BadRequestError(`Invalid ${where}: ${errors.map((e) => e.field).join(', ')}`, errors);
+    throw new BadRequestError(
+      `Invalid ${where}: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+      errors,
+    );
   }
   return result.data as Out<S>;
 }

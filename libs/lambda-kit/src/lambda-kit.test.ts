@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '@order-platform/contracts/zod';
 import { ConfigError, parseConfig } from './config';
-import { ConflictError } from './errors';
+import { ConflictError, fieldErrors } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
@@ -138,6 +138,33 @@ describe('httpHandler', () => {
     ]);
     expect(usd.statusCode).toBe(400);
     expect(JSON.parse(usd.body).errors[0].field).toBe('body.currency');
+  });
+
+  it('names one bound per field, the stricter, and each field once', async () => {
+    // Prepare
+    const paged = httpHandler(
+      { query: z.object({ limit: z.coerce.number().check(z.int(), z.gte(1), z.lte(100)) }) },
+      async ({ query }) => ({ status: 200, body: query }),
+    );
+    // Act
+    const huge = await paged(apiEvent({ queryStringParameters: { limit: '1e21' } }), context);
+    const negative = await paged(apiEvent({ queryStringParameters: { limit: '-1e21' } }), context);
+    const half = await paged(apiEvent({ queryStringParameters: { limit: '0.5' } }), context);
+    // Assess
+    expect(huge.statusCode).toBe(400);
+    expect(JSON.parse(huge.body)).toMatchObject({
+      detail: 'Invalid query: query.limit',
+      errors: [{ field: 'query.limit', message: 'Too big: expected number to be <=100' }],
+    });
+    expect(JSON.parse(negative.body).errors).toEqual([
+      { field: 'query.limit', message: 'Too small: expected number to be >=1' },
+    ]);
+    expect(JSON.parse(half.body).errors).toEqual([
+      { field: 'query.limit', message: 'Invalid input: expected int, received number' },
+    ]);
+    // Two different refusals of one field are both named.
+    const code = z.string().check(z.minLength(3), z.regex(/^[a-z]+$/));
+    expect(fieldErrors(code.safeParse('A').error!, 'body.code').map((e) => e.message)).toHaveLength(2);
   });
 
   it('answers 400 for a body that is not JSON', async () => {

@@ -1,5 +1,5 @@
 import { getOrder, OrderNotFoundError } from './get-order.use-case';
-import { IdempotencyConflictError, placeOrder } from './place-order.use-case';
+import { placeOrder } from './place-order.use-case';
 import { InMemoryOrders } from './testing/in-memory-orders';
 
 const request = {
@@ -63,7 +63,12 @@ describe('placeOrder', () => {
     // Act + Assess
     await expect(
       placeOrder(d, { customerId: 'c1', request: other, idempotencyKey: 'k1', correlationId: 'b' }),
-    ).rejects.toThrow(IdempotencyConflictError);
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'IdempotencyConflictError',
+        message: 'Idempotency-Key k1 was already used with another request',
+      }),
+    );
     expect(d.orders.orders.size).toBe(1);
   });
 

@@ -170,7 +170,7 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
   input: PlaceOrderInput,
 ): Promise<{ order: Order; replayed: boolean }> {
-  return admitOrder(deps, {
+  const admitted = admitOrder(deps, {
     customerId: input.customerId,
     customerEmail: input.customerEmail,
     channel: 'api',
@@ -181,6 +181,12 @@ export async function placeOrder(
     idempotencyKey: input.idempotencyKey ? `${input.customerId}#${input.idempotencyKey}` : undefined,
     fingerprintOf: input.request,
     correlationId: input.correlationId,
+  });
+  // The key is stored scoped to the customer; the conflict names the key as the caller sent it.
+  return admitted.catch((error: unknown) => {
+    throw error instanceof IdempotencyConflictError
+      ? new IdempotencyConflictError(input.idempotencyKey!)
+      : error;
   });
 }
 
