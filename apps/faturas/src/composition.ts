@@ -2,6 +2,7 @@
 // is built on first use, once per sandbox, so each function builds only what it uses.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SESClient } from '@aws-sdk/client-ses';
 import { documentClient, outboxPublishing, retryWithBackoff, SesMailer } from '@order-platform/aws-adapters';
 import { lazy, traced } from '@order-platform/lambda-kit';
@@ -10,7 +11,7 @@ import { PdfKitInvoiceRenderer } from './adapters/pdfkit-invoice.renderer';
 import { S3DocumentLinks } from './adapters/s3-document-links';
 import { S3DocumentStore } from './adapters/s3-document.store';
 import type { IssueInvoiceDeps } from './application/issue-invoice.use-case';
-import { mailConfig, storageConfig } from './config';
+import { linkConfig, mailConfig, storageConfig } from './config';
 
 const db = /* @__PURE__ */ lazy(() => documentClient(traced(new DynamoDBClient({}))));
 // Path-style addressing works with every S3 endpoint, the local emulator's included.
@@ -20,7 +21,16 @@ export const invoices = /* @__PURE__ */ lazy(
   () => new DynamoDbInvoiceRepository(db(), storageConfig().TABLE_NAME),
 );
 /** 5-minute links to the documents, signed for whoever the API lets see the invoice. */
-export const links = /* @__PURE__ */ lazy(() => new S3DocumentLinks(s3(), storageConfig().DOCUMENTS_BUCKET));
+export const links = /* @__PURE__ */ lazy(() => {
+  const { AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL } = linkConfig();
+  const endpoint = AWS_ENDPOINT_URL_S3 ?? AWS_ENDPOINT_URL;
+  // A function's credentials are its environment's (the execution role's session), as the SDK reads them.
+  return new S3DocumentLinks(storageConfig().DOCUMENTS_BUCKET, {
+    region: AWS_REGION,
+    credentials: fromEnv(),
+    ...(endpoint ? { endpoint } : {}),
+  });
+});
 
 /** What issuing (and cancelling) an invoice works with. */
 export const issueDeps = /* @__PURE__ */ lazy((): IssueInvoiceDeps => {

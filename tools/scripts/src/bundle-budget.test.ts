@@ -14,7 +14,6 @@ const EXCEPTIONS: Record<string, { kib: number; why: string }> = {
   'pedidos/write-back-legacy': { kib: 1070, why: 'mysql2 (~320 KiB) and the RDS certificate bundle' },
   'faturas/issue-invoice': { kib: 765, why: 'pdfkit, and the S3 and SES clients' },
   'pedidos/handle-events': { kib: 665, why: "Stripe's SDK (~240 KiB, not tree-shakable)" },
-  'faturas/get-invoice': { kib: 560, why: 'the S3 client, to sign the document links' },
   'painel/ws-operations': { kib: 550, why: 'the Lambda, API Gateway and SQS clients of the operations view' },
 };
 
