@@ -72,6 +72,14 @@ describe('order flow', () => {
     const pdf = Buffer.from(await (await fetch(invoice.pdfUrl)).arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.subarray(-8).toString()).toContain('%%EOF');
+    // The link opens only as signed, as in AWS: one changed character of its signature and it is refused.
+    const tampered = invoice.pdfUrl.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_: string, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
+    );
+    const refused = await fetch(tampered);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
     const xml = await (await fetch(invoice.xmlUrl)).text();
     expect(xml).toContain(`<nNF>${invoice.number}</nNF>`);
     const linked = await p.waitFor(async () => {

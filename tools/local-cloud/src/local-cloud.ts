@@ -49,6 +49,7 @@ import {
 import { startWebSocketGateway, stopWebSocketGateway, webSocketApis } from './websocket-gateway';
 import { UsagePlans } from './usage-plans';
 import { startProxy } from './proxy';
+import { checkPresigned } from './s3-presigned';
 import { carryTraceHeader, LocalXRay } from './xray';
 import { startLocalEventBus } from './event-bus';
 import type { LocalEventBridge } from './eventbridge';
@@ -485,6 +486,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ['AWS_ENDPOINT_URL_S3', 's3'],
     ] as const)
       functionEnv[variable] = await iam.proxy(service, functionEnv[variable]!);
+    // S3 checks a presigned link's signature (s3rver checks only its expiry): a link signed wrong, or
+    // changed after signing, is refused here as in AWS. In the same hop as the IAM check.
+    const presigned = await startProxy(functionEnv['AWS_ENDPOINT_URL_S3']!, (req, _body, res) => {
+      const refusal = checkPresigned(req, (id) =>
+        id === CREDENTIALS.accessKeyId || /^LOCAL[0-9A-F]+$/.test(id)
+          ? CREDENTIALS.secretAccessKey
+          : undefined,
+      );
+      if (!refusal) return false;
+      res.writeHead(refusal.status, { 'content-type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`,
+      );
+      return true;
+    });
+    stops.push(() => {
+      presigned.server.closeAllConnections();
+      presigned.server.close();
+    });
+    functionEnv['AWS_ENDPOINT_URL_S3'] = presigned.url;
     // API Gateway hostnames in the templates point at the local gateways (see localUrlRewriter).
     const wsApis = webSocketApis(provisioner);
     const wsPorts: number[] = [];
