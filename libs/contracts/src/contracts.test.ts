@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { incompatibilities } from './compatibility';
-import { eventSchemas, parseEvent, UnknownEventError } from './registry';
+import { EVENT_TYPES, type PublishedEventType } from './event-types';
+import { eventSchemas, parseEvent, UnknownEventError, type EventType } from './registry';
 
 const samplesDir = join(__dirname, '..', 'samples');
 const samples = readdirSync(samplesDir).map((f) => ({
@@ -21,6 +22,18 @@ describe('event samples (producer-owned)', () => {
     const parsed = parseEvent(event);
     // Assess
     expect(parsed).toEqual(event);
+  });
+});
+
+describe('EVENT_TYPES', () => {
+  it('names every event of the registry, and nothing else', () => {
+    // Both directions also fail to compile: a name that is no event's type, an event's type not named.
+    const namesAreTypes: readonly EventType[] = EVENT_TYPES;
+    const typesAreNamed: readonly PublishedEventType[] = [] as EventType[];
+    expect(typesAreNamed).toEqual([]);
+    expect([...namesAreTypes].sort()).toEqual(
+      [...new Set(Object.keys(eventSchemas).map((key) => key.replace(/\.v\d+$/, '')))].sort(),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './registry';
+export * from './event-types';
 export * from './events/order-placed.v1';
 export * from './events/order-processing.v1';
 export * from './events/order-completed.v1';

@@ -101,6 +101,31 @@ describe('handleClientMessage', () => {
   });
 });
 
+describe('a message the feed cannot take', () => {
+  it('refuses a filter on a type the feed never carries, and names a message that is not JSON', async () => {
+    // Prepare
+    const { connections, pusher, deps } = await setup();
+    await handleClientMessage(deps, 'me', { action: 'subscribe', types: ['OrderCompleted'] });
+    // Act
+    await handleClientMessage(deps, 'me', { action: 'subscribe', types: ['OrderCompleted', 'OrderShipped'] });
+    await handleClientMessage(deps, 'me', undefined);
+    await handleClientMessage(deps, 'me', {
+      action: 'subscribe',
+      types: ['OperatorAction', 'StockReleased'],
+    });
+    // Assess
+    const [, unknownType, notJson, known] = pusher.received.get('me') as Record<string, unknown>[];
+    expect(unknownType).toMatchObject({ type: 'error', errors: [{ field: 'types.1' }] });
+    expect(notJson).toEqual({
+      type: 'error',
+      message: 'Unknown or invalid message',
+      errors: [{ field: '(message)', message: 'not JSON: send {"action": "..."}' }],
+    });
+    expect(known).toEqual({ type: 'subscribed', filter: { types: ['OperatorAction', 'StockReleased'] } });
+    expect(connections.byId.get('me')!.filter).toEqual({ types: ['OperatorAction', 'StockReleased'] });
+  });
+});
+
 describe('an order trace', () => {
   it("asks for the traces of the order's correlation ids around its events, and sends their spans", async () => {
     // Prepare

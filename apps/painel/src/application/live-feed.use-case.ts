@@ -1,12 +1,18 @@
+import { EVENT_TYPES } from '@order-platform/contracts';
+import { messageErrors } from './message-errors';
 import * as z from '@order-platform/contracts/zod';
 import { buildSnapshot, pushMessageOf, type FeedFilter } from '../domain/dashboard';
 import type { Clock, Connections, EventLog, OrderBoard, Pusher, StockAlerts, Traces } from './ports';
+
+/** The types of what the feed carries: every published event's, and the operators' actions. */
+export const FEED_TYPES = [...EVENT_TYPES, 'OperatorAction'] as const;
 
 /** What a connected client may send: `{ action, ... }` (the WebSocket API routes on `action`). */
 export const ClientMessage = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('subscribe'),
-    types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(50))),
+    // A type the feed never carries is refused: a filter on it would silently show nothing.
+    types: z.optional(z.array(z.enum(FEED_TYPES)).check(z.maxLength(50))),
     orderId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   }),
   z.object({ action: z.literal('snapshot') }),
@@ -76,7 +82,7 @@ export async function handleClientMessage(
     await deps.pusher.push(connectionId, {
       type: 'error',
       message: 'Unknown or invalid message',
-      errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'action', message: i.message })),
+      errors: messageErrors(body, parsed.error),
     });
     return;
   }

@@ -133,7 +133,9 @@ describe('the operations use case', () => {
     const unknown = await handleOperation(deps, 'c1', { action: 'ops.redrive', queue: 'elsewhere' });
     const noSource = await handleOperation(deps, 'c1', { action: 'ops.redrive', queue: ASYNC_DLQ });
     const invalid = await handleOperation(deps, 'c1', { action: 'ops.redrive' });
+    const notJson = await handleOperation(deps, 'c1', undefined);
     // Assess
+    expect(notJson).toMatchObject({ type: 'error', errors: [{ field: '(message)' }] });
     expect(unknown).toMatchObject({ type: 'error', errors: [{ field: 'queue' }] });
     expect(noSource).toMatchObject({ type: 'error', message: expect.stringMatching(/outbox:replay/) });
     expect(invalid).toMatchObject({ type: 'error', errors: [{ field: 'queue' }] });

@@ -1,5 +1,6 @@
 import { OutboxReplayRequest } from '@order-platform/lambda-kit';
 import * as z from '@order-platform/contracts/zod';
+import { messageErrors } from './message-errors';
 import {
   deadLetterQueueView,
   partnerStats,
@@ -182,7 +183,7 @@ export async function handleOperation(
     answer = {
       type: 'error',
       message: 'Unknown or invalid operation',
-      errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'action', message: i.message })),
+      errors: messageErrors(body, parsed.error),
     };
   } else {
     const m = parsed.data;
