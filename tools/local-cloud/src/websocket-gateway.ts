@@ -7,6 +7,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { LambdaRuntime } from './lambda-runtime';
 import type { Provisioner } from './provision';
 
+/** The largest message a WebSocket API takes (API Gateway's quota: 128 KB). */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+
 export interface WebSocketRoute {
   functionName?: string;
   /** A route with a route response sends the function's `body` back to the caller. */
@@ -133,7 +136,9 @@ export function startWebSocketGateway(options: {
 }> {
   const { api, runtime, log } = options;
   const connections = new Map<string, Connection>();
-  const wss = new WebSocketServer({ noServer: true });
+  // API Gateway takes messages of up to 128 KB and closes the connection on a larger one (1009, "message
+  // too big"), as `ws` does past its maxPayload.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let domainName = '127.0.0.1';
 
   const context = (routeKey: string, eventType: string, connectionId: string, c?: Partial<Connection>) => {

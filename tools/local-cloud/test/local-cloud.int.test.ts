@@ -560,6 +560,20 @@ describe('local cloud on the fixture app', () => {
     });
   });
 
+  it('closes a WebSocket connection sent a message past 128 KB (1009), as API Gateway does', async () => {
+    // Prepare
+    const admin = cloud.outputs.users['admin']!;
+    const socket = await openSocket(await idToken(admin.username, admin.password));
+    // Act: the largest message still goes through; one byte more closes the connection.
+    socket.ws!.send(JSON.stringify({ action: 'echo', pad: 'x'.repeat(128 * 1024 - 30) }));
+    const echoed = (await socket.next()) as { echo: { pad: string } };
+    const closed = new Promise<number>((r) => socket.ws!.once('close', (code) => r(code)));
+    socket.ws!.send(JSON.stringify({ action: 'echo', pad: 'x'.repeat(128 * 1024) }));
+    // Assess
+    expect(echoed.echo.pad).toHaveLength(128 * 1024 - 30);
+    expect(await closed).toBe(1009);
+  });
+
   it('listens on the loopback address only: every emulator, the gateways and the control plane', () => {
     // Prepare: the listening sockets of this machine, from the kernel's tables (state 0A = LISTEN).
     const listening = new Map<number, string[]>();
