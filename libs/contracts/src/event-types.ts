@@ -16,5 +16,6 @@ export const EVENT_TYPES = [
   'ProductUpdated',
   'InvoiceIssued',
   'InvoiceCancelled',
+  // generated events: the service generator adds a line above this one
 ] as const;
 export type PublishedEventType = (typeof EVENT_TYPES)[number];

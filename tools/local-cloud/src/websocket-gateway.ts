@@ -250,6 +250,8 @@ export function startWebSocketGateway(options: {
       connections.set(connectionId, { ws, connectedAt, lastActiveAt: connectedAt, identity, authorizer });
       log(`$connect ${connectionId} (${connections.size} open)`);
       ws.on('message', (data) => void handleMessage(connectionId, data.toString('utf8')));
+      // A frame the gateway refuses (past 128 KB, malformed) closes the connection with its code; logged.
+      ws.on('error', (error) => log(`${connectionId}: ${error.message}`));
       ws.on('close', (code, reason) => {
         const c = connections.get(connectionId);
         connections.delete(connectionId);

@@ -81,6 +81,7 @@ export type ${eventType}V1 = z.infer<typeof ${eventType}V1>;
     `import { ${eventType}V1 } from './events/${eventFile}';\n` +
       registryText.replace('} as const;', `  '${eventType}.v1': ${eventType}V1,\n} as const;`),
   );
+  insertBefore(tree, 'libs/contracts/src/event-types.ts', '// generated events:', `'${eventType}',`);
   const index = 'libs/contracts/src/index.ts';
   tree.write(index, `${tree.read(index, 'utf8')}export * from './events/${eventFile}';\n`);
 
