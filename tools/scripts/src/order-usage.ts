@@ -122,23 +122,35 @@ export async function waitUntilFinal(
   const finals = new Map<string, { createdAt: string; finalAt: string; status: string }>();
   const deadline = Date.now() + limitMs;
   while (finals.size < ids.length && Date.now() < deadline) {
-    const pending = ids.filter((id) => !finals.has(id));
-    for (let i = 0; i < pending.length; i += 100) {
-      const keys = pending.slice(i, i + 100).map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }));
-      const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-      for (const o of res.Responses?.[table] ?? []) {
-        if (!FINAL.has(String(o['status']))) continue;
-        const history = o['statusHistory'] as { status: string; at: string }[];
-        finals.set(String(o['orderId']), {
-          createdAt: String(o['createdAt']),
-          finalAt: history.at(-1)!.at,
-          status: String(o['status']),
-        });
-      }
+    // The oldest 100 orders not yet final, and only what the check needs of them: the measuring must not
+    // load what it measures (a read of every pending order each second took DynamoDB Local ~65 ms per 100
+    // orders, a fifth of this machine's CPU while 1,000 orders were in flight).
+    const oldest = ids.filter((id) => !finals.has(id)).slice(0, 100);
+    const res = await doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: oldest.map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' })),
+            ProjectionExpression: 'orderId, createdAt, #status, statusHistory',
+            ExpressionAttributeNames: { '#status': 'status' },
+          },
+        },
+      }),
+    );
+    const before = finals.size;
+    for (const o of res.Responses?.[table] ?? []) {
+      if (!FINAL.has(String(o['status']))) continue;
+      const history = o['statusHistory'] as { status: string; at: string }[];
+      finals.set(String(o['orderId']), {
+        createdAt: String(o['createdAt']),
+        finalAt: history.at(-1)!.at,
+        status: String(o['status']),
+      });
     }
-    // Once a second: the final instants come from each order's history, so polling faster measures nothing
-    // more and only loads DynamoDB Local.
-    if (finals.size < ids.length) await new Promise((r) => setTimeout(r, 1000));
+    // The next 100 at once when these all were final; otherwise a second later. The final instants come from
+    // each order's history, so when they are found changes nothing measured.
+    const allFinal = finals.size - before === oldest.length && !res.UnprocessedKeys?.[table];
+    if (finals.size < ids.length && !allFinal) await new Promise((r) => setTimeout(r, 1000));
   }
   return finals;
 }
