@@ -74,6 +74,19 @@ describe('S3DocumentLinks', () => {
     expect(ours).toBe(await sdkLink('us-east-1', 'b-1', 'k/1.pdf', '1.pdf', undefined, false));
   });
 
+  it('fails, rather than handing out a link S3 would refuse, when its credentials cannot be had', async () => {
+    // Prepare
+    const links = new S3DocumentLinks('b-1', {
+      region: 'us-east-1',
+      credentials: async () => {
+        throw new Error('Could not load credentials from the environment');
+      },
+      now: () => at,
+    });
+    // Act + Assess
+    await expect(links.downloadUrl('k/1.pdf', '1.pdf')).rejects.toThrow('Could not load credentials');
+  });
+
   it('expires when asked, and signs again with the time it is asked at', async () => {
     // Prepare
     let now = at;
