@@ -71,6 +71,9 @@ export interface Denial {
 }
 
 /** The access key a function's sandbox signs with: letters and digits only (DynamoDB Local requires it). */
+/** Whether an access key is one `accessKeyFor` makes (a sandbox's, signing with the shared secret). */
+export const isSandboxKey = (accessKeyId: string): boolean => /^LOCAL[0-9A-F]+$/.test(accessKeyId);
+
 export function accessKeyFor(functionName: string): string {
   return `LOCAL${createHash('sha256').update(functionName).digest('hex').slice(0, 15).toUpperCase()}`;
 }

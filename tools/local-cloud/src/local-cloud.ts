@@ -35,7 +35,14 @@ import { LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { Meter } from './meter';
-import { accessKeyFor, LocalIam, type IamMode, type PolicyStatement, type ResourceStatement } from './iam';
+import {
+  accessKeyFor,
+  isSandboxKey,
+  LocalIam,
+  type IamMode,
+  type PolicyStatement,
+  type ResourceStatement,
+} from './iam';
 import { startSqsQueryFront } from './sqs-query';
 import { WebAcls } from './waf';
 import { startApiGatewayControl } from './apigateway-control';
@@ -490,9 +497,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // changed after signing, is refused here as in AWS. In the same hop as the IAM check.
     const presigned = await startProxy(functionEnv['AWS_ENDPOINT_URL_S3']!, (req, _body, res) => {
       const refusal = checkPresigned(req, (id) =>
-        id === CREDENTIALS.accessKeyId || /^LOCAL[0-9A-F]+$/.test(id)
-          ? CREDENTIALS.secretAccessKey
-          : undefined,
+        id === CREDENTIALS.accessKeyId || isSandboxKey(id) ? CREDENTIALS.secretAccessKey : undefined,
       );
       if (!refusal) return false;
       res.writeHead(refusal.status, { 'content-type': 'application/xml' });

@@ -60,3 +60,24 @@ describe('stacked proxies', () => {
     outer.server.close();
   });
 });
+
+describe('a proxy layer that fails', () => {
+  it('answers that request with a 500 and keeps serving the next one', async () => {
+    // Prepare
+    const proxy = await startProxy(target, (_req, body) => {
+      if (body.toString() === 'boom') throw new URIError('URI malformed');
+      return false;
+    });
+    try {
+      // Act
+      const failed = await post(proxy.url, 'boom');
+      const next = await post(proxy.url, 'fine');
+      // Assess
+      expect(failed).toEqual({ status: 500, text: 'local proxy: URI malformed' });
+      expect(next).toEqual({ status: 200, text: 'echo:fine' });
+    } finally {
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+    }
+  });
+});

@@ -44,10 +44,17 @@ export async function startProxy(
       let body: Buffer = received;
       // What each layer that watches answers forwarded (its own rewrite included).
       const watching: [NonNullable<ProxyHooks['answered']>, Buffer][] = [];
-      for (const layer of layers) {
-        if (layer.intercept(req, body, res)) return;
-        if (layer.hooks.rewrite) body = layer.hooks.rewrite(req, body);
-        if (layer.hooks.answered) watching.push([layer.hooks.answered, body]);
+      try {
+        for (const layer of layers) {
+          if (layer.intercept(req, body, res)) return;
+          if (layer.hooks.rewrite) body = layer.hooks.rewrite(req, body);
+          if (layer.hooks.answered) watching.push([layer.hooks.answered, body]);
+        }
+      } catch (error) {
+        // A layer that fails on what a client sent answers that request with a 500; the proxy goes on serving.
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`local proxy: ${(error as Error).message}`);
+        return;
       }
       const headers =
         body === received ? req.headers : { ...req.headers, 'content-length': String(body.length) };

@@ -84,6 +84,18 @@ describe('checkPresigned', () => {
     expect(checkPresigned(asSent(link), secretOf)).toBeUndefined();
   });
 
+  it('answers a malformed percent-escape in a presigned query as a parameters error, never throwing', () => {
+    // Act
+    const presigned = checkPresigned(
+      { method: 'GET', url: '/docs/k.pdf?X-Amz-Signature=%E0%A4%A', headers: {} },
+      secretOf,
+    );
+    const other = checkPresigned({ method: 'GET', url: '/docs/k.pdf?x=%E0%A4%A', headers: {} }, secretOf);
+    // Assess
+    expect(presigned).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+    expect(other).toBeUndefined();
+  });
+
   it('answers a malformed credential as a parameters error', () => {
     // Act
     const refusal = checkPresigned(

@@ -39,14 +39,22 @@ export function checkPresigned(
   secretOf: (accessKeyId: string) => string | undefined,
 ): PresignedRefusal | undefined {
   const url = req.url ?? '/';
-  const query = queryOf(url);
-  const provided = query['X-Amz-Signature'];
-  if (provided === undefined) return undefined;
   const malformed = (message: string): PresignedRefusal => ({
     status: 400,
     code: 'AuthorizationQueryParametersError',
     message,
   });
+  let query: Record<string, string | string[]>;
+  try {
+    query = queryOf(url);
+  } catch {
+    // A malformed percent-escape: refused if it claims to be a presigned request, else s3rver's to answer.
+    return url.includes('X-Amz-Signature=')
+      ? malformed('The query string is not valid URL encoding.')
+      : undefined;
+  }
+  const provided = query['X-Amz-Signature'];
+  if (provided === undefined) return undefined;
   const credential = query['X-Amz-Credential'];
   const longDate = query['X-Amz-Date'];
   const signedHeaders = query['X-Amz-SignedHeaders'];
