@@ -1,4 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
+import { inRecordScope } from '@order-platform/lambda-kit';
 import { DynamoDbRepository, OUTBOX_TTL_SECONDS, outboxPut } from './dynamodb-repository';
 
 describe('outboxPut', () => {
@@ -40,6 +41,31 @@ describe('outboxPut', () => {
     const header = 'Root=1-6b159355-b5f13f943e4b8ce29a174bac;Parent=b8c23355e16e4519;Sampled=1';
     expect(outboxPut('orders', event, Date.now(), header).Put!.Item!['traceHeader']).toBe(header);
     expect(outboxPut('orders', event, Date.now(), undefined).Put!.Item).not.toHaveProperty('traceHeader');
+  });
+
+  it("takes, by default, the trace of the batch record being handled, else the invocation's", async () => {
+    const event = newEvent(
+      'OrderRejected',
+      'pedidos',
+      { orderId: 'o1', customerId: 'c1', reason: 'x' },
+      {
+        correlationId: 'c',
+      },
+    );
+    const saved = process.env['_X_AMZN_TRACE_ID'];
+    process.env['_X_AMZN_TRACE_ID'] = 'Root=1-invocation;Parent=p;Sampled=1';
+    try {
+      const inRecord = await inRecordScope('Root=1-record;Parent=q;Sampled=1', true, async () =>
+        outboxPut('orders', event),
+      );
+      expect(inRecord.Put!.Item!['traceHeader']).toBe('Root=1-record;Parent=q;Sampled=1');
+      expect(outboxPut('orders', event).Put!.Item!['traceHeader']).toBe(
+        'Root=1-invocation;Parent=p;Sampled=1',
+      );
+    } finally {
+      if (saved === undefined) delete process.env['_X_AMZN_TRACE_ID'];
+      else process.env['_X_AMZN_TRACE_ID'] = saved;
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { DomainEvent } from '@order-platform/contracts';
+import { currentTraceHeader } from '@order-platform/lambda-kit';
 
 export type Item = Record<string, unknown>;
 /** One write of a transaction, in the document client's shape (plain JS values). */
@@ -35,7 +36,7 @@ export function outboxPut(
   tableName: string,
   event: DomainEvent,
   now = Date.now(),
-  traceHeader = process.env['_X_AMZN_TRACE_ID'],
+  traceHeader = currentTraceHeader(),
 ): WriteOp {
   return {
     Put: {
@@ -47,8 +48,9 @@ export function outboxPut(
         eventType: event.type,
         event,
         expiresAt: Math.floor(now / 1000) + OUTBOX_TTL_SECONDS,
-        // The trace the change was made in (Lambda's header for this invocation): the publisher hands it
-        // to SNS, so the event's consumers join the same trace (a stream carries none of its own).
+        // The trace the change was made in (the batch record's, else Lambda's header for this invocation):
+        // the publisher hands it to SNS, so the event's consumers join the same trace (a stream carries
+        // none of its own).
         ...(traceHeader ? { traceHeader } : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',

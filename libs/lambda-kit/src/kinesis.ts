@@ -6,7 +6,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import { instrumented, logger, metrics } from './powertools';
+import { inRecordScope, instrumented, logger, metrics } from './powertools';
 
 /**
  * A Kinesis handler that decodes each record's data as JSON and processes the records one by one, in
@@ -25,7 +25,8 @@ export function kinesisHandler(
       async (record: KinesisStreamRecord) => {
         try {
           const data = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as unknown;
-          await recordHandler(data, record);
+          // A Kinesis record carries no trace: its changes stay in the invocation's, under its own subsegment.
+          await inRecordScope(undefined, true, () => recordHandler(data, record));
         } catch (error) {
           logger.error('Record failed', { sequenceNumber: record.kinesis.sequenceNumber, error });
           throw error;

@@ -8,7 +8,7 @@ import { ConflictError, fieldErrors } from './errors';
 import { correlationIdOf, corsHeaders, groupsOf, httpHandler } from './http';
 import { outboxPublisherHandler, OUTBOX_KIND } from './outbox-stream';
 import { eventHandler } from './sqs';
-import { canTrace, SDK_LOGGER, traced } from './powertools';
+import { canTrace, currentTraceHeader, SDK_LOGGER, traced } from './powertools';
 import { newEvent } from '@order-platform/contracts';
 import type { DomainEvent } from '@order-platform/contracts';
 
@@ -233,6 +233,42 @@ describe('eventHandler', () => {
     // Assess
     expect(parallel.batchItemFailures).toEqual([]);
     expect(sequential.batchItemFailures).toEqual([{ itemIdentifier: 'm-slow' }]);
+  });
+
+  it("makes each record's changes in the trace its message came with, not the batch's first", async () => {
+    // Prepare: Lambda runs the batch in the first record's trace; each message carries its own.
+    const headers = ['Root=1-a;Parent=p1;Sampled=1', 'Root=1-b;Parent=p2;Sampled=1', undefined];
+    const batch = {
+      Records: headers.map((h, i) => ({
+        messageId: `m${i}`,
+        body: JSON.stringify({ ...sample, id: `e${i}` }),
+        attributes: h ? { AWSTraceHeader: h } : {},
+      })),
+    } as unknown as SQSEvent;
+    const saved = process.env['_X_AMZN_TRACE_ID'];
+    process.env['_X_AMZN_TRACE_ID'] = headers[0];
+    try {
+      for (const parallel of [false, true]) {
+        const seen: Record<string, string | undefined> = {};
+        // Act
+        await eventHandler(
+          async (event) => {
+            await new Promise((r) => setTimeout(r, event.id === 'e0' ? 20 : 1));
+            seen[event.id] = currentTraceHeader();
+          },
+          { parallel },
+        )(batch, context);
+        // Assess: a record without a header stays in the invocation's trace.
+        expect({ parallel, seen }).toEqual({
+          parallel,
+          seen: { e0: headers[0], e1: headers[1], e2: headers[0] },
+        });
+      }
+      expect(currentTraceHeader()).toBe(headers[0]);
+    } finally {
+      if (saved === undefined) delete process.env['_X_AMZN_TRACE_ID'];
+      else process.env['_X_AMZN_TRACE_ID'] = saved;
+    }
   });
 
   it('hands each failed record to onFailure (to retry it sooner), and survives onFailure failing', async () => {

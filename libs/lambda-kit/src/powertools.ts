@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 // One Logger, Tracer and Metrics per function instance; service name, namespace and log level come from
 // the POWERTOOLS_* variables that ServiceFunction sets.
@@ -47,7 +48,58 @@ const tracer: Tracer | undefined = tracing?.tracer;
 export function withCorrelation(correlationId: string | undefined): void {
   if (!correlationId) return;
   logger.appendKeys({ correlationId });
-  if (tracer?.isTracingEnabled()) tracer.putAnnotation('correlationId', correlationId);
+  if (!tracer?.isTracingEnabled()) return;
+  const record = recordScope.getStore()?.subsegment;
+  if (record) record.addAnnotation('correlationId', correlationId);
+  else tracer.putAnnotation('correlationId', correlationId);
+}
+
+/** One record of a batch while it is handled: the trace it came in, and its X-Ray subsegment. */
+interface RecordScope {
+  traceHeader: string | undefined;
+  subsegment: ReturnType<NonNullable<ReturnType<Tracer['getSegment']>>['addNewSubsegment']> | undefined;
+}
+const recordScope = new AsyncLocalStorage<RecordScope>();
+
+/** The root trace id of an X-Ray trace header (`Root=1-…;Parent=…;Sampled=1`). */
+export const traceRoot = (header: string | undefined): string | undefined =>
+  header?.match(/(?:^|;)\s*Root=([^;]+)/)?.[1];
+
+/**
+ * The trace a change made now belongs to: the trace of the batch record being handled (the header its
+ * message came with), else the invocation's. Lambda runs a batch in the trace of its first record, so
+ * without this an order's next events would join whichever order happened to lead the batch (and its
+ * dashboard trace would spread over other orders' traces).
+ */
+export function currentTraceHeader(): string | undefined {
+  return recordScope.getStore()?.traceHeader ?? process.env['_X_AMZN_TRACE_ID'];
+}
+
+/**
+ * Handles one record of a batch in its own scope: `currentTraceHeader()` answers its trace, and where the
+ * function traces, it gets an X-Ray subsegment `## record` (its correlation id annotated on it, not on the
+ * batch's handler subsegment, where each record would overwrite the last). A record from another trace than
+ * the invocation's is annotated `recordTraceId` with its own, so a reader can tell an order's trace from a
+ * batch that only took one of its records. `current`: the subsegment becomes the current one (its AWS
+ * calls nest under it); only for records handled one at a time.
+ */
+export async function inRecordScope<T>(
+  traceHeader: string | undefined,
+  current: boolean,
+  handle: () => Promise<T>,
+): Promise<T> {
+  const parent = tracer?.isTracingEnabled() ? tracer.getSegment() : undefined;
+  const subsegment = parent?.addNewSubsegment('## record');
+  const own = traceRoot(traceHeader);
+  if (subsegment && own && own !== traceRoot(process.env['_X_AMZN_TRACE_ID']))
+    subsegment.addAnnotation('recordTraceId', own);
+  if (subsegment && current) tracer!.setSegment(subsegment);
+  try {
+    return await recordScope.run({ traceHeader, subsegment }, handle);
+  } finally {
+    subsegment?.close();
+    if (subsegment && current) tracer!.setSegment(parent!);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AnyEventEnvelope, parseEvent, type DomainEvent } from '@order-platform/contracts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { instrumented, logger, metrics, withCorrelation } from './powertools';
+import { inRecordScope, instrumented, logger, metrics, withCorrelation } from './powertools';
 
 /**
  * Unwraps an SQS body that carries one event: raw SNS delivery puts the event itself in the body;
@@ -64,7 +64,10 @@ export function sqsHandler(
         try {
           if (reserve !== undefined && (remaining() ?? Infinity) < reserve)
             throw new NotAttemptedError(record.messageId);
-          await recordHandler(record);
+          // In the trace the message came with (SNS and SQS carry it), whichever record leads the batch.
+          await inRecordScope(record.attributes?.AWSTraceHeader, !options.parallel, () =>
+            recordHandler(record),
+          );
         } catch (error) {
           if (error instanceof NotAttemptedError)
             logger.warn('Record left for a later delivery', { messageId: record.messageId });

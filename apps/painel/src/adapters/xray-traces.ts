@@ -12,6 +12,7 @@ interface Document {
   in_progress?: boolean;
   error?: boolean;
   fault?: boolean;
+  annotations?: Record<string, unknown>;
   subsegments?: Document[];
 }
 
@@ -41,13 +42,15 @@ export class XRayTraces implements Traces {
     }
     const traceIds = [...ids].slice(0, MAX_TRACES);
     const spans: TraceSpan[] = [];
+    const wanted = new Set(correlationIds);
     for (let i = 0; i < traceIds.length; i += 5) {
       const batch = await this.client.send(new BatchGetTracesCommand({ TraceIds: traceIds.slice(i, i + 5) }));
-      for (const trace of batch.Traces ?? [])
-        for (const segment of trace.Segments ?? []) {
-          if (!segment.Document) continue;
-          spans.push(...flatten(JSON.parse(segment.Document) as Document, trace.Id ?? '', 0));
-        }
+      for (const trace of batch.Traces ?? []) {
+        const documents = (trace.Segments ?? []).flatMap((segment) =>
+          segment.Document ? [JSON.parse(segment.Document) as Document] : [],
+        );
+        spans.push(...orderSpans(documents, trace.Id ?? '', wanted));
+      }
     }
     return causalOrder(spans);
   }
@@ -80,9 +83,44 @@ export function causalOrder(spans: TraceSpan[]): TraceSpan[] {
   return ordered;
 }
 
-/** A document and its subsegments as spans, each with its depth under the segment. */
-export function flatten(doc: Document, traceId: string, depth: number, parentId?: string): TraceSpan[] {
-  const span: TraceSpan = {
+/**
+ * What of one trace's documents belongs to the orders with these correlation ids. Lambda runs a batch of
+ * queue records in the trace of its first record, so a trace can hold work done for other orders, and an
+ * order's records can be handled in other orders' traces (each under a `## record` subsegment annotated
+ * with its correlation id, and `recordTraceId` when it came from another trace). So:
+ * - a trace where the order is annotated outside such a borrowed record is the order's own: all of it,
+ *   except the records other orders brought in from their own traces;
+ * - from any other trace, only the subtrees annotated with the order's correlation id, under the function
+ *   and handler that ran them.
+ */
+export function orderSpans(documents: Document[], traceId: string, correlationIds: Set<string>): TraceSpan[] {
+  const mine = (d: Document) => correlationIds.has(String(d.annotations?.['correlationId']));
+  const borrowed = (d: Document) => d.annotations?.['recordTraceId'] !== undefined;
+  const all = (d: Document): Document[] => [d, ...(d.subsegments ?? []).flatMap(all)];
+  const own = documents.flatMap(all).some((d) => mine(d) && !borrowed(d));
+  const spans: TraceSpan[] = [];
+  const visit = (
+    d: Document,
+    depth: number,
+    parentId: string | undefined,
+    taken: boolean,
+    path: TraceSpan[],
+  ) => {
+    if (own && borrowed(d) && !mine(d)) return;
+    const take = taken || own || mine(d);
+    const s = span(d, traceId, depth, parentId);
+    // Above a record taken from another trace: the function and handler that ran it (not their other records).
+    if (take && !taken) spans.push(...path.filter((a) => !spans.includes(a)));
+    if (take) spans.push(s);
+    for (const sub of d.subsegments ?? []) visit(sub, depth + 1, d.id, take, take ? [] : [...path, s]);
+  };
+  for (const d of documents) visit(d, 0, undefined, false, []);
+  return spans;
+}
+
+/** One document as a span, at its depth under the segment. */
+function span(doc: Document, traceId: string, depth: number, parentId: string | undefined): TraceSpan {
+  return {
     traceId: doc.trace_id ?? traceId,
     id: doc.id,
     parentId: doc.parent_id ?? parentId,
@@ -94,5 +132,4 @@ export function flatten(doc: Document, traceId: string, depth: number, parentId?
     error: doc.error === true,
     fault: doc.fault === true,
   };
-  return [span, ...(doc.subsegments ?? []).flatMap((s) => flatten(s, span.traceId, depth + 1, doc.id))];
 }
