@@ -333,12 +333,22 @@ describe('painel page (headless Chromium)', () => {
     const admin = p.cloud.outputs.users['admin']!;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
+    const logged: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
     await page.goto(p.cloud.outputs.dashboardUrl!);
     await page.fill('#email', admin.username);
     await page.fill('#password', admin.password);
     await page.click('#sign-in button[type=submit]');
-    await page.waitForSelector('#connection[data-state=online]', { timeout: 20000 });
+    await page
+      .waitForSelector('#connection[data-state=online]', { timeout: 30000 })
+      .catch(async (e: Error) => {
+        // Say what the page saw, not only that it never went live.
+        const badge = await page.textContent('#connection').catch(() => '(none)');
+        throw new Error(
+          `${e.message}\nbadge: ${badge}\nerrors: ${errors.join(' | ')}\nconsole: ${logged.join(' | ')}`,
+        );
+      });
     return { page, errors, admin };
   }
 
