@@ -62,7 +62,7 @@ interface RecordScope {
 const recordScope = new AsyncLocalStorage<RecordScope>();
 
 /** The root trace id of an X-Ray trace header (`Root=1-…;Parent=…;Sampled=1`). */
-export const traceRoot = (header: string | undefined): string | undefined =>
+const traceRoot = (header: string | undefined): string | undefined =>
   header?.match(/(?:^|;)\s*Root=([^;]+)/)?.[1];
 
 /**
