@@ -8,7 +8,8 @@ import { build, type Metafile } from 'esbuild';
 import { mysqlErrorNames } from './lambda-shims/mysql-error-names';
 import { neverRun } from './lambda-shims/never-run';
 import { pureDependencies } from './lambda-shims/pure-dependencies';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { ownSourcesOnly, type SourceMap } from './source-maps';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -99,6 +100,14 @@ async function main(services: string[]): Promise<void> {
   mkdirSync(metaDir, { recursive: true });
   writeFileSync(join(metaDir, `${services.join('+')}.json`), JSON.stringify(metafile));
   for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (file.endsWith('.js.map')) {
+      const path = join(root, file);
+      writeFileSync(
+        path,
+        JSON.stringify(ownSourcesOnly(JSON.parse(readFileSync(path, 'utf8')) as SourceMap)),
+      );
+      continue;
+    }
     if (!file.endsWith('index.js')) continue;
     const outdir = dirname(join(root, file));
     if (Object.keys(output.inputs).some((input) => input.includes('node_modules/pdfkit/')))
