@@ -1,5 +1,5 @@
 import { newEvent } from '@order-platform/contracts';
-import { nfeXml } from '../domain/invoice';
+import { DEFAULT_SERIES, documentKeys, nfeXml } from '../domain/invoice';
 import { issueInvoice, type IssueInvoiceDeps } from './issue-invoice.use-case';
 import { InMemoryInvoices } from './testing/in-memory-invoices';
 
@@ -9,15 +9,24 @@ function deps() {
   const mails: string[] = [];
   const texts: string[] = [];
   const mailFailures = { left: 0 };
+  /** Keys whose next put fails as S3 does when it answers 503 SlowDown (after the SDK's retries). */
+  const storeFailures = new Set<string>();
   const d: IssueInvoiceDeps & {
     stored: typeof stored;
     mails: typeof mails;
     texts: typeof texts;
     invoices: InMemoryInvoices;
     mailFailures: typeof mailFailures;
+    storeFailures: typeof storeFailures;
   } = {
     invoices: new InMemoryInvoices(),
-    documents: { put: async (key, body) => void stored.set(key, body) },
+    documents: {
+      put: async (key, body) => {
+        if (storeFailures.delete(key))
+          throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
+        stored.set(key, body);
+      },
+    },
     pdf: { render: async (inv) => Buffer.from(`%PDF fatura ${inv.number}`) },
     invoiceUrl: (orderId) => `https://api.example/prod/invoices/${orderId}`,
     mailer: {
@@ -35,6 +44,7 @@ function deps() {
     mails,
     texts,
     mailFailures,
+    storeFailures,
   };
   return d;
 }
@@ -128,6 +138,32 @@ describe('issueInvoice when SES fails', () => {
     expect(retried.number).toBe(1);
     expect(d.mails).toEqual([`invoice-${retried.invoiceId}`]);
     expect(d.invoices.events).toHaveLength(1);
+  });
+});
+
+describe('issueInvoice when S3 fails between the two documents', () => {
+  it('keeps the number it took, issues nothing until both are stored, and finishes the same invoice on the retry', async () => {
+    // Prepare: the PDF is stored, then S3 refuses the XML.
+    const d = deps();
+    d.storeFailures.add(documentKeys('o1', DEFAULT_SERIES, 1).xmlKey);
+    // Act
+    const failed = issueInvoice(d, completed('o1'));
+    await expect(failed).rejects.toThrow('Please reduce your request rate.');
+    const meanwhile = d.invoices.invoices.get('o1')!;
+    const other = await issueInvoice(d, completed('o2'));
+    const retried = await issueInvoice(d, completed('o1'));
+    // Assess: while it failed, the invoice held its number and was neither announced nor mailed ...
+    expect(meanwhile).toMatchObject({ status: 'ISSUING', number: 1 });
+    expect(other.number).toBe(2);
+    // ... and the retry finished that invoice: one number each, both documents, one event, one mail.
+    expect(retried).toMatchObject({ status: 'ISSUED', number: 1, invoiceId: meanwhile.invoiceId });
+    const keys = [documentKeys('o1', DEFAULT_SERIES, 1), documentKeys('o2', DEFAULT_SERIES, 2)];
+    expect([...d.stored.keys()].sort()).toEqual(keys.flatMap((k) => [k.pdfKey, k.xmlKey]).sort());
+    expect(d.invoices.events.map((e) => (e.data as { orderId: string }).orderId).sort()).toEqual([
+      'o1',
+      'o2',
+    ]);
+    expect(d.mails).toEqual([`invoice-${other.invoiceId}`, `invoice-${retried.invoiceId}`]);
   });
 });
 
