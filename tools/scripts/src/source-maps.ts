@@ -12,10 +12,10 @@ export interface SourceMap {
  * A function bundle's source map with only the workspace's own sources (apps/, libs/, tools/): the
  * functions run with `--enable-source-maps` (NODE_OPTIONS in AWS, the sandboxes locally), and Node reads
  * and decodes a bundle's whole map when it loads the bundle. The dependencies' mappings were ~95 % of each
- * map (~900 KiB of 1 MB) and ~6 ms of every cold start on this machine; a stack trace still names the
- * platform's own files and lines, and a frame inside a dependency keeps the bundle's position (its error's
- * name and message say what failed there). Segments are kept as they were, their source and name indexes
- * renumbered.
+ * map (~900 KiB of 1 MB) and ~6 ms of every cold start on this machine. The platform's own segments are
+ * kept as they were (their source and name indexes renumbered); where a run of a dependency's code starts,
+ * an unmapped segment (a column alone) ends the mapping before it, so a frame inside a dependency keeps the
+ * bundle's position instead of borrowing the nearest own line before it.
  */
 export function ownSourcesOnly(map: SourceMap): SourceMap {
   const own = map.sources.map((source) => !source.includes('node_modules/'));
@@ -32,16 +32,25 @@ export function ownSourcesOnly(map: SourceMap): SourceMap {
     }
     return n;
   };
-  const lines = decode(map.mappings).map((line) =>
-    line
-      .filter((segment) => segment.length > 1 && own[segment[1]!])
-      .map((segment): SourceMapSegment => {
-        const [column, source, line, sourceColumn] = segment as [number, number, number, number];
-        const kept = renumber(sourceIndex, sources, map.sources, source);
-        return segment.length === 5
-          ? [column, kept, line, sourceColumn, renumber(nameIndex, names, map.names, segment[4])]
-          : [column, kept, line, sourceColumn];
-      }),
-  );
+  const lines = decode(map.mappings).map((line) => {
+    const kept: SourceMapSegment[] = [];
+    let unmapped = false;
+    for (const segment of line) {
+      if (segment.length === 1 || !own[segment[1]!]) {
+        if (!unmapped) kept.push([segment[0]]);
+        unmapped = true;
+        continue;
+      }
+      unmapped = false;
+      const [column, source, sourceLine, sourceColumn] = segment as [number, number, number, number];
+      const renumbered = renumber(sourceIndex, sources, map.sources, source);
+      kept.push(
+        segment.length === 5
+          ? [column, renumbered, sourceLine, sourceColumn, renumber(nameIndex, names, map.names, segment[4])]
+          : [column, renumbered, sourceLine, sourceColumn],
+      );
+    }
+    return kept;
+  });
   return { version: 3, sources, names, mappings: encode(lines) };
 }
