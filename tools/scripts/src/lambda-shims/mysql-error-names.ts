@@ -9,7 +9,7 @@ export const MYSQL_ERRORS_MODULE = /node_modules[\\/]mysql2[\\/]lib[\\/]constant
  * same table is written here as one string of names in number order (a run of consecutive numbers takes
  * only its first number, the common `ER_` prefix is one character) and the object built from it when the
  * module loads (~0.3 ms): the same keys and values, generated at build time from the installed module, so
- * an upgrade of mysql2 brings its own table. `lambda-shims.test.ts` holds it equal to the original.
+ * an upgrade of mysql2 brings its own table. `never-run.test.ts` holds it equal to the original.
  */
 export function compactErrorTable(table: Record<string, string | number>): string {
   const numbers = Object.keys(table)
