@@ -1,4 +1,4 @@
-import { tablesWritten, tooOld, Wakeups } from './event-sources';
+import { deferralFor, tablesWritten, tooOld, Wakeups } from './event-sources';
 
 describe('tooOld (a stream mapping’s MaximumRecordAgeInSeconds)', () => {
   const at = (seconds: number) => ({ arrivedAt: seconds * 1000 });
@@ -9,6 +9,17 @@ describe('tooOld (a stream mapping’s MaximumRecordAgeInSeconds)', () => {
     expect(tooOld(records, 60, now)).toBe(2);
     expect(tooOld(records, 3600, now)).toBe(0);
     expect(tooOld(records, Infinity, now)).toBe(0);
+  });
+});
+
+describe('deferralFor (how long a deferrable batch may wait)', () => {
+  it('waits at most the deferral, and never so long that its messages could come back to the queue', () => {
+    // The dashboard's inbox: visibility 120 s, window 1 s, timeout 20 s: the whole deferral fits.
+    expect(deferralFor(30_000, 120_000, 1_000, 20_000)).toBe(30_000);
+    // A queue whose visibility leaves only 10 s beside the window, the function and the deletion.
+    expect(deferralFor(30_000, 60_000, 1_000, 44_000)).toBe(10_000);
+    // SQS's default visibility (30 s) and a 30 s function: no wait at all.
+    expect(deferralFor(30_000, 30_000, 0, 30_000)).toBe(0);
   });
 });
 

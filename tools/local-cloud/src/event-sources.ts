@@ -33,6 +33,28 @@ export interface SqsMapping {
    * full or the window has passed (0: a batch is what one receive returns).
    */
   batchingWindowMs?: number;
+  /**
+   * For a deferrable function (see `LambdaRuntime.yieldToUrgent`): how long at most a received batch waits
+   * for the functions an order waits on to be idle before it is invoked.
+   */
+  deferralMs?: number;
+}
+
+/**
+ * How long a deferrable function's received batch may wait: `DEFERRAL_MS`, less what keeps its messages
+ * from coming back to the queue meanwhile — the visibility timeout runs from the first receive, and the
+ * window, the wait and the function's own timeout must all fit in it (with a few seconds to delete them).
+ */
+export function deferralFor(
+  deferralMs: number,
+  visibilityTimeoutMs: number,
+  batchingWindowMs: number,
+  functionTimeoutMs: number,
+): number {
+  return Math.max(
+    0,
+    Math.min(deferralMs, visibilityTimeoutMs - batchingWindowMs - functionTimeoutMs - 5_000),
+  );
 }
 
 export interface StreamMapping {
@@ -174,6 +196,8 @@ export function pollSqs(
         const messages = await receive(sqs, m.queueUrl, m.batchSize, SQS_WAIT_SECONDS);
         if (!messages.length || stopped) continue;
         if (m.batchingWindowMs) messages.push(...(await gatherMore(sqs, m, messages.length, () => stopped)));
+        if (m.deferralMs) await runtime.yieldToUrgent(m.deferralMs);
+        if (stopped) continue;
         const event = sqsEvent(messages, m.queueArn, region);
         let failed = new Set<string>();
         try {

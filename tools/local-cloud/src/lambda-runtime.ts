@@ -109,6 +109,16 @@ export const BACKGROUND_NICENESS = 10;
  */
 export const DEFERRABLE_NICENESS = 15;
 
+/** How long the functions an order waits on must have been idle before a deferrable batch runs. */
+export const URGENT_QUIET_MS = 50;
+
+/**
+ * How long at most a deferrable function's batch, once received, waits for the functions an order waits on
+ * to be idle (`LambdaRuntime.yieldToUrgent`); never so long that the batch's messages could come back to the
+ * queue before the function has run (see `deferralMs`).
+ */
+export const DEFERRAL_MS = 30_000;
+
 /**
  * A function's execution environments, as Lambda keeps them: each concurrent invocation runs in its own
  * process (module state is never shared between concurrent requests, and a timeout or a crash ends only
@@ -472,7 +482,35 @@ export class LambdaRuntime {
   invoke(name: string, event: unknown, options?: InvokeOptions): Promise<unknown> {
     const sandbox = this.sandboxes.get(name);
     if (!sandbox) return Promise.reject(new Error(`No function ${name}`));
-    return sandbox.invoke(event, options);
+    if (sandbox.spec.deferrable) return sandbox.invoke(event, options);
+    this.urgentInFlight += 1;
+    return sandbox.invoke(event, options).finally(() => {
+      this.urgentInFlight -= 1;
+      this.urgentEndedAt = Date.now();
+    });
+  }
+
+  /** Invocations in flight (waiting for an environment included) of functions that are not deferrable. */
+  private urgentInFlight = 0;
+  private urgentEndedAt = 0;
+
+  /**
+   * Resolves once no function but the deferrable ones has had an invocation in flight for
+   * `URGENT_QUIET_MS`, or after `maxMs`, whichever comes first: a deferrable function's event source waits
+   * here with a batch in hand, so on a saturated laptop the records an order waits on go first (see
+   * `DEFERRAL_MS`).
+   */
+  async yieldToUrgent(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    for (;;) {
+      const now = Date.now();
+      if (now >= until) return;
+      const quietFor = this.urgentInFlight === 0 ? now - this.urgentEndedAt : 0;
+      if (quietFor >= URGENT_QUIET_MS) return;
+      await new Promise((r) =>
+        setTimeout(r, Math.min(URGENT_QUIET_MS - quietFor || URGENT_QUIET_MS, until - now)),
+      );
+    }
   }
 
   /** Per function: invocations, failures, time in invocations, log bytes, SQS messages, configured memory. */

@@ -26,12 +26,13 @@ import type { LegacyDatabase } from './provision';
 import {
   dynamoDbStreamReader,
   kinesisStreamReader,
+  deferralFor,
   pollSqs,
   pollStream,
   tablesWritten,
   Wakeups,
 } from './event-sources';
-import { LambdaRuntime } from './lambda-runtime';
+import { DEFERRAL_MS, LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
 import { restRoutes, startRestGateway } from './rest-gateway';
 import { Meter } from './meter';
@@ -930,6 +931,7 @@ function wireEventSources(
   wakeups?: Wakeups,
 ): (() => void)[] {
   const stops: (() => void)[] = [];
+  const deferrable = deferrableFunctions(provisioner);
   const queuesByArn = new Map(provisioner.byType('AWS::SQS::Queue').map((q) => [q.attrs['Arn'], q]));
   const kinesisByArn = new Set(provisioner.byType('AWS::Kinesis::Stream').map((k) => k.attrs['Arn']));
   const tablesByStream = new Map(
@@ -962,6 +964,14 @@ function wireEventSources(
             ),
             reportBatchItemFailures,
             batchingWindowMs: Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000,
+            deferralMs: deferrable.has(functionName)
+              ? deferralFor(
+                  DEFERRAL_MS,
+                  Number(queue.properties['VisibilityTimeout'] ?? 30) * 1000,
+                  Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000,
+                  Number(fnResource?.properties['Timeout'] ?? 3) * 1000,
+                )
+              : undefined,
           },
           (line) => log(label, line),
           REGION,

@@ -34,6 +34,7 @@ async function polled(
   batchSize: number,
   batchingWindowMs: number,
   handler = 'priority.handler',
+  deferralMs?: number,
 ) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const runtime = new LambdaRuntime(() => undefined);
@@ -44,6 +45,18 @@ async function polled(
     handler,
     environment: {},
     timeoutMs: 5000,
+    memoryMb: 128,
+    background: true,
+    deferrable: deferralMs !== undefined,
+  });
+  // A function an order would wait on (an API handler, the next step of the order's path).
+  runtime.register({
+    name: 'urgent',
+    label: 'Fixture/urgent',
+    codeDir: handlers,
+    handler: 'sleeps.handler',
+    environment: {},
+    timeoutMs: 10_000,
     memoryMb: 128,
   });
   const stop = pollSqs(
@@ -57,6 +70,7 @@ async function polled(
       maxConcurrency: 1,
       reportBatchItemFailures: false,
       batchingWindowMs,
+      deferralMs,
     },
     () => undefined,
     'us-east-1',
@@ -84,7 +98,13 @@ async function polled(
       await sleep(apartMs);
     }
   };
-  return { queueUrl: QueueUrl!, stats, until, left, send, stop: () => (stop(), runtime.stop()) };
+  /** An invocation of the urgent function that lasts `ms`; `running()` says whether it still does. */
+  const busy = (ms: number) => {
+    let done = false;
+    const ended = runtime.invoke('urgent', { ms }).finally(() => (done = true));
+    return { ended, running: () => !done };
+  };
+  return { queueUrl: QueueUrl!, stats, until, left, send, busy, stop: () => (stop(), runtime.stop()) };
 }
 
 describe('SQS batching window', () => {
@@ -148,5 +168,56 @@ describe('SQS batching window', () => {
     // Assess
     expect(q.stats()).toMatchObject({ sqsMessages: 15, sqsBatches: 1 });
     expect(await q.left()).toBe(0);
+  });
+});
+
+describe('a deferrable function (every source of it batches over a window)', () => {
+  it('holds a received batch while a function an order waits on is running, and runs it once that one is idle', async () => {
+    // Prepare
+    const q = await polled('deferred-held', 10, 0, 'priority.handler', 20_000);
+    await q.busy(0).ended; // both sandboxes started: what follows measures the wait, not a cold start
+    const urgent = q.busy(2500);
+    // Act
+    await q.send(1, 0);
+    await sleep(1500);
+    const whileBusy = q.stats().sqsMessages;
+    await urgent.ended;
+    await q.until(1);
+    await sleep(300);
+    q.stop();
+    // Assess: received at once, invoked only after the urgent invocation ended.
+    expect(whileBusy).toBe(0);
+    expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
+    expect(await q.left()).toBe(0);
+  });
+
+  it('holds a batch no longer than its deferral', async () => {
+    // Prepare
+    const q = await polled('deferred-capped', 10, 0, 'priority.handler', 500);
+    const urgent = q.busy(4000);
+    // Act
+    await q.send(1, 0);
+    await q.until(1);
+    const urgentStillRunning = urgent.running();
+    await urgent.ended;
+    q.stop();
+    // Assess: the batch ran while the urgent invocation was still going.
+    expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
+    expect(urgentStillRunning).toBe(true);
+  });
+
+  it('is not what other functions are: their batches run while others are busy', async () => {
+    // Prepare
+    const q = await polled('not-deferred', 10, 0);
+    const urgent = q.busy(4000);
+    // Act
+    await q.send(1, 0);
+    await q.until(1);
+    const urgentStillRunning = urgent.running();
+    await urgent.ended;
+    q.stop();
+    // Assess
+    expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
+    expect(urgentStillRunning).toBe(true);
   });
 });

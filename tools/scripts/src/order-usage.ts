@@ -88,7 +88,7 @@ export function usagePerOrder(
  * passed). What follows an order's final status — the dashboard, the mails, the invoice, the publishers —
  * runs later, some of it gathered over batching windows: a usage read sooner would miss part of it.
  */
-export async function untilQuiet(cloud: LocalCloud, quietMs = 3000, limitMs = 60_000): Promise<void> {
+export async function untilQuiet(cloud: LocalCloud, quietMs = 3000, limitMs = 60_000): Promise<number> {
   // Without the meter, the invocations alone (every call an emulator sees comes from one).
   const activity = () =>
     (cloud.meter?.calls().reduce((n, c) => n + c.count, 0) ?? 0) +
@@ -104,6 +104,7 @@ export async function untilQuiet(cloud: LocalCloud, quietMs = 3000, limitMs = 60
       quietSince = Date.now();
     }
   }
+  return quietSince;
 }
 
 const FINAL = new Set(['COMPLETED', 'REJECTED', 'CANCELLED']);
