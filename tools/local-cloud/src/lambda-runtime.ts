@@ -442,6 +442,9 @@ class Sandbox {
 /** Runs the template's functions, each in its own sandbox process, honouring timeout and reserved concurrency. */
 export class LambdaRuntime {
   private readonly sandboxes = new Map<string, Sandbox>();
+  /** Invocations in flight (waiting for an environment included) of functions that are not deferrable. */
+  private urgentInFlight = 0;
+  private urgentEndedAt = 0;
 
   /**
    * @param record where the segments of functions with active tracing go (the local X-Ray); without it
@@ -490,10 +493,6 @@ export class LambdaRuntime {
     });
   }
 
-  /** Invocations in flight (waiting for an environment included) of functions that are not deferrable. */
-  private urgentInFlight = 0;
-  private urgentEndedAt = 0;
-
   /**
    * Resolves once no function but the deferrable ones has had an invocation in flight for
    * `URGENT_QUIET_MS`, or after `maxMs`, whichever comes first: a deferrable function's event source waits
@@ -507,9 +506,7 @@ export class LambdaRuntime {
       if (now >= until) return;
       const quietFor = this.urgentInFlight === 0 ? now - this.urgentEndedAt : 0;
       if (quietFor >= URGENT_QUIET_MS) return;
-      await new Promise((r) =>
-        setTimeout(r, Math.min(URGENT_QUIET_MS - quietFor || URGENT_QUIET_MS, until - now)),
-      );
+      await new Promise((r) => setTimeout(r, Math.min(URGENT_QUIET_MS - quietFor, until - now)));
     }
   }
 
