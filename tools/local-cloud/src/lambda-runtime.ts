@@ -30,7 +30,8 @@ export interface FunctionSpec {
   /**
    * A background function whose every event source gathers records over a batching window
    * (`MaximumBatchingWindowInSeconds` > 0): it has said it is in no hurry, so its sandboxes run at a lower
-   * priority still, and on a saturated laptop the records an order waits on go first.
+   * priority still, and its SQS event sources hold a received batch while other functions are busy
+   * (`yieldToUrgent`): on a saturated laptop the records an order waits on go first.
    */
   deferrable?: boolean;
 }
@@ -115,7 +116,7 @@ export const URGENT_QUIET_MS = 50;
 /**
  * How long at most a deferrable function's batch, once received, waits for the functions an order waits on
  * to be idle (`LambdaRuntime.yieldToUrgent`); never so long that the batch's messages could come back to the
- * queue before the function has run (see `deferralMs`).
+ * queue before the function has run (`deferralFor`).
  */
 export const DEFERRAL_MS = 30_000;
 

@@ -1,4 +1,4 @@
-// The SQS event source's batching window (MaximumBatchingWindowInSeconds), against the SQS emulator.
+// The SQS event source's batching window (MaximumBatchingWindowInSeconds) and a deferrable function's hold, against the SQS emulator.
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -206,7 +206,7 @@ describe('a deferrable function (every source of it batches over a window)', () 
     expect(urgentStillRunning).toBe(true);
   });
 
-  it('is not what other functions are: their batches run while others are busy', async () => {
+  it('runs a batch at once for a function that is not deferrable, however busy the others are', async () => {
     // Prepare
     const q = await polled('not-deferred', 10, 0);
     const urgent = q.busy(4000);
