@@ -191,9 +191,16 @@ describe('a deferrable function (every source of it batches over a window)', () 
     expect(await q.left()).toBe(0);
   });
 
-  it('holds a batch no longer than its deferral', async () => {
+  it.each([
+    ['holds a batch no longer than its deferral', 'deferred-capped', 500],
+    [
+      'runs a batch at once for a function that is not deferrable, however busy the others are',
+      'not-deferred',
+      undefined,
+    ],
+  ])('%s', async (_, queue, deferralMs) => {
     // Prepare
-    const q = await polled('deferred-capped', 10, 0, 'priority.handler', 500);
+    const q = await polled(queue, 10, 0, 'priority.handler', deferralMs);
     const urgent = q.busy(4000);
     // Act
     await q.send(1, 0);
@@ -202,21 +209,6 @@ describe('a deferrable function (every source of it batches over a window)', () 
     await urgent.ended;
     q.stop();
     // Assess: the batch ran while the urgent invocation was still going.
-    expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
-    expect(urgentStillRunning).toBe(true);
-  });
-
-  it('runs a batch at once for a function that is not deferrable, however busy the others are', async () => {
-    // Prepare
-    const q = await polled('not-deferred', 10, 0);
-    const urgent = q.busy(4000);
-    // Act
-    await q.send(1, 0);
-    await q.until(1);
-    const urgentStillRunning = urgent.running();
-    await urgent.ended;
-    q.stop();
-    // Assess
     expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
     expect(urgentStillRunning).toBe(true);
   });
