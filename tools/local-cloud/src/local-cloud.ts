@@ -31,6 +31,7 @@ import {
   pollStream,
   tablesWritten,
   Wakeups,
+  type SqsMapping,
 } from './event-sources';
 import { DEFERRAL_MS, LambdaRuntime } from './lambda-runtime';
 import { Provisioner, TemplateError, type Clients, type Template } from './provision';
@@ -919,6 +920,43 @@ function registerFunctions(
   return inspected;
 }
 
+/**
+ * How the Lambda service would poll a queue for an SQS event source mapping of the templates (`pollSqs`):
+ * its batch size, concurrency, window and, for a deferrable function, how long a received batch may wait for
+ * the functions an order waits on (`deferralFor`, within the queue's visibility timeout).
+ */
+export function sqsMappingOf(
+  p: Record<string, unknown>,
+  queue: { ref: string; properties: Record<string, unknown> },
+  queueArn: string,
+  functionTimeoutSeconds: unknown,
+  deferrable: boolean,
+): SqsMapping {
+  const batchingWindowMs = Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000;
+  return {
+    functionName: String(p['FunctionName']).split(':').pop()!,
+    queueUrl: queue.ref,
+    queueArn,
+    batchSize: Number(p['BatchSize'] ?? 10),
+    maxConcurrency: Math.min(
+      5,
+      Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
+    ),
+    reportBatchItemFailures: ((p['FunctionResponseTypes'] as string[]) ?? []).includes(
+      'ReportBatchItemFailures',
+    ),
+    batchingWindowMs,
+    deferralMs: deferrable
+      ? deferralFor(
+          DEFERRAL_MS,
+          Number(queue.properties['VisibilityTimeout'] ?? 30) * 1000,
+          batchingWindowMs,
+          Number(functionTimeoutSeconds ?? 3) * 1000,
+        )
+      : undefined,
+  };
+}
+
 /** Polls every enabled event source mapping's queue or table stream for its function; returns their stops. */
 function wireEventSources(
   runtime: LambdaRuntime,
@@ -953,26 +991,7 @@ function wireEventSources(
         pollSqs(
           runtime,
           clients.sqs,
-          {
-            functionName,
-            queueUrl: queue.ref,
-            queueArn: sourceArn,
-            batchSize: Number(p['BatchSize'] ?? 10),
-            maxConcurrency: Math.min(
-              5,
-              Number((p['ScalingConfig'] as { MaximumConcurrency?: number })?.MaximumConcurrency ?? 2),
-            ),
-            reportBatchItemFailures,
-            batchingWindowMs: Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000,
-            deferralMs: deferrable.has(functionName)
-              ? deferralFor(
-                  DEFERRAL_MS,
-                  Number(queue.properties['VisibilityTimeout'] ?? 30) * 1000,
-                  Number(p['MaximumBatchingWindowInSeconds'] ?? 0) * 1000,
-                  Number(fnResource?.properties['Timeout'] ?? 3) * 1000,
-                )
-              : undefined,
-          },
+          sqsMappingOf(p, queue, sourceArn, fnResource?.properties['Timeout'], deferrable.has(functionName)),
           (line) => log(label, line),
           REGION,
           chaos,

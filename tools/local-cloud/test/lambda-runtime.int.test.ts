@@ -1,5 +1,5 @@
 // The Lambda runtime's local policies: background functions (fed by event sources only) run below the
-// functions someone waits on and with fewer environments, deferrable ones (batching windows) lower still; what it counts for the cost model.
+// functions someone waits on and with fewer environments, deferrable ones (batching windows) lower still and their SQS batches held while others are busy; what it counts for the cost model.
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,9 +7,10 @@ import {
   BACKGROUND_NICENESS,
   DEFAULT_LOCAL_CONCURRENCY,
   DEFERRABLE_NICENESS,
+  DEFERRAL_MS,
   LambdaRuntime,
 } from '../src/lambda-runtime';
-import { backgroundFunctions, deferrableFunctions } from '../src/local-cloud';
+import { backgroundFunctions, deferrableFunctions, sqsMappingOf } from '../src/local-cloud';
 import type { Provisioner } from '../src/provision';
 
 const handlers = join(__dirname, 'fixture', 'handlers');
@@ -140,5 +141,31 @@ describe('sandbox priority', () => {
     const provisioner = { byType: (type: string) => resources[type] ?? [] } as unknown as Provisioner;
     // Act / Assess
     expect([...deferrableFunctions(provisioner)]).toEqual(['mailer']);
+  });
+
+  it("polls a deferrable function's queue with a hold that fits its visibility timeout, and others' without", () => {
+    // Prepare: the dashboard's inbox as painel's stack declares it, and a queue with SQS's defaults.
+    const mapping = {
+      FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:mailer',
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    };
+    const inbox = { ref: 'http://127.0.0.1/inbox', properties: { VisibilityTimeout: 120 } };
+    const plain = { ref: 'http://127.0.0.1/plain', properties: {} };
+    // Act
+    const deferred = sqsMappingOf(mapping, inbox, 'arn:inbox', 20, true);
+    const tight = sqsMappingOf(mapping, plain, 'arn:plain', 20, true);
+    const other = sqsMappingOf(mapping, inbox, 'arn:inbox', 20, false);
+    // Assess
+    expect(deferred).toMatchObject({
+      functionName: 'mailer',
+      batchSize: 10,
+      batchingWindowMs: 1000,
+      reportBatchItemFailures: true,
+      deferralMs: DEFERRAL_MS,
+    });
+    expect(tight.deferralMs).toBe(30_000 - 1_000 - 20_000 - 5_000);
+    expect(other.deferralMs).toBeUndefined();
   });
 });
