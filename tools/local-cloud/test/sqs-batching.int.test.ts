@@ -104,7 +104,16 @@ async function polled(
     const ended = runtime.invoke('urgent', { ms }).finally(() => (done = true));
     return { ended, running: () => !done };
   };
-  return { queueUrl: QueueUrl!, stats, until, left, send, busy, stop: () => (stop(), runtime.stop()) };
+  return {
+    queueUrl: QueueUrl!,
+    stats,
+    until,
+    left,
+    send,
+    busy,
+    stopPolling: stop,
+    stop: () => (stop(), runtime.stop()),
+  };
 }
 
 describe('SQS batching window', () => {
@@ -189,6 +198,23 @@ describe('a deferrable function (every source of it batches over a window)', () 
     expect(whileBusy).toBe(0);
     expect(q.stats()).toMatchObject({ sqsMessages: 1, sqsBatches: 1 });
     expect(await q.left()).toBe(0);
+  });
+
+  it('invokes nothing it held once its event source stops: the batch stays in the queue', async () => {
+    // Prepare
+    const q = await polled('deferred-stopped', 10, 0, 'priority.handler', 20_000);
+    const urgent = q.busy(3000);
+    await q.send(1, 0);
+    await sleep(500);
+    // Act: the local cloud stops while the batch is held.
+    q.stopPolling();
+    await urgent.ended;
+    await sleep(500);
+    const left = await q.left();
+    q.stop();
+    // Assess: never invoked, never deleted (in flight, it comes back after the visibility timeout).
+    expect(q.stats().sqsMessages).toBe(0);
+    expect(left).toBe(1);
   });
 
   it.each([
